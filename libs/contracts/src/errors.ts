@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** The error body of every non-2xx JSON response (lowercase keys, as the original server sent). */
+export const ErrorBody = z.object({
+  code: z.number().int(),
+  errors: z.array(z.string()),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Porter's error codes (600-602), the status-like codes it reused (401, 500), and ours (603+, see API-NOTES). */
+export const ErrorCode = {
+  Unauthorized: 401,
+  TooManyRequests: 429,
+  Internal: 500,
+  Unavailable: 503,
+  BadRequest: 600,
+  ValidationFailed: 601,
+  NotFound: 602,
+  ClusterOperationFailed: 603,
+  ClusterUnreachable: 604,
+  ContextNotAllowed: 605,
+  OperationInProgress: 606,
+  InvalidValues: 607,
+  ClusterForbidden: 608,
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Messages fixed by the specification; clients match on them. */
+export const ErrorMessage = {
+  couldNotProcess: 'could not process request',
+  notFound: 'could not find requested object',
+  releaseNotFound: 'release not found',
+  dataWrite: 'could not write to database',
+  dataRead: 'could not read from database',
+  internal: 'internal server error',
+  emailTaken: 'email already taken',
+  emailNotRegistered: 'email not registered',
+  incorrectPassword: 'incorrect password',
+  invalidPassword: 'invalid password',
+  tooManyLoginAttempts: 'too many login attempts, try again later',
+  bodyTooLarge: 'request body too large',
+  contextNotAllowed: 'context is not one of the allowed contexts',
+  operationInProgress: 'another operation (install/upgrade/rollback) is in progress',
+  sessionStoreUnavailable: 'session store unavailable',
+  databaseUnavailable: 'database unavailable',
+  /** Plain-text body (not JSON) of a 403, as the original server sent it. */
+  forbidden: 'Forbidden',
+} as const;
+
+/** `"<rule> validation failed"`, the original server's wording for a failed validation rule. */
+export const validationFailed = (rule: string): string => `${rule} validation failed`;
+
+export interface ErrorReply {
+  status: number;
+  body: ErrorBody;
+}
+
+/**
+ * Maps a zod failure to the contract's reply. A value of the wrong type is a request that could not be
+ * decoded (400/600, as Go's JSON decoder failed in the original); a value that decodes but breaks a rule
+ * is 422/601 with the rule's name, as go-playground/validator named it.
+ */
+export function validationErrorReply(issues: readonly z.ZodIssue[]): ErrorReply {
+  const decodeFailure = issues.some(
+    (issue) =>
+      (issue.code === 'invalid_type' && issue.received !== 'undefined') ||
+      issue.code === 'invalid_union' ||
+      issue.code === 'unrecognized_keys' ||
+      issue.code === 'invalid_literal',
+  );
+  if (decodeFailure || issues.length === 0) {
+    return { status: 400, body: { code: ErrorCode.BadRequest, errors: [ErrorMessage.couldNotProcess] } };
+  }
+  return { status: 422, body: { code: ErrorCode.ValidationFailed, errors: [validationFailed(ruleOf(issues[0]!))] } };
+}
+
+function ruleOf(issue: z.ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return 'required';
+    case 'invalid_string':
+      return typeof issue.validation === 'string' && issue.validation !== 'regex' ? issue.validation : issue.message;
+    case 'invalid_enum_value':
+      return 'oneof';
+    case 'too_small':
+      return issue.type === 'string' && issue.minimum === 1 ? 'required' : 'min';
+    case 'too_big':
+      return 'max';
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,10 @@
+export * from './errors.js';
+export * from './identity.js';
+export * from './http/common.js';
+export * from './http/users.js';
+export * from './http/internal.js';
+export * from './http/releases.js';
+export * from './http/k8s.js';
+export * from './events/subjects.js';
+export * from './events/users.js';
+export { z } from 'zod';

@@ -1,0 +1,39 @@
+import { ErrorCode, ErrorMessage, validationErrorReply, type ErrorBody } from '@platform/contracts';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, ForbiddenError } from './errors.js';
+
+/**
+ * One place renders every failure in the contract's `{code, errors}` shape. Unknown errors become the
+ * generic 500 body; their cause goes to the log, never to the client.
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 404, { code: ErrorCode.NotFound, errors: [ErrorMessage.notFound] }));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ForbiddenError) {
+      return reply.code(403).type('text/plain; charset=utf-8').send(ErrorMessage.forbidden);
+    }
+    if (error instanceof AppError) {
+      if (error.status >= 500) request.log.error({ err: error.cause ?? error }, error.message);
+      return sendError(reply, error.status, error.body);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const { status, body } = validationErrorReply(error.validation.map((entry) => entry.params.issue));
+      return sendError(reply, status, body);
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, 413, { code: ErrorCode.BadRequest, errors: [ErrorMessage.bodyTooLarge] });
+    }
+    // Fastify's own client errors: malformed JSON, wrong content type, bad URL encoding and the like.
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendError(reply, 400, { code: ErrorCode.BadRequest, errors: [ErrorMessage.couldNotProcess] });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, 500, { code: ErrorCode.Internal, errors: [ErrorMessage.internal] });
+  });
+}
+
+function sendError(reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}

@@ -1,0 +1,55 @@
+import { ErrorCode, ErrorMessage, type ErrorBody } from '@platform/contracts';
+
+/**
+ * The one error type services throw for an answer in the contract's shape. `status` is the HTTP status,
+ * `code` and `errors` the body; `cause` is logged, never sent.
+ */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    readonly errors: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(errors.join('; '), options);
+  }
+
+  get body(): ErrorBody {
+    return { code: this.code, errors: this.errors };
+  }
+
+  static badRequest(cause?: unknown): AppError {
+    return new AppError(400, ErrorCode.BadRequest, [ErrorMessage.couldNotProcess], { cause });
+  }
+
+  static validation(rule: string): AppError {
+    return new AppError(422, ErrorCode.ValidationFailed, [`${rule} validation failed`]);
+  }
+
+  static notFound(message: string = ErrorMessage.notFound): AppError {
+    return new AppError(404, ErrorCode.NotFound, [message]);
+  }
+
+  static dataRead(cause: unknown): AppError {
+    return new AppError(500, ErrorCode.Internal, [ErrorMessage.dataRead], { cause });
+  }
+
+  static dataWrite(cause: unknown): AppError {
+    return new AppError(500, ErrorCode.Internal, [ErrorMessage.dataWrite], { cause });
+  }
+
+  static internal(cause: unknown): AppError {
+    return new AppError(500, ErrorCode.Internal, [ErrorMessage.internal], { cause });
+  }
+
+  static unavailable(message: string, cause?: unknown): AppError {
+    return new AppError(503, ErrorCode.Unavailable, [message], { cause });
+  }
+}
+
+/** A 403 whose body is the plain text `Forbidden`, as the original server answered. */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}

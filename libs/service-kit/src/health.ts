@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+
+/** A dependency check for readiness: resolves true when the dependency answers. */
+export type ReadinessCheck = () => boolean | Promise<boolean>;
+
+export const HealthPaths = { live: '/livez', ready: '/readyz' } as const;
+
+/** `/livez` answers while the process runs; `/readyz` is 503 naming each dependency that does not answer. */
+export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, ReadinessCheck>): void {
+  app.get(HealthPaths.live, async () => ({ status: 'ok' }));
+  app.get(HealthPaths.ready, async (_request, reply) => {
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          return [name, await withTimeout(Promise.resolve(check()), 1_000)] as const;
+        } catch {
+          return [name, false] as const;
+        }
+      }),
+    );
+    const failing = results.filter(([, ok]) => !ok).map(([name]) => name);
+    return reply.code(failing.length === 0 ? 200 : 503).send({ status: failing.length === 0 ? 'ok' : 'unavailable', failing });
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Tests talk to real servers. Their addresses come from the environment, else from the `.servers.env`
+ * that `npm run servers` writes, else a container is started with testcontainers (on a machine with Docker).
+ */
+export type ServerName = 'MONGO_URL' | 'REDIS_URL' | 'NATS_URL' | 'KUBECONFIG' | 'HELM_BIN';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function fromServersEnv(name: ServerName): string | undefined {
+  const file = join(repoRoot, '.servers.env');
+  if (!existsSync(file)) return undefined;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (match && match[1] === name) return match[2];
+  }
+  return undefined;
+}
+
+function configured(name: ServerName): string | undefined {
+  return process.env[name] || fromServersEnv(name);
+}
+
+const started = new Map<ServerName, Promise<string>>();
+const stoppers: Array<() => Promise<unknown>> = [];
+
+function once(name: ServerName, start: () => Promise<string>): Promise<string> {
+  const known = configured(name);
+  if (known) return Promise.resolve(known);
+  let pending = started.get(name);
+  if (!pending) {
+    pending = start();
+    started.set(name, pending);
+  }
+  return pending;
+}
+
+/** A MongoDB URL whose database is `database` (each suite uses its own). */
+export async function mongoUrl(database: string): Promise<string> {
+  const base = await once('MONGO_URL', async () => {
+    const { MongoDBContainer } = await import('@testcontainers/mongodb');
+    const container = await new MongoDBContainer('mongo:7.0').start();
+    stoppers.push(() => container.stop());
+    return `${container.getConnectionString()}/platform?directConnection=true`;
+  });
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export function redisUrl(): Promise<string> {
+  return once('REDIS_URL', async () => {
+    const { RedisContainer } = await import('@testcontainers/redis');
+    const container = await new RedisContainer('redis:7.2').start();
+    stoppers.push(() => container.stop());
+    return container.getConnectionUrl();
+  });
+}
+
+export function natsUrl(): Promise<string> {
+  return once('NATS_URL', async () => {
+    const { GenericContainer, Wait } = await import('testcontainers');
+    const container = await new GenericContainer('nats:2.10')
+      .withCommand(['-js'])
+      .withExposedPorts(4222)
+      .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
+      .start();
+    stoppers.push(() => container.stop());
+    return `nats://${container.getHost()}:${container.getMappedPort(4222)}`;
+  });
+}
+
+/** A kubeconfig file with an admin current-context (and, locally, a namespace-limited `limited` context). */
+export function kubeconfigPath(): Promise<string> {
+  return once('KUBECONFIG', async () => {
+    const { K3sContainer } = await import('@testcontainers/k3s');
+    const container = await new K3sContainer('rancher/k3s:v1.32.1-k3s1').start();
+    stoppers.push(() => container.stop());
+    const folder = await mkdtemp(join(tmpdir(), 'k3s-'));
+    const file = join(folder, 'kubeconfig');
+    await writeFile(file, container.getKubeConfig(), { mode: 0o600 });
+    return file;
+  });
+}
+
+/** The helm binary: from the environment or .servers.env, else `helm` on the PATH. */
+export async function helmBin(): Promise<string> {
+  return configured('HELM_BIN') ?? 'helm';
+}
+
+/** Stops the containers this process started (none when the servers came from the environment). */
+export async function stopStartedServers(): Promise<void> {
+  await Promise.all(stoppers.splice(0).map((stop) => stop()));
+}
