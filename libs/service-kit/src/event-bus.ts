@@ -24,6 +24,11 @@ export interface EventBusOptions {
   name: string;
   log: Logger;
   publishTimeoutMs?: number;
+  /**
+   * Keeps one platform's events apart from another's on a shared NATS (test suites running side by side):
+   * the stream becomes `USER_EVENTS_<scope>` and every subject gets the prefix `<scope>.`.
+   */
+  scope?: string;
 }
 
 /**
@@ -38,7 +43,12 @@ export class EventBus {
   private closing = false;
   readonly connected: Promise<void>;
 
+  private readonly streamName: string;
+  private readonly subjectPrefix: string;
+
   constructor(private readonly options: EventBusOptions) {
+    this.streamName = options.scope ? `${UserEventsStream.name}_${options.scope}` : UserEventsStream.name;
+    this.subjectPrefix = options.scope ? `${options.scope}.` : '';
     this.connected = this.open();
     this.connected.catch((error: unknown) => {
       if (!this.closing) options.log.error({ err: error }, 'event bus failed to connect');
@@ -67,8 +77,8 @@ export class EventBus {
     void this.watchStatus(connection);
     const manager = await jetstreamManager(connection);
     const stream = {
-      name: UserEventsStream.name,
-      subjects: [...UserEventsStream.subjects],
+      name: this.streamName,
+      subjects: UserEventsStream.subjects.map((subject) => this.subjectPrefix + subject),
       max_age: nanos(UserEventsStream.maxAgeMs),
       duplicate_window: nanos(UserEventsStream.duplicateWindowMs),
     };
@@ -96,7 +106,7 @@ export class EventBus {
     const client = this.client;
     if (!client || !this.isConnected()) throw new EventBusUnavailableError('event bus is not connected');
     const valid = UserEvent.parse(event);
-    await client.publish(subjectOfUserEvent(valid), JSON.stringify(valid), {
+    await client.publish(this.subjectPrefix + subjectOfUserEvent(valid), JSON.stringify(valid), {
       msgID: userEventMessageId(valid),
       timeout: this.options.publishTimeoutMs ?? 2_000,
     });
@@ -115,7 +125,7 @@ export class EventBus {
       const consumer =
         'durable' in spec
           ? await this.durableConsumer(spec.durable)
-          : await client.consumers.get(UserEventsStream.name, { deliver_policy: DeliverPolicy.New });
+          : await client.consumers.get(this.streamName, { deliver_policy: DeliverPolicy.New });
       const messages = await consumer.consume({ max_messages: 64 });
       for await (const message of messages) await this.handle(message, handler, 'durable' in spec);
     } catch (error) {
@@ -127,13 +137,13 @@ export class EventBus {
 
   private async durableConsumer(durable: string) {
     const manager = await jetstreamManager(this.connection!);
-    await manager.consumers.add(UserEventsStream.name, {
+    await manager.consumers.add(this.streamName, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(30_000),
     });
-    return this.client!.consumers.get(UserEventsStream.name, durable);
+    return this.client!.consumers.get(this.streamName, durable);
   }
 
   private async handle(message: JsMsg, handler: UserEventHandler, acked: boolean): Promise<void> {
