@@ -43,6 +43,8 @@ export const ErrorMessage = {
   operationInProgress: 'another operation (install/upgrade/rollback) is in progress',
   sessionStoreUnavailable: 'session store unavailable',
   databaseUnavailable: 'database unavailable',
+  /** The gateway could not reach the service behind a route. */
+  serviceUnavailable: 'service unavailable',
   /** Plain-text body (not JSON) of a 403, as the original server sent it. */
   forbidden: 'Forbidden',
 } as const;

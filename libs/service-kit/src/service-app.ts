@@ -17,6 +17,11 @@ export interface ServiceAppOptions {
   logLevel: string;
   /** Largest request body in bytes. */
   bodyLimit?: number;
+  /**
+   * Whether to keep the `x-request-id` a caller sent (default true: services keep the gateway's id).
+   * The gateway sets it false, so every request id is made there and clients cannot choose it.
+   */
+  trustRequestIdHeader?: boolean;
 }
 
 export type ServiceApp = FastifyInstance<
@@ -37,7 +42,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const app = Fastify({
     logger: loggerOptions(options.service, options.logLevel),
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
-    requestIdHeader: IdentityHeader.requestId,
+    requestIdHeader: options.trustRequestIdHeader === false ? false : IdentityHeader.requestId,
     genReqId: () => randomUUID(),
     requestIdLogLabel: 'requestId',
     disableRequestLogging: false,
