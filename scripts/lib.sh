@@ -1,0 +1,40 @@
+# Shared by start.sh and test.sh: node packages, the local servers, the build, and local secrets.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache="${PLATFORM_CACHE_DIR:-$root/.cache}"
+
+ensure_packages() {
+  if [ ! -d "$root/node_modules" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+    echo "installing node packages" >&2
+    (cd "$root" && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_servers() {
+  bash "$root/scripts/servers.sh" start
+  set -a
+  # shellcheck disable=SC1091
+  . "$root/.servers.env"
+  set +a
+}
+
+build() {
+  echo "building" >&2
+  (cd "$root" && npx tsc -b)
+}
+
+# Secrets for local runs, made once and kept beside the servers' state (never in git).
+ensure_local_secrets() {
+  local file="$cache/run/platform-secrets.env"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    umask 077
+    {
+      echo "INTERNAL_SIGNING_SECRET=$(openssl rand -hex 32)"
+      echo "KUBECONFIG_ENCRYPTION_KEYS=local1:$(openssl rand -base64 32)"
+    } > "$file"
+  fi
+  set -a
+  # shellcheck disable=SC1090
+  . "$file"
+  set +a
+}
