@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { helmBin, kubeconfigPath } from '@platform/test-support';
+
+const run = promisify(execFile);
+
+/** The real helm CLI against the test cluster: the oracle the API is checked against. */
+export async function helm(args: string[], context = 'admin'): Promise<string> {
+  const { stdout } = await run(await helmBin(), [...args, '--kubeconfig', await kubeconfigPath(), '--kube-context', context], {
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), HELM_DRIVER: process.env.HELM_DRIVER ?? 'secret' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/** A chart with one ConfigMap whose data comes from values, so a change of values shows in the cluster. */
+export async function writeConfigMapChart(version = '0.1.0'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'chart-'));
+  await mkdir(join(dir, 'templates'));
+  await writeFile(
+    join(dir, 'Chart.yaml'),
+    `apiVersion: v2\nname: greeting\nversion: ${version}\ndescription: A greeting in a ConfigMap\nhome: https://example.test/greeting\n`,
+  );
+  await writeFile(join(dir, 'values.yaml'), 'message: hello\nreplicas: 1\n');
+  await writeFile(
+    join(dir, 'templates', 'configmap.yaml'),
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: {{ .Release.Name }}-greeting',
+      'data:',
+      '  message: {{ .Values.message | quote }}',
+      '  revision: {{ .Release.Revision | quote }}',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
