@@ -1,0 +1,193 @@
+import { AppError } from '@platform/service-kit';
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { EncryptedKubeconfig } from '../domain/kubeconfig-cipher.js';
+import {
+  EmailTakenError,
+  type KubeconfigChange,
+  type PendingEvent,
+  type StoredUser,
+  type UserOutbox,
+  type UserRepository,
+} from '../domain/user-repository.js';
+
+interface UserDocument {
+  _id: number;
+  email: string;
+  passwordHash: string;
+  kubeconfig: EncryptedKubeconfig | null;
+  allowedContexts: string[];
+  kubeconfigVersion: number;
+  /** A tombstone: kept (with no data) until its user.deleted event is published. */
+  deleted: boolean;
+  pendingEvents: PendingEvent[];
+  /** Indexed, so the relay finds outboxes without scanning every user. */
+  hasPendingEvents: boolean;
+}
+
+interface CounterDocument {
+  _id: string;
+  seq: number;
+}
+
+const encryptedKubeconfigSchema = new Schema<EncryptedKubeconfig>(
+  { keyId: String, iv: String, tag: String, ciphertext: String },
+  { _id: false },
+);
+const pendingEventSchema = new Schema<PendingEvent>(
+  { type: { type: String, required: true }, kubeconfigVersion: { type: Number, required: true }, occurredAt: { type: String, required: true } },
+  { _id: false },
+);
+const userSchema = new Schema<UserDocument>(
+  {
+    _id: Number,
+    email: { type: String, required: true, unique: true },
+    passwordHash: { type: String, default: '' },
+    kubeconfig: { type: encryptedKubeconfigSchema, default: null },
+    allowedContexts: { type: [String], default: [] },
+    kubeconfigVersion: { type: Number, default: 0 },
+    deleted: { type: Boolean, default: false },
+    pendingEvents: { type: [pendingEventSchema], default: [] },
+    hasPendingEvents: { type: Boolean, default: false, index: true },
+  },
+  { collection: 'users', versionKey: false, autoIndex: false },
+);
+const counterSchema = new Schema<CounterDocument>({ _id: String, seq: Number }, { collection: 'counters', versionKey: false });
+
+const usersCounterId = 'users';
+const duplicateKey = 11000;
+const noPendingEvents = { 'pendingEvents.0': { $exists: false } };
+
+/**
+ * Users in MongoDB (FerretDB-compatible: no transactions, no projections on findOneAndUpdate). Database
+ * failures become the contract's 500 bodies, read or write.
+ */
+export class MongoUserRepository implements UserRepository {
+  private constructor(
+    private readonly users: Model<UserDocument>,
+    private readonly counters: Model<CounterDocument>,
+  ) {}
+
+  /** Binds the models to `connection` and makes sure the unique email index exists before the first write. */
+  static async open(connection: Connection): Promise<MongoUserRepository> {
+    const users = connection.model<UserDocument>('User', userSchema);
+    const counters = connection.model<CounterDocument>('Counter', counterSchema);
+    await users.createIndexes();
+    return new MongoUserRepository(users, counters);
+  }
+
+  async nextUserId(): Promise<number> {
+    const counter = await write(() =>
+      this.counters.findOneAndUpdate({ _id: usersCounterId }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean().exec(),
+    );
+    if (!counter) throw AppError.dataWrite(new Error('user id counter was not returned'));
+    return counter.seq;
+  }
+
+  async insert(user: { id: number; email: string; passwordHash: string }): Promise<void> {
+    try {
+      await this.users.create({ _id: user.id, email: user.email, passwordHash: user.passwordHash });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === duplicateKey) throw new EmailTakenError('email already taken', { cause: error });
+      throw AppError.dataWrite(error);
+    }
+  }
+
+  async findById(id: number): Promise<StoredUser | null> {
+    return toStoredUser(await read(() => this.users.findOne({ _id: id, deleted: false }).lean().exec()));
+  }
+
+  async findByEmail(email: string): Promise<StoredUser | null> {
+    return toStoredUser(await read(() => this.users.findOne({ email, deleted: false }).lean().exec()));
+  }
+
+  async changeKubeconfig(id: number, expectedVersion: number, change: KubeconfigChange, event: PendingEvent): Promise<boolean> {
+    const result = await write(() =>
+      this.users
+        .updateOne(
+          { _id: id, deleted: false, kubeconfigVersion: expectedVersion },
+          {
+            $set: { ...change, kubeconfigVersion: event.kubeconfigVersion, hasPendingEvents: true },
+            $push: { pendingEvents: event },
+          },
+        )
+        .exec(),
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async markDeleted(id: number, expectedVersion: number, event: PendingEvent): Promise<boolean> {
+    const result = await write(() =>
+      this.users
+        .updateOne(
+          { _id: id, deleted: false, kubeconfigVersion: expectedVersion },
+          {
+            $set: {
+              deleted: true,
+              // Not an email, unique per id: the address can be registered again at once.
+              email: `deleted:${id}`,
+              passwordHash: '',
+              kubeconfig: null,
+              allowedContexts: [],
+              kubeconfigVersion: event.kubeconfigVersion,
+              hasPendingEvents: true,
+            },
+            $push: { pendingEvents: event },
+          },
+        )
+        .exec(),
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async pendingOutboxes(limit: number): Promise<UserOutbox[]> {
+    const documents = await read(() =>
+      this.users.find({ hasPendingEvents: true }, { _id: 1, pendingEvents: 1 }).sort({ _id: 1 }).limit(limit).lean().exec(),
+    );
+    return documents.map((document) => ({ userId: document._id, events: document.pendingEvents }));
+  }
+
+  async removePublishedEvent(userId: number, event: PendingEvent): Promise<void> {
+    // Pops only while the published event is still first: a relay that lost a race removes nothing.
+    await write(() =>
+      this.users
+        .updateOne(
+          { _id: userId, 'pendingEvents.0.type': event.type, 'pendingEvents.0.kubeconfigVersion': event.kubeconfigVersion },
+          { $pop: { pendingEvents: -1 } },
+        )
+        .exec(),
+    );
+    await write(() => this.users.updateOne({ _id: userId, ...noPendingEvents }, { $set: { hasPendingEvents: false } }).exec());
+  }
+
+  async purgeIfDeletedAndDelivered(userId: number): Promise<void> {
+    await write(() => this.users.deleteOne({ _id: userId, deleted: true, ...noPendingEvents }).exec());
+  }
+}
+
+function toStoredUser(document: UserDocument | null): StoredUser | null {
+  if (!document) return null;
+  return {
+    id: document._id,
+    email: document.email,
+    passwordHash: document.passwordHash,
+    kubeconfig: document.kubeconfig ?? null,
+    allowedContexts: document.allowedContexts ?? [],
+    kubeconfigVersion: document.kubeconfigVersion ?? 0,
+  };
+}
+
+async function read<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw AppError.dataRead(error);
+  }
+}
+
+async function write<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw AppError.dataWrite(error);
+  }
+}

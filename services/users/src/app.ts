@@ -1,0 +1,28 @@
+import { createServiceApp, HealthPaths, registerHealthRoutes, signedIdentityPlugin, type ReadinessCheck, type ServiceApp } from '@platform/service-kit';
+import type { UsersConfig } from './config.js';
+import type { UserService } from './domain/user-service.js';
+import { internalRoutes } from './routes/internal.js';
+import { userRoutes } from './routes/users.js';
+
+export interface UsersAppDeps {
+  users: UserService;
+  /** Each named check must pass for /readyz to answer 200. */
+  readiness: Record<string, ReadinessCheck>;
+}
+
+export type UsersAppConfig = Pick<UsersConfig, 'INTERNAL_SIGNING_SECRET' | 'LOG_LEVEL'>;
+
+/** A kubeconfig may be 1 MiB; JSON escaping can grow it, so bodies get some room above that. */
+const bodyLimit = 3 * 1024 * 1024;
+
+export async function buildApp(deps: UsersAppDeps, config: UsersAppConfig): Promise<ServiceApp> {
+  const app = createServiceApp({ service: 'users', logLevel: config.LOG_LEVEL, bodyLimit });
+  await app.register(signedIdentityPlugin, {
+    secret: config.INTERNAL_SIGNING_SECRET,
+    publicPaths: [HealthPaths.live, HealthPaths.ready],
+  });
+  registerHealthRoutes(app, deps.readiness);
+  userRoutes(app, deps.users);
+  internalRoutes(app, deps.users);
+  return app;
+}

@@ -1,0 +1,173 @@
+import {
+  ErrorCode,
+  ErrorMessage,
+  type CreateUserBody,
+  type KubeContext,
+  type UpdateUserBody,
+  type User,
+  type UserEventType,
+  type UserKubeconfig,
+  type UserKubeconfigVersion,
+} from '@platform/contracts';
+import { AppError } from '@platform/service-kit';
+import type { KubeconfigCipher } from './kubeconfig-cipher.js';
+import { UnparseableKubeconfigError, usableContexts, type UsableContext } from './kubeconfig.js';
+import type { PasswordHasher } from './passwords.js';
+import { EmailTakenError, type PendingEvent, type StoredUser, type UserRepository } from './user-repository.js';
+
+export interface UserServiceDeps {
+  repository: UserRepository;
+  hasher: PasswordHasher;
+  cipher: KubeconfigCipher;
+  /** Called after an event entered an outbox, so the relay publishes it at once. */
+  onEventQueued: () => void;
+}
+
+/** Optimistic writes retry this often when concurrent writers keep moving the version. */
+const maxWriteAttempts = 5;
+
+/** The users' rules: accounts, credentials, kubeconfigs and allowed contexts. Errors are AppErrors in the contract's shape. */
+export class UserService {
+  constructor(private readonly deps: UserServiceDeps) {}
+
+  async createUser(body: CreateUserBody): Promise<number> {
+    const { repository, hasher } = this.deps;
+    // Checked first so a taken email neither burns an id nor a bcrypt round; the unique index settles races.
+    if (await repository.findByEmail(body.email)) throw emailTaken();
+    const passwordHash = await hasher.hash(body.password);
+    const id = await repository.nextUserId();
+    try {
+      await repository.insert({ id, email: body.email, passwordHash });
+    } catch (error) {
+      if (error instanceof EmailTakenError) throw emailTaken();
+      throw error;
+    }
+    return id;
+  }
+
+  /** The user's id; 401 naming what was wrong. An unknown email costs as much time as a wrong password. */
+  async verifyCredentials(body: CreateUserBody): Promise<number> {
+    const user = await this.deps.repository.findByEmail(body.email);
+    if (!user) {
+      await this.deps.hasher.verifyAgainstDummy(body.password);
+      throw unauthorized(ErrorMessage.emailNotRegistered);
+    }
+    if (!(await this.deps.hasher.verify(body.password, user.passwordHash))) throw unauthorized(ErrorMessage.incorrectPassword);
+    return user.id;
+  }
+
+  async getUser(id: number): Promise<User> {
+    const user = await this.liveUser(id);
+    return { id: user.id, email: user.email, contexts: user.allowedContexts, rawKubeConfig: this.plaintext(user) };
+  }
+
+  async listContexts(id: number): Promise<KubeContext[]> {
+    const user = await this.liveUser(id);
+    const allowed = new Set(user.allowedContexts);
+    return this.storedContexts(user).map((context) => ({ ...context, selected: allowed.has(context.name) }));
+  }
+
+  async userKubeconfig(id: number): Promise<UserKubeconfig> {
+    const user = await this.liveUser(id);
+    return {
+      userId: user.id,
+      kubeconfigVersion: user.kubeconfigVersion,
+      rawKubeConfig: this.plaintext(user),
+      allowedContexts: user.allowedContexts,
+    };
+  }
+
+  async kubeconfigVersion(id: number): Promise<UserKubeconfigVersion> {
+    const user = await this.liveUser(id);
+    return { userId: user.id, kubeconfigVersion: user.kubeconfigVersion };
+  }
+
+  /**
+   * API-NOTES semantics: an empty or missing kubeconfig keeps the stored one, a missing list keeps the
+   * stored list, and allowed names are cut down to the contexts the kubeconfig has. Nothing changed, no event.
+   */
+  async updateUser(id: number, body: UpdateUserBody): Promise<void> {
+    const newRaw = body.rawKubeConfig ? body.rawKubeConfig : null;
+    const newContexts = newRaw === null ? null : parse(newRaw);
+    for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
+      const user = await this.liveUser(id);
+      const storedRaw = this.plaintext(user);
+      const kubeconfigChanged = newRaw !== null && newRaw !== storedRaw;
+      const contexts = newContexts ?? (storedRaw ? parse(storedRaw) : []);
+      const wanted = new Set(body.allowedContexts ?? user.allowedContexts);
+      const allowedContexts = contexts.map((context) => context.name).filter((name) => wanted.has(name));
+      if (!kubeconfigChanged && sameList(allowedContexts, user.allowedContexts)) return;
+      const change = kubeconfigChanged
+        ? { kubeconfig: this.deps.cipher.encrypt(id, newRaw), allowedContexts }
+        : { allowedContexts };
+      const event = pendingEvent('kubeconfig.changed', user.kubeconfigVersion + 1);
+      if (await this.deps.repository.changeKubeconfig(id, user.kubeconfigVersion, change, event)) {
+        this.deps.onEventQueued();
+        return;
+      }
+    }
+    throw AppError.dataWrite(new Error('user kept changing concurrently'));
+  }
+
+  /** Checks the password, then deletes; the user.deleted event leaves through the outbox. */
+  async deleteUser(id: number, password: string): Promise<void> {
+    const user = await this.liveUser(id);
+    if (!(await this.deps.hasher.verify(password, user.passwordHash))) {
+      throw new AppError(400, ErrorCode.ValidationFailed, [ErrorMessage.invalidPassword]);
+    }
+    let version = user.kubeconfigVersion;
+    for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
+      if (await this.deps.repository.markDeleted(id, version, pendingEvent('user.deleted', version + 1))) {
+        this.deps.onEventQueued();
+        return;
+      }
+      version = (await this.liveUser(id)).kubeconfigVersion;
+    }
+    throw AppError.dataWrite(new Error('user kept changing concurrently'));
+  }
+
+  private async liveUser(id: number): Promise<StoredUser> {
+    const user = await this.deps.repository.findById(id);
+    if (!user) throw AppError.notFound();
+    return user;
+  }
+
+  private plaintext(user: StoredUser): string {
+    if (!user.kubeconfig) return '';
+    try {
+      return this.deps.cipher.decrypt(user.id, user.kubeconfig);
+    } catch (error) {
+      throw AppError.dataRead(error);
+    }
+  }
+
+  private storedContexts(user: StoredUser): UsableContext[] {
+    const raw = this.plaintext(user);
+    return raw ? parse(raw) : [];
+  }
+}
+
+function parse(raw: string): UsableContext[] {
+  try {
+    return usableContexts(raw);
+  } catch (error) {
+    if (error instanceof UnparseableKubeconfigError) throw AppError.badRequest(error);
+    throw error;
+  }
+}
+
+function pendingEvent(type: UserEventType, kubeconfigVersion: number): PendingEvent {
+  return { type, kubeconfigVersion, occurredAt: new Date().toISOString() };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, index) => name === b[index]);
+}
+
+function emailTaken(): AppError {
+  return new AppError(422, ErrorCode.ValidationFailed, [ErrorMessage.emailTaken]);
+}
+
+function unauthorized(message: string): AppError {
+  return new AppError(401, ErrorCode.Unauthorized, [message]);
+}

@@ -1,0 +1,45 @@
+import { DeleteUserBody, KubeContextList, NumericId, UpdateUserBody, User, UserIdParams } from '@platform/contracts';
+import { requireUser, type ServiceApp } from '@platform/service-kit';
+import type { FastifyRequest } from 'fastify';
+import type { UserService } from '../domain/user-service.js';
+
+/**
+ * `/api/users/{id}`: a user reaches only their own id. Checked before the body is validated, so another
+ * user's id is 403 whatever the body; a malformed id is left to validation (400/600, as documented).
+ */
+async function ownUserOnly(request: FastifyRequest): Promise<void> {
+  const id = NumericId.safeParse((request.params as { id?: unknown }).id);
+  requireUser(request, id.success ? id.data : undefined);
+}
+
+export function userRoutes(app: ServiceApp, users: UserService): void {
+  app.get(
+    '/api/users/:id',
+    { schema: { params: UserIdParams, response: { 200: User } }, preValidation: ownUserOnly },
+    async (request) => users.getUser(request.params.id),
+  );
+
+  app.get(
+    '/api/users/:id/contexts',
+    { schema: { params: UserIdParams, response: { 200: KubeContextList } }, preValidation: ownUserOnly },
+    async (request) => users.listContexts(request.params.id),
+  );
+
+  app.put(
+    '/api/users/:id',
+    { schema: { params: UserIdParams, body: UpdateUserBody }, preValidation: ownUserOnly },
+    async (request, reply) => {
+      await users.updateUser(request.params.id, request.body);
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    '/api/users/:id',
+    { schema: { params: UserIdParams, body: DeleteUserBody }, preValidation: ownUserOnly },
+    async (request, reply) => {
+      await users.deleteUser(request.params.id, request.body.password);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,50 @@
+import { EventBus, listenWithGracefulShutdown, loadConfig } from '@platform/service-kit';
+import mongoose from 'mongoose';
+import { buildApp } from './app.js';
+import { MongoUserRepository } from './adapters/mongo-user-repository.js';
+import { UsersConfig } from './config.js';
+import { KubeconfigCipher } from './domain/kubeconfig-cipher.js';
+import { OutboxRelay } from './domain/outbox-relay.js';
+import { PasswordHasher } from './domain/passwords.js';
+import { UserService } from './domain/user-service.js';
+
+const config = loadConfig(UsersConfig);
+// Fail fast instead of queueing queries while the database is away; readiness reports it.
+const connection = await mongoose.createConnection(config.MONGO_URL, { bufferCommands: false, serverSelectionTimeoutMS: 5_000 }).asPromise();
+const repository = await MongoUserRepository.open(connection);
+
+let relay: OutboxRelay | null = null;
+const users = new UserService({
+  repository,
+  hasher: new PasswordHasher(config.BCRYPT_COST),
+  cipher: new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS),
+  onEventQueued: () => relay?.kick(),
+});
+const app = await buildApp(
+  {
+    users,
+    // NATS is not a readiness condition: while it is down, writes still succeed and wait in the outbox.
+    readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected },
+  },
+  config,
+);
+
+type BusLogger = ConstructorParameters<typeof EventBus>[0]['log'];
+const bus = new EventBus({ url: config.NATS_URL, name: 'users', log: app.log as BusLogger });
+relay = new OutboxRelay({
+  repository,
+  publisher: bus,
+  onError: (error) => app.log.warn({ err: error }, 'outbox relay cannot deliver user events; they wait in the outbox'),
+  onRecovered: () => app.log.info('outbox relay delivers user events again'),
+});
+relay.start();
+
+await listenWithGracefulShutdown(app, {
+  host: config.HOST,
+  port: config.PORT,
+  onClose: async () => {
+    await relay?.stop();
+    await bus.close();
+    await connection.close();
+  },
+});
