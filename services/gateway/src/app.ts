@@ -1,0 +1,48 @@
+import cookie from '@fastify/cookie';
+import { createServiceApp, registerHealthRoutes, type ServiceApp } from '@platform/service-kit';
+import type { Redis } from 'ioredis';
+import { UsersClient, type UsersApi } from './clients/users-client.js';
+import type { GatewayConfig } from './config.js';
+import { LoginThrottle } from './domain/login-throttle.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerProxyRoutes } from './routes/proxy.js';
+import { endSessionsOfDeletedUsers, type UserEventSource } from './sessions/end-sessions-of-deleted-users.js';
+import { SessionCookies } from './sessions/session-cookies.js';
+import { RedisSessionStore } from './sessions/session-store.js';
+
+export interface GatewayDeps {
+  /** Sessions and login counters; a client that fails fast (see createRedisClient). */
+  redis: Redis;
+  events: UserEventSource;
+  /** Defaults to the users service at USERS_URL. */
+  users?: UsersApi;
+}
+
+export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promise<ServiceApp> {
+  const app = createServiceApp({ service: 'gateway', logLevel: config.LOG_LEVEL, trustRequestIdHeader: false });
+  const sessionStore = new RedisSessionStore(deps.redis, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    ttlSeconds: config.SESSION_TTL_SECONDS,
+  });
+  const sessions = new SessionCookies(sessionStore, { name: config.SESSION_COOKIE_NAME, secure: config.COOKIE_SECURE });
+  const loginThrottle = new LoginThrottle(deps.redis, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    maxPerEmail: config.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
+    maxPerAddress: config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
+    windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
+  });
+  const users = deps.users ?? new UsersClient(config.USERS_URL, config.INTERNAL_SIGNING_SECRET);
+
+  await app.register(cookie);
+  registerHealthRoutes(app, { redis: async () => (await deps.redis.ping()) === 'PONG' });
+  registerAuthRoutes(app, { users, sessions, loginThrottle });
+  await registerProxyRoutes(app, {
+    sessions,
+    sessionStore,
+    signingSecret: config.INTERNAL_SIGNING_SECRET,
+    usersUrl: config.USERS_URL,
+    releasesUrl: config.RELEASES_URL,
+  });
+  endSessionsOfDeletedUsers(deps.events, sessionStore);
+  return app;
+}

@@ -1,0 +1,30 @@
+import { z } from '@platform/contracts';
+
+const Seconds = z.coerce.number().int().positive();
+const Count = z.coerce.number().int().positive();
+const Flag = z.enum(['true', 'false', '1', '0']).transform((raw) => raw === 'true' || raw === '1');
+
+export const GatewayConfig = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  REDIS_URL: z.string().url(),
+  NATS_URL: z.string().min(1),
+  USERS_URL: z.string().url().default('http://127.0.0.1:8081'),
+  RELEASES_URL: z.string().url().default('http://127.0.0.1:8082'),
+  /** HMAC secret shared with the services: they trust an identity only when it is signed with it. */
+  INTERNAL_SIGNING_SECRET: z.string().min(32),
+  SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('porter_session'),
+  /** Idle time after which a session ends; every request that uses the session restarts it. */
+  SESSION_TTL_SECONDS: Seconds.default(86_400),
+  /** Off only for plain-HTTP local runs and tests. */
+  COOKIE_SECURE: Flag.default('true'),
+  /** Every Redis key of the gateway starts with this (tests use their own). */
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).default('gw:'),
+  LOGIN_MAX_ATTEMPTS_PER_EMAIL: Count.default(10),
+  LOGIN_MAX_ATTEMPTS_PER_ADDRESS: Count.default(50),
+  LOGIN_THROTTLE_WINDOW_SECONDS: Seconds.default(900),
+  /** Keeps side-by-side platforms' events apart on one NATS (see EventBus); empty in production. */
+  EVENTS_SCOPE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfig>;

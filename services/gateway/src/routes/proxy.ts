@@ -1,0 +1,146 @@
+import httpProxy from '@fastify/http-proxy';
+import { ErrorCode, ErrorMessage, IdentityHeader } from '@platform/contracts';
+import { AppError, ForbiddenError, signIdentity, type ServiceApp } from '@platform/service-kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { authorizeUsersPath, hasDotSegment } from '../domain/authorization.js';
+import type { SessionCookies } from '../sessions/session-cookies.js';
+import type { SessionStore } from '../sessions/session-store.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The logged-in user a proxied request is made for; set before proxying. */
+    sessionUserId: number | null;
+  }
+}
+
+export interface ProxyRouteDeps {
+  sessions: SessionCookies;
+  sessionStore: SessionStore;
+  signingSecret: string;
+  usersUrl: string;
+  releasesUrl: string;
+}
+
+interface Upstream {
+  url: string;
+  /** Proxied as is: the service sees the same path and query the client sent. */
+  prefix: string;
+  routes: string[];
+  /** `/api/users/{id}`: a user may only touch their own id. */
+  ownUserIdOnly: boolean;
+}
+
+const identityHeaderPrefix = 'x-platform-';
+
+/**
+ * `/api/users/*` goes to the users service, `/api/releases*` and `/api/k8s/*` to the releases service,
+ * for logged-in users only, with the user's identity signed for the service. `POST /api/users` is
+ * answered by the gateway itself (routes/auth.ts); `/internal/*` is never proxied.
+ */
+export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps): Promise<void> {
+  app.decorateRequest('sessionUserId', null);
+  const upstreams: Upstream[] = [
+    { url: deps.usersUrl, prefix: '/api/users', routes: ['/*'], ownUserIdOnly: true },
+    { url: deps.releasesUrl, prefix: '/api/releases', routes: ['/', '/*'], ownUserIdOnly: false },
+    { url: deps.releasesUrl, prefix: '/api/k8s', routes: ['/*'], ownUserIdOnly: false },
+  ];
+  for (const upstream of upstreams) {
+    await app.register(httpProxy, {
+      upstream: upstream.url,
+      prefix: upstream.prefix,
+      rewritePrefix: upstream.prefix,
+      routes: upstream.routes,
+      // The gateway already logs each request once; reply-from would add two lines more.
+      disableRequestLogging: true,
+      preHandler: async (request: FastifyRequest) => authorize(request, upstream, deps.sessions),
+      handler: (request, reply, dest, options) =>
+        reply.from(dest, {
+          ...options,
+          rewriteRequestHeaders: (_request, headers) =>
+            withSignedIdentity(headers, request, deps.signingSecret, signedUrl(dest, upstream.url, request.url)),
+          onResponse: (_request, _reply, response) =>
+            void afterResponse(request, reply, response as unknown as UpstreamResponse, upstream, deps),
+          onError: (_reply, { error }) => {
+            request.log.warn({ err: error, upstream: upstream.url }, 'upstream service failed');
+            void reply
+              .code(503)
+              .type('application/json; charset=utf-8')
+              .send({ code: ErrorCode.Unavailable, errors: [ErrorMessage.serviceUnavailable] });
+          },
+        }),
+    });
+  }
+}
+
+async function authorize(request: FastifyRequest, upstream: Upstream, sessions: SessionCookies): Promise<void> {
+  const path = request.url.split('?', 1)[0] ?? '';
+  if (hasDotSegment(path)) throw AppError.badRequest();
+  const session = await sessions.require(request);
+  if (upstream.ownUserIdOnly) {
+    const decision = authorizeUsersPath(path.slice(upstream.prefix.length + 1), session.userId);
+    if (decision === 'bad-id') throw AppError.badRequest();
+    if (decision === 'forbidden') throw new ForbiddenError('another user');
+  }
+  request.sessionUserId = session.userId;
+}
+
+/** The path and query exactly as the service will receive them (reply-from resolves `dest` against the upstream). */
+function signedUrl(dest: string, upstreamUrl: string, requestUrl: string): string {
+  const queryStart = requestUrl.indexOf('?');
+  return new URL(dest, upstreamUrl).pathname + (queryStart > 0 ? requestUrl.slice(queryStart) : '');
+}
+
+/**
+ * Identity headers a client sent are dropped, whatever they say; the service trusts only the ones signed
+ * here. The session cookie stays at the gateway.
+ */
+function withSignedIdentity(
+  headers: IncomingHttpHeaders,
+  request: FastifyRequest,
+  secret: string,
+  url: string,
+): IncomingHttpHeaders {
+  const forwarded: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith(identityHeaderPrefix) && name !== 'cookie' && name !== IdentityHeader.requestId) forwarded[name] = value;
+  }
+  const userId = request.sessionUserId;
+  if (userId === null) throw new ForbiddenError('proxying without a session');
+  return {
+    ...forwarded,
+    ...signIdentity(secret, { kind: 'user', userId }, { method: request.method, url }),
+    [IdentityHeader.requestId]: request.id,
+  };
+}
+
+interface UpstreamResponse {
+  statusCode: number;
+  stream: Readable;
+}
+
+/**
+ * A user who deleted themselves is logged out at once, everywhere; the `user.deleted` event does the same
+ * later for deletions that did not pass through this gateway.
+ */
+async function afterResponse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  response: UpstreamResponse,
+  upstream: Upstream,
+  deps: ProxyRouteDeps,
+): Promise<void> {
+  const path = request.url.split('?', 1)[0] ?? '';
+  const deletedSelf =
+    upstream.ownUserIdOnly && request.method === 'DELETE' && response.statusCode === 204 && !path.slice(upstream.prefix.length + 1).includes('/');
+  if (deletedSelf && request.sessionUserId !== null) {
+    try {
+      await deps.sessionStore.deleteAllOfUser(request.sessionUserId);
+      deps.sessions.clear(reply);
+    } catch (error) {
+      request.log.warn({ err: error }, 'could not end the deleted user\'s sessions; the user.deleted event will');
+    }
+  }
+  return void reply.send(response.stream);
+}
