@@ -1,4 +1,4 @@
-import { DeleteUserBody, KubeContextList, NumericId, UpdateUserBody, User, UserIdParams } from '@platform/contracts';
+import { DeleteUserBody, KubeContextList, NumericId, UpdateUserBody, User, UserIdParams, z } from '@platform/contracts';
 import { requireUser, type ServiceApp } from '@platform/service-kit';
 import type { FastifyRequest } from 'fastify';
 import type { UserService } from '../domain/user-service.js';
@@ -11,6 +11,9 @@ async function ownUserOnly(request: FastifyRequest): Promise<void> {
   const id = NumericId.safeParse((request.params as { id?: unknown }).id);
   requireUser(request, id.success ? id.data : undefined);
 }
+
+/** A DELETE sent without a body lacks the password: 422 "required", like a body without the field. */
+const DeleteUserBodyOrNone = z.preprocess((body) => body ?? {}, DeleteUserBody);
 
 export function userRoutes(app: ServiceApp, users: UserService): void {
   app.get(
@@ -36,7 +39,7 @@ export function userRoutes(app: ServiceApp, users: UserService): void {
 
   app.delete(
     '/api/users/:id',
-    { schema: { params: UserIdParams, body: DeleteUserBody }, preValidation: ownUserOnly },
+    { schema: { params: UserIdParams, body: DeleteUserBodyOrNone }, preValidation: ownUserOnly },
     async (request, reply) => {
       await users.deleteUser(request.params.id, request.body.password);
       return reply.code(204).send();

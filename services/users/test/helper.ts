@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import { InternalRoutes, type Identity } from '@platform/contracts';
+import { signIdentity, type ServiceApp } from '@platform/service-kit';
+import { mongoUrl } from '@platform/test-support';
+import mongoose, { type Connection } from 'mongoose';
+import { MongoUserRepository } from '../src/adapters/mongo-user-repository.js';
+import { buildApp } from '../src/app.js';
+import { UsersConfig } from '../src/config.js';
+import { KubeconfigCipher } from '../src/domain/kubeconfig-cipher.js';
+import { OutboxRelay, type UserEventPublisher } from '../src/domain/outbox-relay.js';
+import { PasswordHasher } from '../src/domain/passwords.js';
+import { UserService } from '../src/domain/user-service.js';
+
+export const service: Identity = { kind: 'service', name: 'gateway' };
+export const asUser = (userId: number): Identity => ({ kind: 'user', userId });
+
+export interface Harness {
+  app: ServiceApp;
+  connection: Connection;
+  repository: MongoUserRepository;
+  relay: OutboxRelay;
+  secret: string;
+  config: UsersConfig;
+  /** Sends a request signed for `identity` (null: unsigned). */
+  call(identity: Identity | null, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): ReturnType<ServiceApp['inject']>;
+  /** Creates a user through the internal route and returns its id. */
+  createUser(email?: string, password?: string): Promise<number>;
+}
+
+export interface BuildOptions {
+  /** Where the relay publishes; without one the relay does not run. */
+  publisher?: UserEventPublisher;
+}
+
+/**
+ * The users app on its own FerretDB database and signing secret, cleaned up when `t` ends. The user id
+ * counter starts at a random height so this suite's events are told apart from other suites' on the
+ * shared stream.
+ */
+export async function build(t: TestContext, options: BuildOptions = {}): Promise<Harness> {
+  const database = `users_test_${randomBytes(6).toString('hex')}`;
+  const secret = randomBytes(32).toString('hex');
+  const config = UsersConfig.parse({
+    MONGO_URL: await mongoUrl(database),
+    NATS_URL: 'nats://127.0.0.1:4222',
+    INTERNAL_SIGNING_SECRET: secret,
+    KUBECONFIG_ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
+    BCRYPT_COST: '4',
+    LOG_LEVEL: 'silent',
+  });
+  const connection = await mongoose.createConnection(config.MONGO_URL, { bufferCommands: false }).asPromise();
+  await connection.collection('counters').insertOne({ _id: 'users' as never, seq: 1_000_000 + Math.floor(Math.random() * 1_000_000_000) });
+  const repository = await MongoUserRepository.open(connection);
+  const failures: unknown[] = [];
+  const relay = new OutboxRelay({
+    repository,
+    publisher: options.publisher ?? { publishUserEvent: async () => Promise.reject(new Error('no publisher in this test')) },
+    onError: (error) => failures.push(error),
+    intervalMs: 200,
+  });
+  const users = new UserService({
+    repository,
+    hasher: new PasswordHasher(config.BCRYPT_COST),
+    cipher: new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS),
+    onEventQueued: () => relay.kick(),
+  });
+  const app = await buildApp({ users, readiness: { database: () => connection.readyState === 1 } }, config);
+  if (options.publisher) relay.start();
+
+  t.after(async () => {
+    await relay.stop();
+    await app.close();
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  const call: Harness['call'] = (identity, method, url, body) => {
+    const headers: Record<string, string> = identity ? signIdentity(secret, identity, { method, url }) : {};
+    // A string body is sent as it is, so tests can send malformed JSON.
+    if (typeof body === 'string') headers['content-type'] = 'application/json';
+    return app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as string | object }) });
+  };
+
+  let counter = 0;
+  const createUser: Harness['createUser'] = async (email, password = 'correct horse battery staple') => {
+    counter += 1;
+    const response = await call(service, 'POST', InternalRoutes.createUser, { email: email ?? `user${counter}@example.com`, password });
+    if (response.statusCode !== 201) throw new Error(`creating a user failed: ${response.statusCode} ${response.body}`);
+    return (response.json() as { id: number }).id;
+  };
+
+  return { app, connection, repository, relay, secret, config, call, createUser };
+}
+
+/** A kubeconfig with contexts `beta` and `alpha` (usable), `orphan` (its user is missing) and `lonely` (its cluster is missing). */
+export function kubeconfigYaml(server = 'https://alpha.example.com:6443'): string {
+  return `apiVersion: v1
+kind: Config
+current-context: alpha
+clusters:
+- name: alpha-cluster
+  cluster:
+    server: ${server}
+- name: beta-cluster
+  cluster:
+    server: https://beta.example.com/
+users:
+- name: alpha-user
+  user:
+    token: secret-token-alpha
+- name: beta-user
+  user:
+    token: secret-token-beta
+contexts:
+- name: beta
+  context: { cluster: beta-cluster, user: beta-user }
+- name: alpha
+  context: { cluster: alpha-cluster, user: alpha-user, namespace: team-a }
+- name: orphan
+  context: { cluster: alpha-cluster, user: nobody }
+- name: lonely
+  context: { cluster: nowhere, user: alpha-user }
+`;
+}
+
+/** The same kind of kubeconfig as JSON, with one context `gamma`. */
+export function kubeconfigJson(): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'g', cluster: { server: 'https://gamma.example.com' } }],
+    users: [{ name: 'g-user', user: { token: 'secret-token-gamma' } }],
+    contexts: [{ name: 'gamma', context: { cluster: 'g', user: 'g-user' } }],
+  });
+}
