@@ -1,0 +1,65 @@
+import { createServiceApp, HealthPaths, registerHealthRoutes, signedIdentityPlugin, type EventBus, type ServiceApp } from '@platform/service-kit';
+import type { ReleasesConfig } from './config.js';
+import { HelmCli } from './helm/cli.js';
+import { MemoryReleaseRecords } from './helm/drivers/memory.js';
+import { ReleaseLocks } from './helm/release-locks.js';
+import { ClusterAddressPolicy, type Resolver } from './kube/address-policy.js';
+import { KubeClientCache } from './kube/clients.js';
+import { ReleaseAccess } from './release-access.js';
+import { registerK8sRoutes } from './routes/k8s.js';
+import { registerReleaseRoutes } from './routes/releases.js';
+import type { UserKubeconfigSource } from './users/kubeconfig-source.js';
+
+export interface ReleasesDeps {
+  kubeconfigs: UserKubeconfigSource;
+  /** Users events evict cached clients early; without a bus the version check alone keeps reads fresh. */
+  events?: Pick<EventBus, 'subscribeUserEvents' | 'isConnected'>;
+  memoryReleases?: MemoryReleaseRecords;
+  /** DNS for the cluster address policy (the system's by default). */
+  resolve?: Resolver;
+}
+
+export type ReleasesAppConfig = Pick<
+  ReleasesConfig,
+  | 'INTERNAL_SIGNING_SECRET'
+  | 'HELM_BIN'
+  | 'CLUSTER_ADDRESS_ALLOWLIST'
+  | 'CLIENT_CACHE_MAX'
+  | 'CLIENT_CACHE_IDLE_SECONDS'
+  | 'KUBE_REQUEST_TIMEOUT_MS'
+  | 'HELM_TIMEOUT_MS'
+  | 'LOG_LEVEL'
+>;
+
+export interface ReleasesApp {
+  app: ServiceApp;
+  clients: KubeClientCache;
+}
+
+export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): ReleasesApp {
+  const app = createServiceApp({ service: 'releases', logLevel: config.LOG_LEVEL });
+  const clients = new KubeClientCache({
+    source: deps.kubeconfigs,
+    policy: new ClusterAddressPolicy(config.CLUSTER_ADDRESS_ALLOWLIST, deps.resolve),
+    max: config.CLIENT_CACHE_MAX,
+    idleSeconds: config.CLIENT_CACHE_IDLE_SECONDS,
+    requestTimeoutMs: config.KUBE_REQUEST_TIMEOUT_MS,
+  });
+  const memoryReleases = deps.memoryReleases ?? new MemoryReleaseRecords();
+  const access = new ReleaseAccess(clients, memoryReleases, new HelmCli(config.HELM_BIN, config.HELM_TIMEOUT_MS), new ReleaseLocks());
+
+  // Every replica hears every event (not a queue group): each one holds its own cached clients.
+  deps.events?.subscribeUserEvents({ everyReplica: true }, async (event) => {
+    clients.evictUser(event.userId);
+    if (event.type === 'user.deleted') memoryReleases.dropScopesWithPrefix(`${event.userId}/`);
+  });
+
+  app.register(signedIdentityPlugin, { secret: config.INTERNAL_SIGNING_SECRET, publicPaths: [HealthPaths.live, HealthPaths.ready] });
+  registerHealthRoutes(app, { events: () => deps.events?.isConnected() ?? true });
+  app.after(() => {
+    registerReleaseRoutes(app, access);
+    registerK8sRoutes(app, clients);
+  });
+  app.addHook('onClose', async () => clients.close());
+  return { app, clients };
+}

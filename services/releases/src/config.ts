@@ -1,0 +1,27 @@
+import { z } from '@platform/contracts';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The releases service's environment, validated once at start-up. */
+export const ReleasesConfig = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8082),
+  HOST: z.string().default('0.0.0.0'),
+  NATS_URL: z.string().url().default('nats://127.0.0.1:4222'),
+  USERS_URL: z.string().url().default('http://127.0.0.1:8081'),
+  INTERNAL_SIGNING_SECRET: z.string().min(16),
+  HELM_BIN: z.string().min(1).default('helm'),
+  /**
+   * Cluster addresses reachable even though they are loopback, private or link-local: comma list of CIDRs
+   * (`127.0.0.0/8`, `::1/128`) or `host:port` (`127.0.0.1:6443`). Empty: none.
+   */
+  CLUSTER_ADDRESS_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((raw) => raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')),
+  CLIENT_CACHE_MAX: positiveInt(1000),
+  CLIENT_CACHE_IDLE_SECONDS: positiveInt(600),
+  KUBE_REQUEST_TIMEOUT_MS: positiveInt(10_000),
+  HELM_TIMEOUT_MS: positiveInt(120_000),
+  LOG_LEVEL: z.string().default('info'),
+});
+export type ReleasesConfig = z.infer<typeof ReleasesConfig>;

@@ -1,0 +1,45 @@
+import { releaseNotFound } from '../storage.js';
+import { helmTimestamp, recordNewRevision, refuseWhilePending, type ReleaseOperationContext } from './operation.js';
+
+/**
+ * `helm rollback`: revision 0 means the previous one. On a cluster the helm binary does it (hooks, the
+ * three-way merge of objects, records exactly as Helm writes them). Memory releases are in-process records
+ * for tests and demos: the target revision is copied into a new one, no cluster is touched.
+ * 404/602 for an unknown release or revision, 409/606 while an operation is pending.
+ */
+export async function rollbackRelease(context: ReleaseOperationContext, revision: number): Promise<void> {
+  const history = await context.store.historyRecords(context.namespace, context.name);
+  const latest = history.at(-1)!;
+  refuseWhilePending(latest);
+  const targetVersion = revision === 0 ? latest.version - 1 : revision;
+  const target = history.find((record) => record.version === targetVersion);
+  if (!target) throw releaseNotFound();
+
+  if (context.cluster) {
+    await context.helm.run({
+      args: ['rollback', context.name, String(targetVersion), '--namespace', context.namespace],
+      kubeconfig: { text: context.cluster.kubeconfig, context: context.cluster.context },
+      driver: context.cluster.driver,
+    });
+    return;
+  }
+  const targetRelease = target.decode();
+  const current = latest.decode();
+  await recordNewRevision(
+    context,
+    history,
+    {
+      ...targetRelease,
+      version: latest.version + 1,
+      info: {
+        ...targetRelease.info,
+        first_deployed: current.info.first_deployed,
+        last_deployed: helmTimestamp(),
+        deleted: '',
+        status: 'deployed',
+        description: `Rollback to ${targetVersion}`,
+      },
+    },
+    'pending-rollback',
+  );
+}

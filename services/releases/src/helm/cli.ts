@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppError } from '@platform/service-kit';
+import { ErrorCode, ErrorMessage } from '@platform/contracts';
+
+export interface HelmInvocation {
+  args: string[];
+  /** A kubeconfig with only the context helm may use; written 0600 into the private folder. */
+  kubeconfig?: { text: string; context: string };
+  /** `secret` or `configmap`: Helm's HELM_DRIVER. */
+  driver?: string;
+  /** Writes what the command needs (a chart, values) into the private folder first. */
+  prepare?: (folder: string) => Promise<void>;
+}
+
+/**
+ * Runs the helm binary in a private, throw-away folder (0700, removed afterwards) with a minimal environment:
+ * no inherited KUBECONFIG, HOME or plugins, so helm sees only the one context we hand it. Killed at the timeout.
+ */
+export class HelmCli {
+  constructor(
+    private readonly bin: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** helm's stdout; throws the AppError that helm's message maps to (see helmFailure). */
+  async run(invocation: HelmInvocation): Promise<string> {
+    const folder = await mkdtemp(join(tmpdir(), 'releases-helm-'));
+    try {
+      const args = [...invocation.args];
+      if (invocation.kubeconfig) {
+        const file = join(folder, 'kubeconfig');
+        await writeFile(file, invocation.kubeconfig.text, { mode: 0o600 });
+        args.push('--kubeconfig', file, '--kube-context', invocation.kubeconfig.context);
+      }
+      await invocation.prepare?.(folder);
+      return await this.exec(args, folder, invocation.driver);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+
+  private exec(args: string[], folder: string, driver?: string): Promise<string> {
+    const env: NodeJS.ProcessEnv = {
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      HOME: folder,
+      HELM_CACHE_HOME: join(folder, 'cache'),
+      HELM_CONFIG_HOME: join(folder, 'config'),
+      HELM_DATA_HOME: join(folder, 'data'),
+      ...(driver ? { HELM_DRIVER: driver } : {}),
+    };
+    return new Promise((resolve, reject) => {
+      execFile(
+        this.bin,
+        args,
+        { cwd: folder, env, timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          if (!error) return resolve(stdout);
+          if (error.killed) {
+            return reject(new AppError(500, ErrorCode.ClusterOperationFailed, [`helm did not finish within ${this.timeoutMs} ms`], { cause: error }));
+          }
+          const message = stderr.trim().replace(/^Error: /, '') || error.message;
+          reject(helmFailure(message, error));
+        },
+      );
+    });
+  }
+}
+
+/** Helm's failure messages, mapped to the contract's codes. */
+export function helmFailure(message: string, cause?: unknown): AppError {
+  if (/another operation \(install\/upgrade\/rollback\) is in progress|already exists/.test(message)) {
+    return new AppError(409, ErrorCode.OperationInProgress, [ErrorMessage.operationInProgress], { cause: new Error(message, { cause }) });
+  }
+  if (/Kubernetes cluster unreachable/.test(message)) return new AppError(502, ErrorCode.ClusterUnreachable, [message], { cause });
+  if (/values don't meet the specifications of the schema|failed to parse .*values|error converting YAML to JSON/.test(message)) {
+    return new AppError(422, ErrorCode.InvalidValues, [message], { cause });
+  }
+  if (/ is forbidden: /.test(message)) return new AppError(403, ErrorCode.ClusterForbidden, [message], { cause });
+  return new AppError(500, ErrorCode.ClusterOperationFailed, [message], { cause });
+}

@@ -1,0 +1,71 @@
+import { decodeRelease, encodeRelease, releaseKey, type HelmRelease } from '../codec.js';
+import { ReleaseRecordExistsError, ReleaseRecordNotFoundError, type ReleaseDriver, type ReleaseRecord } from '../driver.js';
+
+interface StoredRecord {
+  namespace: string;
+  name: string;
+  version: number;
+  status: string;
+  encoded: string;
+}
+
+/**
+ * Every in-process release of the service, kept apart per scope (a user and context). Records are stored
+ * encoded as Helm would store them, so callers never share mutable objects.
+ */
+export class MemoryReleaseRecords {
+  private readonly scopes = new Map<string, Map<string, StoredRecord>>();
+
+  driver(scope: string): MemoryDriver {
+    let records = this.scopes.get(scope);
+    if (!records) {
+      records = new Map();
+      this.scopes.set(scope, records);
+    }
+    return new MemoryDriver(records);
+  }
+
+  /** Forgets a user's releases (on user deletion). */
+  dropScopesWithPrefix(prefix: string): void {
+    for (const scope of this.scopes.keys()) if (scope.startsWith(prefix)) this.scopes.delete(scope);
+  }
+}
+
+/** Helm's `memory` driver: in-process records for tests and demos, never on a cluster. */
+export class MemoryDriver implements ReleaseDriver {
+  readonly name = 'memory' as const;
+
+  constructor(private readonly records: Map<string, StoredRecord>) {}
+
+  async list(namespace: string, releaseName?: string): Promise<ReleaseRecord[]> {
+    return [...this.records.values()]
+      .filter((record) => (!namespace || record.namespace === namespace) && (!releaseName || record.name === releaseName))
+      .map((record) => ({ ...record, decode: () => decodeRelease(record.encoded) }));
+  }
+
+  async create(release: HelmRelease): Promise<void> {
+    const key = storeKey(release);
+    if (this.records.has(key)) throw new ReleaseRecordExistsError(key);
+    this.records.set(key, storedRecordOf(release));
+  }
+
+  async update(release: HelmRelease): Promise<void> {
+    const key = storeKey(release);
+    if (!this.records.has(key)) throw new ReleaseRecordNotFoundError(key);
+    this.records.set(key, storedRecordOf(release));
+  }
+}
+
+function storeKey(release: HelmRelease): string {
+  return `${release.namespace}/${releaseKey(release.name, release.version)}`;
+}
+
+function storedRecordOf(release: HelmRelease): StoredRecord {
+  return {
+    namespace: release.namespace,
+    name: release.name,
+    version: release.version,
+    status: release.info.status,
+    encoded: encodeRelease(release),
+  };
+}

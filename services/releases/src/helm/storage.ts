@@ -1,0 +1,54 @@
+import { AppError } from '@platform/service-kit';
+import { ErrorMessage } from '@platform/contracts';
+import type { HelmRelease } from './codec.js';
+import type { ReleaseDriver, ReleaseRecord } from './driver.js';
+
+export const pendingStatuses: ReadonlySet<string> = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
+
+export function releaseNotFound(): AppError {
+  return AppError.notFound(ErrorMessage.releaseNotFound);
+}
+
+/** Helm's Storage: history and "last deployed" rules over one driver. */
+export class ReleaseStore {
+  constructor(readonly driver: ReleaseDriver) {}
+
+  /** Every revision's labels in `namespace` ('' = all); nothing is decoded. */
+  records(namespace: string): Promise<ReleaseRecord[]> {
+    return this.driver.list(namespace);
+  }
+
+  /** The revisions of one release, ascending; 404/602 when there is none. */
+  async historyRecords(namespace: string, name: string): Promise<ReleaseRecord[]> {
+    const records = await this.driver.list(namespace, name);
+    if (records.length === 0) throw releaseNotFound();
+    return records.sort((a, b) => a.version - b.version);
+  }
+
+  /** The highest revision. */
+  async last(namespace: string, name: string): Promise<ReleaseRecord> {
+    return (await this.historyRecords(namespace, name)).at(-1)!;
+  }
+
+  /**
+   * Revision `revision`; 0 means the latest deployed one, or the highest when none is deployed.
+   * 404/602 for an unknown release or revision.
+   */
+  async get(namespace: string, name: string, revision: number): Promise<HelmRelease> {
+    const history = await this.historyRecords(namespace, name);
+    const record =
+      revision === 0
+        ? (history.filter((entry) => entry.status === 'deployed').at(-1) ?? history.at(-1))
+        : history.find((entry) => entry.version === revision);
+    if (!record) throw releaseNotFound();
+    return record.decode();
+  }
+
+  create(release: HelmRelease): Promise<void> {
+    return this.driver.create(release);
+  }
+
+  update(release: HelmRelease): Promise<void> {
+    return this.driver.update(release);
+  }
+}

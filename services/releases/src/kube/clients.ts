@@ -1,0 +1,83 @@
+import { LRUCache } from 'lru-cache';
+import { AppError } from '@platform/service-kit';
+import { ErrorCode, ErrorMessage } from '@platform/contracts';
+import type { UserKubeconfigSource } from '../users/kubeconfig-source.js';
+import type { ClusterAddressPolicy } from './address-policy.js';
+import { KubeApi } from './api.js';
+import { clusterAccessOf, minimalKubeconfig, type ClusterAccess } from './kubeconfig.js';
+
+/** A user's way into one allowed context: the API client and the kubeconfig the helm binary gets. */
+export interface ClusterClient {
+  userId: number;
+  access: ClusterAccess;
+  api: KubeApi;
+  helmKubeconfig: string;
+}
+
+export interface KubeClientCacheOptions {
+  source: UserKubeconfigSource;
+  policy: ClusterAddressPolicy;
+  max: number;
+  idleSeconds: number;
+  requestTimeoutMs: number;
+}
+
+/**
+ * Clients (each with its TLS connection pool) per user, context and kubeconfig version, bounded by LRU and
+ * idle expiry. Read-your-writes: every request first asks the users service for the user's kubeconfig
+ * version (a cheap call); a cached client is used only for that exact version, so once the users service
+ * has stored a change, the next request here sees it. The users events evict early, on every replica.
+ */
+export class KubeClientCache {
+  private readonly clients: LRUCache<string, ClusterClient>;
+
+  constructor(private readonly options: KubeClientCacheOptions) {
+    this.clients = new LRUCache<string, ClusterClient>({
+      max: options.max,
+      ttl: options.idleSeconds * 1000,
+      updateAgeOnGet: true,
+      ttlAutopurge: true,
+      dispose: (client) => void client.api.close(),
+    });
+  }
+
+  /** 403/605 when the context is not allowed; 422/601 for a kubeconfig we refuse; 502/604 for an address we refuse. */
+  async clientFor(userId: number, context: string): Promise<ClusterClient> {
+    const { kubeconfigVersion } = await this.options.source.version(userId);
+    const cached = this.clients.get(cacheKey(userId, kubeconfigVersion, context));
+    if (cached) return cached;
+
+    const kubeconfig = await this.options.source.kubeconfig(userId);
+    this.evictUser(userId, kubeconfig.kubeconfigVersion);
+    if (!kubeconfig.allowedContexts.includes(context)) {
+      throw new AppError(403, ErrorCode.ContextNotAllowed, [ErrorMessage.contextNotAllowed]);
+    }
+    const access = clusterAccessOf(kubeconfig.rawKubeConfig, context);
+    const address = await this.options.policy.check(access.server);
+    const api = new KubeApi(access, address, this.options.requestTimeoutMs);
+    const client: ClusterClient = { userId, access, api, helmKubeconfig: minimalKubeconfig(access, api.connectUrl) };
+    this.clients.set(cacheKey(userId, kubeconfig.kubeconfigVersion, context), client);
+    return client;
+  }
+
+  /** Drops a user's clients, all of them or those of other versions than `keepVersion`. */
+  evictUser(userId: number, keepVersion?: number): void {
+    const prefix = `${userId}/`;
+    const keep = keepVersion === undefined ? undefined : `${userId}/${keepVersion}/`;
+    for (const key of [...this.clients.keys()]) {
+      if (key.startsWith(prefix) && (keep === undefined || !key.startsWith(keep))) this.clients.delete(key);
+    }
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  close(): void {
+    this.clients.clear();
+  }
+}
+
+function cacheKey(userId: number, version: number, context: string): string {
+  return `${userId}/${version}/${context}`;
+}

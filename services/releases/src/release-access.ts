@@ -1,0 +1,67 @@
+import type { ReleaseTarget } from '@platform/contracts';
+import type { HelmCli } from './helm/cli.js';
+import { configMapsDriver } from './helm/drivers/configmaps.js';
+import type { MemoryReleaseRecords } from './helm/drivers/memory.js';
+import { secretsDriver } from './helm/drivers/secrets.js';
+import type { ReleaseOperationContext } from './helm/actions/operation.js';
+import type { ReleaseLocks } from './helm/release-locks.js';
+import { ReleaseStore } from './helm/storage.js';
+import type { ClusterClient, KubeClientCache } from './kube/clients.js';
+
+/**
+ * From a user's request to the release storage it names: the cluster client of an allowed context, and the
+ * driver. Routes get their store here, so tests can hand in any kubeconfig source (kubeapps' clientGetter).
+ */
+export class ReleaseAccess {
+  constructor(
+    private readonly clients: KubeClientCache,
+    private readonly memory: MemoryReleaseRecords,
+    private readonly helm: HelmCli,
+    private readonly locks: ReleaseLocks,
+  ) {}
+
+  /** The store of the target; `namespace` stays as asked ('' lists all namespaces). */
+  async store(userId: number, target: ReleaseTarget): Promise<{ store: ReleaseStore; client: ClusterClient }> {
+    const client = await this.clients.clientFor(userId, target.context);
+    return { store: new ReleaseStore(this.driverOf(userId, client, target)), client };
+  }
+
+  /** The store and namespace of one release: an empty namespace is the context's namespace. */
+  async release(userId: number, target: ReleaseTarget): Promise<{ store: ReleaseStore; namespace: string }> {
+    const { store, client } = await this.store(userId, target);
+    return { store, namespace: target.namespace || client.access.namespace };
+  }
+
+  /** Runs a rollback or upgrade of `name`, one at a time per release in this process. */
+  async operate(userId: number, target: ReleaseTarget, name: string, operation: (context: ReleaseOperationContext) => Promise<void>): Promise<void> {
+    const { store, client } = await this.store(userId, target);
+    const namespace = target.namespace || client.access.namespace;
+    const context: ReleaseOperationContext = {
+      store,
+      helm: this.helm,
+      namespace,
+      name,
+      cluster:
+        target.storage === 'memory'
+          ? undefined
+          : { kubeconfig: client.helmKubeconfig, context: target.context, driver: target.storage },
+    };
+    const where = target.storage === 'memory' ? memoryScope(userId, target.context) : client.access.server.origin;
+    await this.locks.with(`${target.storage}|${where}|${namespace}|${name}`, () => operation(context));
+  }
+
+  private driverOf(userId: number, client: ClusterClient, target: ReleaseTarget) {
+    switch (target.storage) {
+      case 'secret':
+        return secretsDriver(client.api);
+      case 'configmap':
+        return configMapsDriver(client.api);
+      case 'memory':
+        return this.memory.driver(memoryScope(userId, target.context));
+    }
+  }
+}
+
+export function memoryScope(userId: number, context: string): string {
+  return `${userId}/${context}`;
+}

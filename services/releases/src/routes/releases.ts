@@ -1,0 +1,45 @@
+import {
+  ListReleasesQuery,
+  ReleaseParams,
+  ReleaseQuery,
+  RevisionParams,
+  RollbackBody,
+  UpgradeBody,
+} from '@platform/contracts';
+import { requireUser, type ServiceApp } from '@platform/service-kit';
+import { getRelease } from '../helm/actions/get.js';
+import { releaseHistory } from '../helm/actions/history.js';
+import { listReleases } from '../helm/actions/list.js';
+import { rollbackRelease } from '../helm/actions/rollback.js';
+import { upgradeRelease } from '../helm/actions/upgrade.js';
+import type { ReleaseAccess } from '../release-access.js';
+
+/** Release JSON goes out as Helm stored it: no response schema, so no field is dropped or reshaped. */
+export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): void {
+  app.get('/api/releases', { schema: { querystring: ListReleasesQuery } }, async (request) => {
+    const { store } = await access.store(requireUser(request), request.query);
+    return listReleases(store, request.query);
+  });
+
+  app.get('/api/releases/:name/history', { schema: { params: ReleaseParams, querystring: ReleaseQuery } }, async (request) => {
+    const { store, namespace } = await access.release(requireUser(request), request.query);
+    return releaseHistory(store, namespace, request.params.name);
+  });
+
+  app.get('/api/releases/:name/:revision', { schema: { params: RevisionParams, querystring: ReleaseQuery } }, async (request) => {
+    const { store, namespace } = await access.release(requireUser(request), request.query);
+    return getRelease(store, namespace, request.params.name, request.params.revision);
+  });
+
+  app.post('/api/releases/:name/rollback', { schema: { params: ReleaseParams, body: RollbackBody } }, async (request, reply) => {
+    const { revision, ...target } = request.body;
+    await access.operate(requireUser(request), target, request.params.name, (context) => rollbackRelease(context, revision));
+    return reply.code(200).send();
+  });
+
+  app.post('/api/releases/:name/upgrade', { schema: { params: ReleaseParams, body: UpgradeBody } }, async (request, reply) => {
+    const { values, ...target } = request.body;
+    await access.operate(requireUser(request), target, request.params.name, (context) => upgradeRelease(context, values));
+    return reply.code(200).send();
+  });
+}
