@@ -36,17 +36,23 @@ export async function realKubeconfig(): Promise<string> {
   return readFile(await kubeconfigPath(), 'utf8');
 }
 
-export async function buildTestApp(deps: Partial<ReleasesDeps> & { kubeconfigs?: UserKubeconfigSource } = {}, timeoutMs = 10_000) {
+export interface TestAppOptions {
+  timeoutMs?: number;
+  /** Loopback endpoints the test may reach besides the test cluster. */
+  allow?: string[];
+}
+
+export async function buildTestApp(deps: Partial<ReleasesDeps> = {}, options: TestAppOptions = {}) {
   const kubeconfigs = deps.kubeconfigs ?? new FakeKubeconfigSource({ kubeconfigVersion: 1, rawKubeConfig: await realKubeconfig(), allowedContexts: ['admin', 'limited'] });
   const built = buildApp(
     { ...deps, kubeconfigs },
     {
       INTERNAL_SIGNING_SECRET: signingSecret,
       HELM_BIN: await helmBin(),
-      CLUSTER_ADDRESS_ALLOWLIST: ['127.0.0.1:6443', '127.0.0.1:1'],
+      CLUSTER_ADDRESS_ALLOWLIST: ['127.0.0.1:6443', '127.0.0.1:1', ...(options.allow ?? [])],
       CLIENT_CACHE_MAX: 100,
       CLIENT_CACHE_IDLE_SECONDS: 600,
-      KUBE_REQUEST_TIMEOUT_MS: timeoutMs,
+      KUBE_REQUEST_TIMEOUT_MS: options.timeoutMs ?? 10_000,
       HELM_TIMEOUT_MS: 120_000,
       LOG_LEVEL: 'silent',
     },
