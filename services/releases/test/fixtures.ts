@@ -70,7 +70,7 @@ export async function call(app: App, method: 'GET' | 'POST', url: string, body?:
 }
 
 export function query(params: Record<string, string | number | boolean>): string {
-  return new URLSearchParams(Object.entries(params).map(([key, value]) => [key, String(value)])).toString();
+  return new URLSearchParams(Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)]))).toString();
 }
 
 /** The helm CLI as an operator runs it, with the admin context. */
