@@ -80,7 +80,14 @@ export class KubeApi {
     } catch (error) {
       throw unreachable(error);
     }
-    if (response.statusCode >= 200 && response.statusCode < 300) return JSON.parse(text) as T;
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      try {
+        return JSON.parse(text) as T;
+      } catch (error) {
+        // Something answered that is not a Kubernetes API server (a proxy page, a different service).
+        throw new AppError(502, ErrorCode.ClusterUnreachable, ['cluster unreachable: the server did not answer as a Kubernetes API'], { cause: error });
+      }
+    }
     const message = statusMessage(text) ?? `HTTP ${response.statusCode}`;
     switch (response.statusCode) {
       case 401:
