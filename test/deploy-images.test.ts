@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { platformServices, repoRoot } from './support/readme-config.js';
+
+/** The Dockerfiles cannot be built here (no Docker engine): what they promise is checked in their text. */
+const defaultPorts = { gateway: 8080, users: 8081, releases: 8082 } as const;
+
+interface Stage {
+  from: string;
+  name: string | undefined;
+  lines: string[];
+}
+
+function stages(dockerfile: string): Stage[] {
+  const logical = dockerfile.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim());
+  const result: Stage[] = [];
+  for (const line of logical) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) result.push({ from: from[1]!, name: from[2], lines: [] });
+    else if (line && !line.startsWith('#')) result.at(-1)?.lines.push(line);
+  }
+  return result;
+}
+
+for (const service of platformServices) {
+  describe(`services/${service}/Dockerfile`, () => {
+    const load = async () => stages(await readFile(join(repoRoot, 'services', service, 'Dockerfile'), 'utf8'));
+
+    test('builds with dev dependencies in one stage and installs production dependencies only in another', async () => {
+      const all = await load();
+      const build = all.find((stage) => stage.name === 'build');
+      const app = all.find((stage) => stage.name === 'app');
+      assert.ok(build?.lines.some((line) => line.includes(`npx tsc -b services/${service}`)));
+      const install = app?.lines.find((line) => line.startsWith('RUN npm ci'));
+      assert.ok(install?.includes('--omit=dev') && install.includes(`--workspace services/${service}`), 'production install');
+      const manifests = app!.lines.filter((line) => line.startsWith('COPY') && line.includes('package.json'));
+      assert.ok(!manifests.some((line) => line.includes('test-support')), 'test-support is not installed');
+      assert.ok(manifests.some((line) => line.includes('libs/contracts/')) && manifests.some((line) => line.includes('libs/service-kit/')));
+    });
+
+    test('runs the compiled server as a non-root user without npm', async () => {
+      const runtime = (await load()).at(-1)!;
+      assert.equal(runtime.name, undefined);
+      assert.equal(runtime.from, '${NODE_IMAGE}');
+      assert.ok(runtime.lines.some((line) => /^RUN rm -rf .*\/usr\/local\/bin\/npm /.test(line)), 'npm is removed');
+      const user = runtime.lines.filter((line) => line.startsWith('USER ')).at(-1);
+      assert.match(user ?? '', /^USER [1-9]\d*:[1-9]\d*$/, 'a numeric non-root user');
+      assert.ok(runtime.lines.includes(`CMD ["node", "services/${service}/dist/server.js"]`));
+      assert.ok(runtime.lines.some((line) => line.includes('HOST=0.0.0.0') && line.includes(`PORT=${defaultPorts[service]}`)));
+      assert.ok(!runtime.lines.some((line) => /^COPY (?!--from=)/.test(line)), 'nothing but build outputs enters the runtime');
+    });
+  });
+}
+
+test('the releases image carries helm v3.16.4 built from its Go module and names it in HELM_BIN', async () => {
+  const all = stages(await readFile(join(repoRoot, 'services/releases/Dockerfile'), 'utf8'));
+  const text = await readFile(join(repoRoot, 'services/releases/Dockerfile'), 'utf8');
+  assert.match(text, /^ARG HELM_VERSION=v3\.16\.4$/m);
+  const helm = all.find((stage) => stage.name === 'helm');
+  assert.ok(helm?.lines.some((line) => line.includes('go install') && line.includes('helm.sh/helm/v3/cmd/helm@${HELM_VERSION}')));
+  const runtime = all.at(-1)!;
+  assert.ok(runtime.lines.includes('COPY --from=helm /out/helm /usr/local/bin/helm'));
+  assert.ok(runtime.lines.some((line) => line.includes('HELM_BIN=/usr/local/bin/helm') && line.includes('HELM_CACHE_HOME=/tmp/')));
+});
+
+test('.dockerignore keeps local state and credentials out of the build context', async () => {
+  const patterns = (await readFile(join(repoRoot, '.dockerignore'), 'utf8')).split('\n');
+  for (const pattern of ['**/node_modules', '**/dist', '.git', '.cache', '.env', '.servers.env', '**/kubeconfig']) {
+    assert.ok(patterns.includes(pattern), `.dockerignore has ${pattern}`);
+  }
+});
