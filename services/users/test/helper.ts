@@ -31,6 +31,8 @@ export interface Harness {
 export interface BuildOptions {
   /** Where the relay publishes; without one the relay does not run. */
   publisher?: UserEventPublisher;
+  /** bcrypt cost; the cheapest (4) unless a test measures hashing time. */
+  bcryptCost?: number;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
     NATS_URL: 'nats://127.0.0.1:4222',
     INTERNAL_SIGNING_SECRET: secret,
     KUBECONFIG_ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
-    BCRYPT_COST: '4',
+    BCRYPT_COST: String(options.bcryptCost ?? 4),
     LOG_LEVEL: 'silent',
   });
   const connection = await mongoose.createConnection(config.MONGO_URL, { bufferCommands: false }).asPromise();

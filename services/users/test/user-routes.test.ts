@@ -143,6 +143,27 @@ describe('PUT /api/users/:id and GET /api/users/:id/contexts', () => {
     assert.deepEqual((await call(asUser(id), 'GET', url)).json(), { id, email: 'user1@example.com', contexts: ['alpha'], rawKubeConfig: kubeconfigYaml() });
   });
 
+  test('concurrent updates of one user lose nothing: every change gets the next version and its own event', async (t) => {
+    const { call, createUser, connection } = await build(t);
+    const id = await createUser();
+    const url = `/api/users/${id}`;
+    await call(asUser(id), 'PUT', url, { rawKubeConfig: kubeconfigYaml() });
+    const lists = [['alpha'], ['beta'], ['alpha', 'beta'], [], ['alpha'], ['beta'], ['alpha', 'beta'], []];
+    const responses = await Promise.all(lists.map((allowedContexts) => call(asUser(id), 'PUT', url, { allowedContexts })));
+    assert.deepEqual(new Set(responses.map((response) => response.statusCode)), new Set([204]));
+    const stored = await connection.collection('users').findOne({ _id: id as never });
+    const versions = stored?.pendingEvents.map((event: { kubeconfigVersion: number }) => event.kubeconfigVersion);
+    assert.deepEqual(versions, Array.from({ length: stored?.kubeconfigVersion }, (_, index) => index + 1));
+    assert.ok(stored?.kubeconfigVersion >= 2);
+  });
+
+  test('concurrent sign-ups get distinct sequential ids', async (t) => {
+    const { createUser } = await build(t);
+    const ids = await Promise.all(Array.from({ length: 8 }, (_, index) => createUser(`parallel${index}@example.com`)));
+    const sorted = [...ids].sort((a, b) => a - b);
+    assert.deepEqual(sorted, Array.from({ length: 8 }, (_, index) => sorted[0]! + index));
+  });
+
   test('the stored document never holds the kubeconfig in plain text', async (t) => {
     const { call, createUser, connection } = await build(t);
     const id = await createUser();

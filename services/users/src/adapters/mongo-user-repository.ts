@@ -9,6 +9,7 @@ import {
   type UserOutbox,
   type UserRepository,
 } from '../domain/user-repository.js';
+import { KeyedLock } from './keyed-lock.js';
 
 interface UserDocument {
   _id: number;
@@ -59,9 +60,13 @@ const noPendingEvents = { 'pendingEvents.0': { $exists: false } };
 
 /**
  * Users in MongoDB (FerretDB-compatible: no transactions, no projections on findOneAndUpdate). Database
- * failures become the contract's 500 bodies, read or write.
+ * failures become the contract's 500 bodies, read or write. Writes to one document (and to the id
+ * counter) are serialized in this process, because FerretDB on SQLite does not apply an update atomically;
+ * on MongoDB that costs nothing of note, and replicas on FerretDB-SQLite remain exposed (see KeyedLock).
  */
 export class MongoUserRepository implements UserRepository {
+  private readonly lock = new KeyedLock();
+
   private constructor(
     private readonly users: Model<UserDocument>,
     private readonly counters: Model<CounterDocument>,
@@ -76,8 +81,8 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async nextUserId(): Promise<number> {
-    const counter = await write(() =>
-      this.counters.findOneAndUpdate({ _id: usersCounterId }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean().exec(),
+    const counter = await this.lock.run(usersCounterId, () =>
+      write(() => this.counters.findOneAndUpdate({ _id: usersCounterId }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean().exec()),
     );
     if (!counter) throw AppError.dataWrite(new Error('user id counter was not returned'));
     return counter.seq;
@@ -101,7 +106,7 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async changeKubeconfig(id: number, expectedVersion: number, change: KubeconfigChange, event: PendingEvent): Promise<boolean> {
-    const result = await write(() =>
+    const result = await this.writeUser(id, () =>
       this.users
         .updateOne(
           { _id: id, deleted: false, kubeconfigVersion: expectedVersion },
@@ -116,7 +121,7 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async markDeleted(id: number, expectedVersion: number, event: PendingEvent): Promise<boolean> {
-    const result = await write(() =>
+    const result = await this.writeUser(id, () =>
       this.users
         .updateOne(
           { _id: id, deleted: false, kubeconfigVersion: expectedVersion },
@@ -148,7 +153,7 @@ export class MongoUserRepository implements UserRepository {
 
   async removePublishedEvent(userId: number, event: PendingEvent): Promise<void> {
     // Pops only while the published event is still first: a relay that lost a race removes nothing.
-    await write(() =>
+    await this.writeUser(userId, () =>
       this.users
         .updateOne(
           { _id: userId, 'pendingEvents.0.type': event.type, 'pendingEvents.0.kubeconfigVersion': event.kubeconfigVersion },
@@ -156,11 +161,15 @@ export class MongoUserRepository implements UserRepository {
         )
         .exec(),
     );
-    await write(() => this.users.updateOne({ _id: userId, ...noPendingEvents }, { $set: { hasPendingEvents: false } }).exec());
+    await this.writeUser(userId, () => this.users.updateOne({ _id: userId, ...noPendingEvents }, { $set: { hasPendingEvents: false } }).exec());
   }
 
   async purgeIfDeletedAndDelivered(userId: number): Promise<void> {
-    await write(() => this.users.deleteOne({ _id: userId, deleted: true, ...noPendingEvents }).exec());
+    await this.writeUser(userId, () => this.users.deleteOne({ _id: userId, deleted: true, ...noPendingEvents }).exec());
+  }
+
+  private writeUser<T>(id: number, operation: () => Promise<T>): Promise<T> {
+    return this.lock.run(`user:${id}`, () => write(operation));
   }
 }
 
