@@ -23,7 +23,7 @@ export interface Harness {
   secret: string;
   config: UsersConfig;
   /** Sends a request signed for `identity` (null: unsigned). */
-  call(identity: Identity | null, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): ReturnType<ServiceApp['inject']>;
+  call(identity: Identity | null, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<Awaited<ReturnType<ServiceApp['inject']>>>;
   /** Creates a user through the internal route and returns its id. */
   createUser(email?: string, password?: string): Promise<number>;
 }
@@ -33,6 +33,8 @@ export interface BuildOptions {
   publisher?: UserEventPublisher;
   /** bcrypt cost; the cheapest (4) unless a test measures hashing time. */
   bcryptCost?: number;
+  /** pino level; silent unless a test reads the logs. */
+  logLevel?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
     INTERNAL_SIGNING_SECRET: secret,
     KUBECONFIG_ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
     BCRYPT_COST: String(options.bcryptCost ?? 4),
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.logLevel ?? 'silent',
   });
   const connection = await mongoose.createConnection(config.MONGO_URL, { bufferCommands: false }).asPromise();
   await connection.collection('counters').insertOne({ _id: 'users' as never, seq: 1_000_000 + Math.floor(Math.random() * 1_000_000_000) });
