@@ -8,6 +8,8 @@ export interface UsersAppDeps {
   users: UserService;
   /** Each named check must pass for /readyz to answer 200. */
   readiness: Record<string, ReadinessCheck>;
+  /** Reported by /readyz as `degraded` without failing it. */
+  degraded?: Record<string, ReadinessCheck>;
 }
 
 export type UsersAppConfig = Pick<UsersConfig, 'INTERNAL_SIGNING_SECRET' | 'LOG_LEVEL'>;
@@ -21,7 +23,7 @@ export async function buildApp(deps: UsersAppDeps, config: UsersAppConfig): Prom
     secret: config.INTERNAL_SIGNING_SECRET,
     publicPaths: [HealthPaths.live, HealthPaths.ready],
   });
-  registerHealthRoutes(app, deps.readiness);
+  registerHealthRoutes(app, deps.readiness, deps.degraded);
   userRoutes(app, deps.users);
   internalRoutes(app, deps.users);
   return app;

@@ -20,17 +20,20 @@ const users = new UserService({
   cipher: new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS),
   onEventQueued: () => relay?.kick(),
 });
+type BusLogger = ConstructorParameters<typeof EventBus>[0]['log'];
+let bus: EventBus | null = null;
 const app = await buildApp(
   {
     users,
-    // NATS is not a readiness condition: while it is down, writes still succeed and wait in the outbox.
     readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected },
+    // NATS does not fail readiness: while it is down, writes still succeed and their events wait in the
+    // outbox; taking the users service out would stop sign-up and login for nothing.
+    degraded: { eventBus: () => bus?.isConnected() ?? false },
   },
   config,
 );
 
-type BusLogger = ConstructorParameters<typeof EventBus>[0]['log'];
-const bus = new EventBus({ url: config.NATS_URL, name: 'users', log: app.log as BusLogger });
+bus = new EventBus({ url: config.NATS_URL, name: 'users', log: app.log as BusLogger });
 relay = new OutboxRelay({
   repository,
   publisher: bus,
@@ -44,7 +47,7 @@ await listenWithGracefulShutdown(app, {
   port: config.PORT,
   onClose: async () => {
     await relay?.stop();
-    await bus.close();
+    await bus?.close();
     await connection.close();
   },
 });

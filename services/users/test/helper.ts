@@ -33,6 +33,8 @@ export interface BuildOptions {
   publisher?: UserEventPublisher;
   /** bcrypt cost; the cheapest (4) unless a test measures hashing time. */
   bcryptCost?: number;
+  /** Checks /readyz reports without failing. */
+  degraded?: Record<string, () => boolean>;
   /** pino level; silent unless a test reads the logs. */
   logLevel?: string;
 }
@@ -69,7 +71,10 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
     cipher: new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS),
     onEventQueued: () => relay.kick(),
   });
-  const app = await buildApp({ users, readiness: { database: () => connection.readyState === 1 } }, config);
+  const app = await buildApp(
+    { users, readiness: { database: () => connection.readyState === 1 }, ...(options.degraded ? { degraded: options.degraded } : {}) },
+    config,
+  );
   if (options.publisher) relay.start();
 
   t.after(async () => {

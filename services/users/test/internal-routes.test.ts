@@ -147,11 +147,11 @@ describe('GET /internal/users/:id/kubeconfig and kubeconfig-version', () => {
 });
 
 describe('health', () => {
-  test('/livez and /readyz answer without a signature', async (t) => {
-    const { call } = await build(t);
+  test('/livez and /readyz answer without a signature; NATS being down is reported but keeps the service ready', async (t) => {
+    const { call } = await build(t, { degraded: { eventBus: () => false } });
     assert.equal((await call(null, 'GET', '/livez')).statusCode, 200);
     const ready = await call(null, 'GET', '/readyz');
     assert.equal(ready.statusCode, 200);
-    assert.deepEqual(ready.json(), { status: 'ok', failing: [] });
+    assert.deepEqual(ready.json(), { status: 'ok', failing: [], degraded: ['eventBus'] });
   });
 });
