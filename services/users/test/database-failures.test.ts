@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { InternalRoutes } from '@platform/contracts';
+import { signIdentity } from '@platform/service-kit';
+import { mongoUrl } from '@platform/test-support';
+import mongoose from 'mongoose';
+import { MongoUserRepository } from '../src/adapters/mongo-user-repository.js';
+import { buildApp } from '../src/app.js';
+import { UsersConfig } from '../src/config.js';
+import { KubeconfigCipher } from '../src/domain/kubeconfig-cipher.js';
+import { PasswordHasher } from '../src/domain/passwords.js';
+import { UserService } from '../src/domain/user-service.js';
+import { asUser, service } from './helper.js';
+
+test('a database that went away gives the contract 500 bodies and an unready service, never a stack trace', async (t) => {
+  const connection = await mongoose.createConnection(await mongoUrl(`users_test_${randomBytes(6).toString('hex')}`), { bufferCommands: false }).asPromise();
+  const repository = await MongoUserRepository.open(connection);
+  await connection.dropDatabase();
+  await connection.close();
+
+  const secret = randomBytes(32).toString('hex');
+  const keyring = UsersConfig.shape.KUBECONFIG_ENCRYPTION_KEYS.parse(`k:${randomBytes(32).toString('base64')}`);
+  const users = new UserService({ repository, hasher: new PasswordHasher(4), cipher: new KubeconfigCipher(keyring), onEventQueued: () => {} });
+  const app = await buildApp({ users, readiness: { database: () => connection.readyState === 1 } }, { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' });
+  t.after(() => app.close());
+  const send = (identity: Parameters<typeof signIdentity>[1], method: 'GET' | 'POST', url: string, payload?: object) =>
+    app.inject({ method, url, headers: signIdentity(secret, identity, { method, url }), ...(payload ? { payload } : {}) });
+
+  const read = await send(asUser(1), 'GET', '/api/users/1');
+  assert.deepEqual([read.statusCode, read.json()], [500, { code: 500, errors: ['could not read from database'] }]);
+  const signUp = await send(service, 'POST', InternalRoutes.createUser, { email: 'down@example.com', password: 'pw' });
+  assert.deepEqual([signUp.statusCode, signUp.json()], [500, { code: 500, errors: ['could not read from database'] }]);
+  await assert.rejects(repository.nextUserId(), (error: Error) => error.message === 'could not write to database');
+  const ready = await app.inject({ method: 'GET', url: '/readyz' });
+  assert.deepEqual([ready.statusCode, ready.json()], [503, { status: 'unavailable', failing: ['database'] }]);
+});
