@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { before, describe, test } from 'node:test';
+import { chartDir, helm, render, valuesFile, writeValues, type KubeObject } from './support/chart.js';
+import { platformServices, variablesOf, type PlatformService } from './support/readme-config.js';
+
+/** The platform's chart, linted and rendered with helm (no cluster): objects and the fields that matter. */
+const ports: Record<PlatformService, number> = { gateway: 8080, users: 8081, releases: 8082 };
+const name = (service: PlatformService) => `platform-helm-release-platform-${service}`;
+const secretName = 'platform-helm-release-platform';
+
+const ofKind = (objects: KubeObject[], kind: string) => objects.filter((object) => object.kind === kind);
+function find(objects: KubeObject[], kind: string, objectName: string): KubeObject {
+  const found = objects.find((object) => object.kind === kind && object.metadata.name === objectName);
+  assert.ok(found, `${kind} ${objectName} is rendered`);
+  return found;
+}
+const container = (deployment: KubeObject) => deployment.spec.template.spec.containers[0];
+
+interface Peer {
+  podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] };
+}
+/** Whether a pod with these labels (same namespace) may open a connection to the policy's pods. */
+function admits(policy: KubeObject, labels: Record<string, string>): boolean {
+  return (policy.spec.ingress as { from?: Peer[] }[]).some(
+    (rule) =>
+      rule.from === undefined ||
+      rule.from.some(({ podSelector }) => {
+        if (!podSelector) return false;
+        const byLabel = Object.entries(podSelector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+        const byExpression = (podSelector.matchExpressions ?? []).every(
+          ({ key, operator, values }) => operator === 'In' && values.includes(labels[key] ?? ''),
+        );
+        return byLabel && byExpression;
+      }),
+  );
+}
+
+describe('helm lint', () => {
+  for (const values of ['default', 'production', 'existing-secret'] as const) {
+    test(`passes --strict with ${values} values`, async () => {
+      const result = await helm(['lint', '--strict', chartDir, '-f', valuesFile(values)]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    });
+  }
+});
+
+describe('helm template with the default values', () => {
+  let objects: KubeObject[];
+  before(async () => {
+    objects = await render([valuesFile('default')]);
+  });
+
+  test('renders a Deployment, Service, ConfigMap, PodDisruptionBudget and NetworkPolicy per service; no HPA or Ingress', () => {
+    for (const kind of ['Deployment', 'Service', 'ConfigMap', 'PodDisruptionBudget', 'NetworkPolicy']) {
+      assert.deepEqual(ofKind(objects, kind).map((object) => object.metadata.name).sort(), platformServices.map(name).sort(), kind);
+    }
+    assert.equal(ofKind(objects, 'HorizontalPodAutoscaler').length, 0);
+    assert.equal(ofKind(objects, 'Ingress').length, 0);
+    assert.equal(ofKind(objects, 'Secret').length, 1);
+  });
+
+  test('Deployments: two replicas, probes on /livez and /readyz, resources, the service image and port', () => {
+    for (const service of platformServices) {
+      const deployment = find(objects, 'Deployment', name(service));
+      assert.equal(deployment.spec.replicas, 2);
+      const main = container(deployment);
+      assert.equal(main.image, `helm-release-platform/${service}:0.1.0`);
+      assert.deepEqual(main.ports, [{ name: 'http', containerPort: ports[service], protocol: 'TCP' }]);
+      assert.deepEqual(main.livenessProbe.httpGet, { path: '/livez', port: 'http' });
+      assert.deepEqual(main.readinessProbe.httpGet, { path: '/readyz', port: 'http' });
+      assert.ok(main.resources.requests.cpu && main.resources.requests.memory && main.resources.limits.memory);
+      const spread = deployment.spec.template.spec.topologySpreadConstraints[0];
+      assert.deepEqual(spread.labelSelector.matchLabels, deployment.spec.selector.matchLabels);
+      assert.equal(find(objects, 'Service', name(service)).spec.ports[0].port, ports[service]);
+    }
+  });
+
+  test('pods run non-root on a read-only root filesystem, without capabilities or a service-account token', () => {
+    for (const service of platformServices) {
+      const deployment = find(objects, 'Deployment', name(service));
+      const pod = deployment.spec.template.spec;
+      assert.equal(pod.securityContext.runAsNonRoot, true);
+      assert.ok(pod.securityContext.runAsUser > 0);
+      assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' });
+      assert.equal(pod.automountServiceAccountToken, false);
+      const { securityContext, volumeMounts } = container(deployment);
+      assert.equal(securityContext.readOnlyRootFilesystem, true);
+      assert.equal(securityContext.allowPrivilegeEscalation, false);
+      assert.deepEqual(securityContext.capabilities.drop, ['ALL']);
+      assert.deepEqual(volumeMounts, [{ name: 'tmp', mountPath: '/tmp' }]);
+      assert.ok(pod.volumes.some((volume: { name: string; emptyDir?: object }) => volume.name === 'tmp' && volume.emptyDir));
+    }
+  });
+
+  test('environment: the README’s names, every required one set, secrets from the Secret, COOKIE_SECURE true', async () => {
+    const secret = find(objects, 'Secret', secretName);
+    for (const service of platformServices) {
+      const { known, required } = await variablesOf(service);
+      const config = find(objects, 'ConfigMap', name(service)).data ?? {};
+      const env = container(find(objects, 'Deployment', name(service))).env as { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }[];
+      const names = [...Object.keys(config), ...env.map((entry) => entry.name)];
+      for (const variable of names) assert.ok(known.has(variable), `${service} does not read ${variable}`);
+      for (const variable of required) assert.ok(names.includes(variable), `${service} needs ${variable}`);
+      for (const { name: variable, valueFrom } of env) {
+        assert.deepEqual(valueFrom.secretKeyRef, { name: secretName, key: variable });
+        assert.ok(secret.data?.[variable], `the Secret has ${variable}`);
+      }
+      assert.equal(config.HOST, '0.0.0.0');
+      assert.equal(config.PORT, String(ports[service]));
+    }
+    assert.equal(find(objects, 'ConfigMap', name('gateway')).data?.COOKIE_SECURE, 'true');
+    assert.equal(find(objects, 'ConfigMap', name('gateway')).data?.USERS_URL, `http://${name('users')}:8081`);
+    assert.equal(find(objects, 'ConfigMap', name('releases')).data?.USERS_URL, `http://${name('users')}:8081`);
+    assert.equal(Buffer.from(secret.data!.MONGO_URL!, 'base64').toString(), 'mongodb://mongodb.data.svc:27017/platform');
+  });
+
+  test('NetworkPolicies: anyone reaches the gateway; only the gateway reaches releases; gateway and releases reach users', () => {
+    const podLabels = (service: PlatformService) => find(objects, 'Deployment', name(service)).spec.template.metadata.labels;
+    const stranger = { app: 'something-else' };
+    for (const target of platformServices) {
+      const policy = find(objects, 'NetworkPolicy', name(target));
+      assert.deepEqual(policy.spec.podSelector.matchLabels, find(objects, 'Deployment', name(target)).spec.selector.matchLabels);
+      assert.deepEqual(policy.spec.policyTypes, ['Ingress']);
+    }
+    const allowed = (target: PlatformService) => {
+      const policy = find(objects, 'NetworkPolicy', name(target));
+      return [...platformServices.filter((caller) => admits(policy, podLabels(caller))), ...(admits(policy, stranger) ? ['stranger'] : [])];
+    };
+    assert.deepEqual(allowed('gateway'), ['gateway', 'users', 'releases', 'stranger']);
+    assert.deepEqual(allowed('users'), ['gateway', 'releases']);
+    assert.deepEqual(allowed('releases'), ['gateway']);
+  });
+});
+
+describe('helm template with production values', () => {
+  let objects: KubeObject[];
+  before(async () => {
+    objects = await render([valuesFile('production')]);
+  });
+
+  test('autoscaled services leave replicas to their HPA; PDBs stay', () => {
+    const hpas = ofKind(objects, 'HorizontalPodAutoscaler');
+    assert.deepEqual(hpas.map((hpa) => hpa.metadata.name).sort(), [name('gateway'), name('users')]);
+    assert.deepEqual(find(objects, 'HorizontalPodAutoscaler', name('gateway')).spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: name('gateway') });
+    assert.equal(find(objects, 'HorizontalPodAutoscaler', name('gateway')).spec.minReplicas, 3);
+    assert.equal(find(objects, 'Deployment', name('gateway')).spec.replicas, undefined);
+    assert.equal(find(objects, 'Deployment', name('releases')).spec.replicas, 3);
+    assert.equal(ofKind(objects, 'PodDisruptionBudget').length, 3);
+  });
+
+  test('an Ingress with TLS for the gateway only', () => {
+    const [ingress, ...others] = ofKind(objects, 'Ingress');
+    assert.equal(others.length, 0);
+    assert.equal(ingress!.spec.ingressClassName, 'nginx');
+    assert.deepEqual(ingress!.spec.tls, [{ secretName: 'platform-tls', hosts: ['platform.example.com'] }]);
+    assert.deepEqual(ingress!.spec.rules[0].http.paths[0].backend, { service: { name: name('gateway'), port: { name: 'http' } } });
+  });
+
+  test('images, pull secrets, service settings and the allowed peers come from values', () => {
+    const releases = find(objects, 'Deployment', name('releases'));
+    assert.equal(container(releases).image, 'registry.example.com/platform/releases:1.4.2');
+    assert.deepEqual(releases.spec.template.spec.imagePullSecrets, [{ name: 'registry-credentials' }]);
+    assert.equal(releases.spec.template.spec.terminationGracePeriodSeconds, 330);
+    assert.equal(find(objects, 'ConfigMap', name('releases')).data?.CLUSTER_ADDRESS_ALLOWLIST, '10.20.0.0/16,kube.internal.example.com:6443');
+    assert.equal(find(objects, 'ConfigMap', name('users')).data?.BCRYPT_COST, '13');
+    const gatewayPolicy = find(objects, 'NetworkPolicy', name('gateway'));
+    assert.deepEqual(gatewayPolicy.spec.ingress[0].from, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+    for (const service of platformServices) {
+      const rules = find(objects, 'NetworkPolicy', name(service)).spec.ingress as { from?: unknown[] }[];
+      assert.ok(rules.some((rule) => JSON.stringify(rule.from).includes('monitoring')), `${service} admits monitoring`);
+    }
+  });
+});
+
+describe('helm template with existing Secrets', () => {
+  test('secrets and URLs are read from the named Secrets; the chart stores only what values gave it', async () => {
+    const objects = await render([valuesFile('existing-secret')]);
+    const secret = find(objects, 'Secret', secretName);
+    assert.deepEqual(Object.keys(secret.data ?? {}), ['NATS_URL']);
+    const refs = (service: PlatformService) =>
+      Object.fromEntries(
+        (container(find(objects, 'Deployment', name(service))).env as { name: string; valueFrom: { secretKeyRef: object } }[]).map((entry) => [entry.name, entry.valueFrom.secretKeyRef]),
+      );
+    assert.deepEqual(refs('users'), {
+      INTERNAL_SIGNING_SECRET: { name: 'platform-secrets', key: 'INTERNAL_SIGNING_SECRET' },
+      NATS_URL: { name: secretName, key: 'NATS_URL' },
+      MONGO_URL: { name: 'platform-mongodb', key: 'uri' },
+      KUBECONFIG_ENCRYPTION_KEYS: { name: 'platform-secrets', key: 'KUBECONFIG_ENCRYPTION_KEYS' },
+    });
+    assert.deepEqual(refs('gateway').REDIS_URL, { name: 'platform-redis', key: 'url' });
+  });
+});
+
+describe('values.schema.json', () => {
+  const rejected = async (values: string, ...messages: RegExp[]) => {
+    const result = await helm(['template', 'platform', chartDir, '-f', await writeValues(values)]);
+    assert.notEqual(result.code, 0, 'helm template fails');
+    assert.match(result.stderr, /values don't meet the specifications of the schema/);
+    for (const message of messages) assert.match(result.stderr, message);
+  };
+
+  test('rejects missing server URLs and secrets', () => rejected('{}\n', /mongodb: url is required/, /redis: url is required/, /nats: url is required/, /secrets/));
+
+  test('rejects wrong types, unknown keys and malformed values', async () => {
+    const base = await readFile(valuesFile('default'), 'utf8');
+    await rejected(`${base}gateway:\n  replicaCount: two\n`, /gateway\.replicaCount: Invalid type/);
+    await rejected(`${base}gateway:\n  config:\n    COOKIE_SECURE: maybe\n`, /COOKIE_SECURE/);
+    await rejected(`${base}users:\n  config:\n    SESSION_TTL_SECONDS: 60\n`, /Additional property SESSION_TTL_SECONDS is not allowed/);
+    await rejected(`${base}replicas: 3\n`, /Additional property replicas is not allowed/);
+    await rejected(base.replace('mongodb://', 'http://'), /mongodb\.url: Does not match pattern/);
+    await rejected(base.replace(/kubeconfigEncryptionKeys: .*/, 'kubeconfigEncryptionKeys: k1:tooshort'), /kubeconfigEncryptionKeys/);
+  });
+});
