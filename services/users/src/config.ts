@@ -28,6 +28,8 @@ export const UsersConfig = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   MONGO_URL: z.string().url(),
   NATS_URL: z.string().min(1),
+  /** Keeps one platform's events apart on a shared NATS (test suites side by side); see EventBusOptions.scope. */
+  EVENTS_SCOPE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   /** HMAC secret shared with the gateway and the other services for signed identities. */
   INTERNAL_SIGNING_SECRET: z.string().min(32),
   /** The first key encrypts; every listed key decrypts. */

@@ -33,7 +33,7 @@ const app = await buildApp(
   config,
 );
 
-bus = new EventBus({ url: config.NATS_URL, name: 'users', log: app.log as BusLogger });
+bus = new EventBus({ url: config.NATS_URL, name: 'users', log: app.log as BusLogger, scope: config.EVENTS_SCOPE });
 relay = new OutboxRelay({
   repository,
   publisher: bus,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { UserEvent } from '@platform/contracts';
@@ -12,11 +13,12 @@ type BusLogger = ConstructorParameters<typeof EventBus>[0]['log'];
 const silent = { level: 'silent', info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child: () => silent } as unknown as BusLogger;
 
 let bus: EventBus;
-/** Every event seen on the shared stream since the suite started, by user id (ids of this suite are unique, see helper). */
+/** Every event seen on this suite's stream, by user id. */
 const seen = new Map<number, UserEvent[]>();
 
 before(async () => {
-  bus = new EventBus({ url: await natsUrl(), name: 'users-events-test', log: silent });
+  // A scope of our own: a stream and subjects no other suite uses.
+  bus = new EventBus({ url: await natsUrl(), name: 'users-events-test', log: silent, scope: `users_test_${randomBytes(4).toString('hex')}` });
   await bus.connected;
   bus.subscribeUserEvents({ everyReplica: true }, async (event) => {
     seen.set(event.userId, [...(seen.get(event.userId) ?? []), event]);
