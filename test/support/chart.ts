@@ -69,8 +69,8 @@ export async function writeValues(values: string): Promise<string> {
   return file;
 }
 
-/** GETs a path of the test kube-apiserver as the kubeconfig's admin user (token and CA from the file). */
-export async function kubeGet(path: string): Promise<{ status: number; body: unknown }> {
+/** A request to the test kube-apiserver as the kubeconfig's admin user (token and CA from the file). */
+export async function kubeRequest(method: 'GET' | 'DELETE', path: string): Promise<{ status: number; body: unknown }> {
   const config = parse(await readFile(await kubeconfigPath(), 'utf8')) as {
     contexts: { name: string; context: { cluster: string; user: string } }[];
     clusters: { name: string; cluster: { server: string; 'certificate-authority-data'?: string } }[];
@@ -83,7 +83,7 @@ export async function kubeGet(path: string): Promise<{ status: number; body: unk
   return new Promise((resolve, reject) => {
     const req = request(
       new URL(path, cluster.server),
-      { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, ca: ca ? Buffer.from(ca, 'base64') : undefined },
+      { method, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, ca: ca ? Buffer.from(ca, 'base64') : undefined },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
@@ -95,3 +95,5 @@ export async function kubeGet(path: string): Promise<{ status: number; body: unk
     req.end();
   });
 }
+
+export const kubeGet = (path: string) => kubeRequest('GET', path);
