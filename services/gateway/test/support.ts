@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorMessage, InternalRoutes, type Identity } from '@platform/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { EventBus, verifyIdentity } from '@platform/service-kit';
 import { natsUrl, redisUrl } from '@platform/test-support';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -104,12 +106,23 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     async close() {
       await app.close();
       await events.close();
+      await deleteEventStream(config.NATS_URL, scope);
       if (redis.status === 'ready') await deleteKeys(redis, config.REDIS_KEY_PREFIX);
       redis.disconnect();
       await users.server.close();
       await releases.server.close();
     },
   };
+}
+
+/** The scoped stream EventBus made for this gateway (see EventBusOptions.scope). */
+async function deleteEventStream(url: string, scope: string): Promise<void> {
+  const connection = await connect({ servers: url });
+  try {
+    await (await jetstreamManager(connection)).streams.delete(`USER_EVENTS_${scope}`);
+  } finally {
+    await connection.close();
+  }
 }
 
 async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
