@@ -154,4 +154,12 @@ describe('an unreachable service', () => {
     assert.equal(reply.statusCode, 503);
     assert.deepEqual(reply.json(), { code: 503, errors: ['service unavailable'] });
   });
+
+  test('login and sign-up with the users service away are 503 in the contract\'s shape', async () => {
+    await gateway.users.server.close();
+    for (const url of ['/api/login', '/api/users']) {
+      const reply = await gateway.app.inject({ method: 'POST', url, payload: { email: 'alice@example.com', password: 'correct horse' } });
+      assert.deepEqual([reply.statusCode, reply.json()], [503, { code: 503, errors: ['service unavailable'] }], url);
+    }
+  });
 });
