@@ -44,8 +44,6 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     requestIdHeader: options.trustRequestIdHeader === false ? false : IdentityHeader.requestId,
     genReqId: () => randomUUID(),
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
   // A request id from outside is kept only when it is short and plain (it ends up in every log line).
   app.addHook('onRequest', async (request) => {

@@ -52,6 +52,9 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
       prefix: upstream.prefix,
       rewritePrefix: upstream.prefix,
       routes: upstream.routes,
+      // Bodies are parsed here, so the gateway's body limit and JSON rules hold before anything reaches a
+      // service (a streamed body would pass any size, and a service refusing it mid-stream looks like an outage).
+      proxyPayloads: false,
       // The gateway already logs each request once; reply-from would add two lines more.
       disableRequestLogging: true,
       preHandler: async (request: FastifyRequest) => authorize(request, upstream, deps.sessions),
