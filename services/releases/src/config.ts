@@ -5,7 +5,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 /** The releases service's environment, validated once at start-up. */
 export const ReleasesConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8082),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: z.string().min(1).default('127.0.0.1'),
   NATS_URL: z.string().url().default('nats://127.0.0.1:4222'),
   USERS_URL: z.string().url().default('http://127.0.0.1:8081'),
   INTERNAL_SIGNING_SECRET: z.string().min(16),
@@ -23,5 +23,7 @@ export const ReleasesConfig = z.object({
   KUBE_REQUEST_TIMEOUT_MS: positiveInt(10_000),
   HELM_TIMEOUT_MS: positiveInt(120_000),
   LOG_LEVEL: z.string().default('info'),
+  /** Keeps one platform's events apart from another's on a shared NATS (test suites side by side). */
+  EVENTS_SCOPE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
 });
 export type ReleasesConfig = z.infer<typeof ReleasesConfig>;

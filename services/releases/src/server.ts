@@ -5,7 +5,7 @@ import { ReleasesConfig } from './config.js';
 import { HttpUserKubeconfigSource } from './users/kubeconfig-source.js';
 
 const config = loadConfig(ReleasesConfig);
-const events = new EventBus({ url: config.NATS_URL, name: 'releases', log: pino(loggerOptions('releases', config.LOG_LEVEL)) });
+const events = new EventBus({ url: config.NATS_URL, name: 'releases', scope: config.EVENTS_SCOPE, log: pino(loggerOptions('releases', config.LOG_LEVEL)) });
 const kubeconfigs = new HttpUserKubeconfigSource({
   usersUrl: config.USERS_URL,
   signingSecret: config.INTERNAL_SIGNING_SECRET,
