@@ -19,6 +19,8 @@ export interface Platform {
   mongoUrl: string;
   /** Everything the three services logged so far (pino JSON lines). */
   logs(): string;
+  /** The process id of a running service (the benchmarks read its memory from /proc). */
+  pid(name: ServiceName): number | undefined;
   stopService(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   startService(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
@@ -126,6 +128,7 @@ export async function startPlatform(
     scope,
     mongoUrl: usersMongoUrl,
     logs: () => output,
+    pid: (name) => children.get(name)?.pid,
     stopService,
     startService: start,
     stop: async () => {
