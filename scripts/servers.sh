@@ -3,19 +3,25 @@
 # without Docker: Redis, NATS with JetStream, FerretDB (MongoDB wire protocol on SQLite),
 # etcd + kube-apiserver (RBAC on, no scheduler/kubelet: objects are stored, pods never run).
 #
-# Usage: scripts/servers.sh [start|stop|status]        (npm run servers)
+# Usage: scripts/servers.sh [start|stop [NAME...]|status]        (npm run servers)
 #   start   (default) idempotent: installs redis-server/nats-server with apt when missing, runs
 #           scripts/build-binaries.sh (a no-op when the pinned binaries are cached), starts whatever is not
 #           already running and answering,
 #           health-checks every server, then writes the kubeconfig and <repo>/.servers.env.
 #   stop    stops the servers this script started (pid files) and removes .servers.env.
+#   stop NAME...  stops only those (redis nats ferretdb etcd kube-apiserver) and keeps .servers.env;
+#           `start` brings them back (the fault suite does this on a private set).
 #   status  one line per server; exits 3 when one is down.
 #
-# State (data, pid files, logs, certificates, kubeconfig) lives in $PLATFORM_CACHE_DIR/run
-# (default <repo>/.cache/run); binaries in $PLATFORM_CACHE_DIR/bin. Everything listens on 127.0.0.1; ports:
+# State (data, pid files, logs, certificates, kubeconfig) lives in $PLATFORM_RUN_DIR (default
+# $PLATFORM_CACHE_DIR/run, i.e. <repo>/.cache/run); binaries in $PLATFORM_CACHE_DIR/bin. A second, private set
+# (other ports, own PLATFORM_RUN_DIR and PLATFORM_ENV_FILE) can run beside the shared one on the same binaries.
+# Everything listens on 127.0.0.1; ports:
 #   PLATFORM_REDIS_PORT=6379  PLATFORM_NATS_PORT=4222  PLATFORM_NATS_MONITOR_PORT=8222  PLATFORM_MONGO_PORT=27017
 #   PLATFORM_ETCD_PORT=2379   PLATFORM_ETCD_PEER_PORT=2380  PLATFORM_KUBE_PORT=6443
 # PLATFORM_KUBE_TIMEOUT (s, default 120) bounds the wait for the API server's /readyz.
+# PLATFORM_ENV_FILE (default <repo>/.servers.env) is where the server URLs are written.
+# PLATFORM_REDIS_PERSIST=true gives Redis an append-only file, so its keys survive a restart.
 #
 # .servers.env (read by tests and local runs): MONGO_URL, REDIS_URL, NATS_URL, KUBECONFIG, HELM_BIN.
 # The kubeconfig has inline credentials only: context `admin` (current, group system:masters) and context
@@ -28,7 +34,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cache="${PLATFORM_CACHE_DIR:-$root/.cache}"
 mkdir -p "$cache" && cache=$(cd "$cache" && pwd)
 bin="$cache/bin"
-run="$cache/run"
+run="${PLATFORM_RUN_DIR:-$cache/run}"
+mkdir -p "$run" && run=$(cd "$run" && pwd)
 pki="$run/pki"
 logs="$run/logs"
 host=127.0.0.1
@@ -41,9 +48,10 @@ etcd_port=${PLATFORM_ETCD_PORT:-2379}
 etcd_peer_port=${PLATFORM_ETCD_PEER_PORT:-2380}
 kube_port=${PLATFORM_KUBE_PORT:-6443}
 kube_timeout=${PLATFORM_KUBE_TIMEOUT:-120}
+redis_persist=${PLATFORM_REDIS_PERSIST:-false}
 
 kubeconfig="$run/kubeconfig"
-envfile="$root/.servers.env"
+envfile="${PLATFORM_ENV_FILE:-$root/.servers.env}"
 service_cidr=10.0.0.0/24
 limited_ns=team-a
 
@@ -392,8 +400,10 @@ start_all() {
   mkdir -p "$run/redis" "$run/nats" "$run/ferretdb" "$logs"
   ensure_pki
 
+  local appendonly=no
+  [ "$redis_persist" = true ] && appendonly=yes
   serve redis "redis://$host:$redis_port" "$redis_port" PLATFORM_REDIS_PORT 20 redis_ok -- \
-    "$redis_server" --bind "$host" --port "$redis_port" --save '' --appendonly no --daemonize no \
+    "$redis_server" --bind "$host" --port "$redis_port" --save '' --appendonly "$appendonly" --daemonize no \
     --dir "$run/redis" --protected-mode yes
 
   require_distinct_monitor
@@ -450,6 +460,15 @@ stop_all() {
   exec 8>"$run/servers.lock"
   flock 8
   local name
+  if [ $# -gt 0 ]; then
+    for name in "$@"; do
+      case "$name" in
+        redis | nats | ferretdb | etcd | kube-apiserver) stop_one "$name" ;;
+        *) die "unknown server '$name' (redis nats ferretdb etcd kube-apiserver)" ;;
+      esac
+    done
+    return 0
+  fi
   for name in kube-apiserver etcd ferretdb nats redis; do
     stop_one "$name"
   done
@@ -480,11 +499,10 @@ status_all() {
   [ $down -eq 0 ] || exit 3
 }
 
-mkdir -p "$run"
 case "${1:-start}" in
   start) start_all ;;
-  stop) stop_all ;;
+  stop) shift; stop_all "$@" ;;
   status) status_all ;;
-  -h | --help | help) sed -n '2,25p' "$0" ;;
+  -h | --help | help) sed -n '2,31p' "$0" ;;
   *) die "unknown command '$1' (start|stop|status)" ;;
 esac
