@@ -9,7 +9,7 @@ import { platformServices, repoRoot, variablesOf } from './support/readme-config
 /** docker-compose.yml cannot run here (no Docker engine): its structure is checked instead. */
 interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; target: string; args: Record<string, string> };
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
@@ -56,11 +56,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('every service is built from its own Dockerfile at the repository root', () => {
+  test('every service is built from the one Dockerfile, naming itself and its target', () => {
     for (const name of platformServices) {
       const { build, image } = service(name);
-      assert.deepEqual(build, { context: '.', dockerfile: `services/${name}/Dockerfile` });
-      assert.ok(existsSync(join(repoRoot, build!.dockerfile)));
+      assert.deepEqual(build, { context: '.', target: name === 'releases' ? 'releases' : 'service', args: { SERVICE: name } });
+      assert.ok(existsSync(join(repoRoot, 'Dockerfile')));
       assert.equal(image, `helm-release-platform/${name}:local`);
     }
   });

@@ -24,45 +24,56 @@ function stages(dockerfile: string): Stage[] {
   return result;
 }
 
-for (const service of platformServices) {
-  describe(`services/${service}/Dockerfile`, () => {
-    const load = async () => stages(await readFile(join(repoRoot, 'services', service, 'Dockerfile'), 'utf8'));
+/** The one Dockerfile, read once: every service is built from it with `--build-arg SERVICE=<name>`. */
+const dockerfile = readFile(join(repoRoot, 'Dockerfile'), 'utf8');
+const stage = async (name: string) => {
+  const found = stages(await dockerfile).find((candidate) => candidate.name === name);
+  assert.ok(found, `stage ${name}`);
+  return found;
+};
 
-    test('builds with dev dependencies in one stage and installs production dependencies only in another', async () => {
-      const all = await load();
-      const build = all.find((stage) => stage.name === 'build');
-      const app = all.find((stage) => stage.name === 'app');
-      assert.ok(build?.lines.some((line) => line.includes(`npx tsc -b services/${service}`)));
-      const install = app?.lines.find((line) => line.startsWith('RUN npm ci'));
-      assert.ok(install?.includes('--omit=dev') && install.includes(`--workspace services/${service}`), 'production install');
-      const manifests = app!.lines.filter((line) => line.startsWith('COPY') && line.includes('package.json'));
-      assert.ok(!manifests.some((line) => line.includes('test-support')), 'test-support is not installed');
-      assert.ok(manifests.some((line) => line.includes('libs/contracts/')) && manifests.some((line) => line.includes('libs/service-kit/')));
-    });
-
-    test('runs the compiled server as a non-root user without npm', async () => {
-      const runtime = (await load()).at(-1)!;
-      assert.equal(runtime.name, undefined);
-      assert.equal(runtime.from, '${NODE_IMAGE}');
-      assert.ok(runtime.lines.some((line) => /^RUN rm -rf .*\/usr\/local\/bin\/npm /.test(line)), 'npm is removed');
-      const user = runtime.lines.filter((line) => line.startsWith('USER ')).at(-1);
-      assert.match(user ?? '', /^USER [1-9]\d*:[1-9]\d*$/, 'a numeric non-root user');
-      assert.ok(runtime.lines.includes(`CMD ["node", "services/${service}/dist/server.js"]`));
-      assert.ok(runtime.lines.some((line) => line.includes('HOST=0.0.0.0') && line.includes(`PORT=${defaultPorts[service]}`)));
-      assert.ok(!runtime.lines.some((line) => /^COPY (?!--from=)/.test(line)), 'nothing but build outputs enters the runtime');
-    });
+describe('Dockerfile', () => {
+  test('builds with dev dependencies in one stage and installs production dependencies only in another', async () => {
+    const build = await stage('build');
+    const app = await stage('app');
+    assert.ok(build.lines.includes('ARG SERVICE') && app.lines.includes('ARG SERVICE'));
+    assert.ok(build.lines.some((line) => line.includes('npx tsc -b services/${SERVICE}')));
+    const install = app.lines.find((line) => line.startsWith('RUN npm ci'));
+    assert.ok(install?.includes('--omit=dev') && install.includes('--workspace services/${SERVICE}'), 'production install');
+    const manifests = app.lines.filter((line) => line.startsWith('COPY') && line.includes('package.json'));
+    assert.ok(!manifests.some((line) => line.includes('test-support')), 'test-support is not installed');
+    assert.ok(manifests.some((line) => line.includes('libs/contracts/')) && manifests.some((line) => line.includes('libs/service-kit/')));
   });
-}
+
+  test('runs the compiled server of the named service as a non-root user without npm', async () => {
+    const runtime = await stage('service');
+    assert.equal(runtime.from, '${NODE_IMAGE}');
+    assert.ok(runtime.lines.some((line) => /^RUN rm -rf .*\/usr\/local\/bin\/npm /.test(line)), 'npm is removed');
+    const user = runtime.lines.filter((line) => line.startsWith('USER ')).at(-1);
+    assert.match(user ?? '', /^USER [1-9]\d*:[1-9]\d*$/, 'a numeric non-root user');
+    assert.ok(runtime.lines.includes('WORKDIR /app/services/${SERVICE}'));
+    assert.ok(runtime.lines.includes('CMD ["node", "dist/server.js"]'));
+    assert.ok(runtime.lines.some((line) => line.includes('HOST=0.0.0.0')));
+    assert.ok(!runtime.lines.some((line) => /^COPY (?!--from=)/.test(line)), 'nothing but build outputs enters the runtime');
+  });
+
+  test('each service falls back to its own default port when PORT is not set', async () => {
+    for (const service of platformServices) {
+      const config = await readFile(join(repoRoot, 'services', service, 'src', 'config.ts'), 'utf8');
+      assert.match(config, new RegExp(`PORT: z\\.coerce\\.number\\(\\)[^\\n]*\\.default\\(${defaultPorts[service]}\\)`), service);
+    }
+  });
+});
 
 test('the releases image carries helm v3.16.4 built from its Go module and names it in HELM_BIN', async () => {
-  const all = stages(await readFile(join(repoRoot, 'services/releases/Dockerfile'), 'utf8'));
-  const text = await readFile(join(repoRoot, 'services/releases/Dockerfile'), 'utf8');
+  const text = await dockerfile;
   assert.match(text, /^ARG HELM_VERSION=v3\.16\.4$/m);
-  const helm = all.find((stage) => stage.name === 'helm');
-  assert.ok(helm?.lines.some((line) => line.includes('go install') && line.includes('helm.sh/helm/v3/cmd/helm@${HELM_VERSION}')));
-  const runtime = all.at(-1)!;
-  assert.ok(runtime.lines.includes('COPY --from=helm /out/helm /usr/local/bin/helm'));
-  assert.ok(runtime.lines.some((line) => line.includes('HELM_BIN=/usr/local/bin/helm') && line.includes('HELM_CACHE_HOME=/tmp/')));
+  const helm = await stage('helm');
+  assert.ok(helm.lines.some((line) => line.includes('go install') && line.includes('helm.sh/helm/v3/cmd/helm@${HELM_VERSION}')));
+  const releases = await stage('releases');
+  assert.equal(releases.from, 'service');
+  assert.ok(releases.lines.includes('COPY --from=helm /out/helm /usr/local/bin/helm'));
+  assert.ok(releases.lines.some((line) => line.includes('HELM_BIN=/usr/local/bin/helm') && line.includes('HELM_CACHE_HOME=/tmp/')));
 });
 
 test('.dockerignore keeps local state and credentials out of the build context', async () => {

@@ -1,12 +1,15 @@
 # syntax=docker/dockerfile:1
-# The releases service. Build from the repository root:
-#   docker build -f services/releases/Dockerfile -t helm-release-platform/releases .
+# One image recipe for every service. Build from the repository root, naming the service:
+#   docker build --build-arg SERVICE=users --target service -t helm-release-platform/users .
+#   docker build --build-arg SERVICE=gateway --target service -t helm-release-platform/gateway .
+#   docker build --build-arg SERVICE=releases --target releases -t helm-release-platform/releases .
+# The releases image is the service image plus a pinned helm binary.
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 ARG GO_IMAGE=golang:1.23.4-bookworm
 ARG HELM_VERSION=v3.16.4
 
 # The pinned helm binary, built from its Go module (static, stripped, reporting its version and the
-# Kubernetes minor it was made for, as the released binary does).
+# Kubernetes minor it was made for, as the released binary does). Only the releases target uses it.
 FROM ${GO_IMAGE} AS helm
 ARG HELM_VERSION
 RUN CGO_ENABLED=0 GOBIN=/out go install -ldflags "-s -w \
@@ -20,45 +23,50 @@ RUN CGO_ENABLED=0 GOBIN=/out go install -ldflags "-s -w \
 # manifests of the workspaces the service needs are copied: npm ci then installs the locked versions of
 # their dependencies and nothing of the other workspaces (test-support's testcontainers, say).
 FROM ${NODE_IMAGE} AS build
+ARG SERVICE
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/service-kit/package.json libs/service-kit/
-COPY services/releases/package.json services/releases/
-RUN npm ci --workspace services/releases --include-workspace-root --ignore-scripts --no-audit --no-fund
+COPY services/${SERVICE}/package.json services/${SERVICE}/
+RUN npm ci --workspace services/${SERVICE} --include-workspace-root --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY libs/contracts libs/contracts
 COPY libs/service-kit libs/service-kit
-COPY services/releases services/releases
-RUN npx tsc -b services/releases
+COPY services/${SERVICE} services/${SERVICE}
+RUN npx tsc -b services/${SERVICE}
 
 # Production dependencies of this service only (with @platform/contracts and @platform/service-kit linked),
 # plus the compiled code.
 FROM ${NODE_IMAGE} AS app
+ARG SERVICE
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/service-kit/package.json libs/service-kit/
-COPY services/releases/package.json services/releases/
-RUN npm ci --workspace services/releases --include-workspace-root=false --omit=dev --no-audit --no-fund
+COPY services/${SERVICE}/package.json services/${SERVICE}/
+RUN npm ci --workspace services/${SERVICE} --include-workspace-root=false --omit=dev --no-audit --no-fund
 COPY --from=build /app/libs/contracts/dist libs/contracts/dist
 COPY --from=build /app/libs/service-kit/dist libs/service-kit/dist
-COPY --from=build /app/services/releases/dist services/releases/dist
+COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
 
-# The runtime: Node.js, the service and its production dependencies, nothing else.
-FROM ${NODE_IMAGE}
+# The runtime: Node.js, the service and its production dependencies, nothing else. Each service listens on
+# its own default port (gateway 8080, users 8081, releases 8082) on every interface.
+FROM ${NODE_IMAGE} AS service
+ARG SERVICE
 # npm, npx, corepack and yarn are build tools; the running service needs none of them.
 RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
       /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
+ENV NODE_ENV=production HOST=0.0.0.0
+# Owned by root and read-only to the service's user: the code cannot be changed by the process running it.
+COPY --from=app /app /app
+WORKDIR /app/services/${SERVICE}
+# The image's `node` user, by number so that Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
+CMD ["node", "dist/server.js"]
+
+FROM service AS releases
 COPY --from=helm /out/helm /usr/local/bin/helm
 # helm writes its cache and config under these; /tmp is the only writable folder (an emptyDir or tmpfs).
 ENV HELM_BIN=/usr/local/bin/helm HOME=/tmp \
     HELM_CACHE_HOME=/tmp/helm/cache HELM_CONFIG_HOME=/tmp/helm/config HELM_DATA_HOME=/tmp/helm/data
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8082
-WORKDIR /app
-# Owned by root and read-only to the service's user: the code cannot be changed by the process running it.
-COPY --from=app /app /app
-# The image's `node` user, by number so that Kubernetes' runAsNonRoot can verify it.
-USER 1000:1000
-EXPOSE 8082
-CMD ["node", "services/releases/dist/server.js"]
