@@ -19,16 +19,19 @@ RUN CGO_ENABLED=0 GOBIN=/out go install -ldflags "-s -w \
       helm.sh/helm/v3/cmd/helm@${HELM_VERSION} \
  && /out/helm version --short | grep -qx "${HELM_VERSION}"
 
-# Compiles the service and the libraries it references, with the dev dependencies (TypeScript). Only the
-# manifests of the workspaces the service needs are copied: npm ci then installs the locked versions of
-# their dependencies and nothing of the other workspaces (test-support's testcontainers, say).
-FROM ${NODE_IMAGE} AS build
+# Only the manifests of the workspaces the service needs: npm ci then installs the locked versions of their
+# dependencies and nothing of the other workspaces (test-support's testcontainers, say).
+FROM ${NODE_IMAGE} AS manifests
 ARG SERVICE
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/service-kit/package.json libs/service-kit/
 COPY services/${SERVICE}/package.json services/${SERVICE}/
+
+# Compiles the service and the libraries it references, with the dev dependencies (TypeScript).
+FROM manifests AS build
+ARG SERVICE
 RUN npm ci --workspace services/${SERVICE} --include-workspace-root --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY libs/contracts libs/contracts
@@ -38,13 +41,8 @@ RUN npx tsc -b services/${SERVICE}
 
 # Production dependencies of this service only (with @platform/contracts and @platform/service-kit linked),
 # plus the compiled code.
-FROM ${NODE_IMAGE} AS app
+FROM manifests AS app
 ARG SERVICE
-WORKDIR /app
-COPY package.json package-lock.json ./
-COPY libs/contracts/package.json libs/contracts/
-COPY libs/service-kit/package.json libs/service-kit/
-COPY services/${SERVICE}/package.json services/${SERVICE}/
 RUN npm ci --workspace services/${SERVICE} --include-workspace-root=false --omit=dev --no-audit --no-fund
 COPY --from=build /app/libs/contracts/dist libs/contracts/dist
 COPY --from=build /app/libs/service-kit/dist libs/service-kit/dist

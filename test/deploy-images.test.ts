@@ -36,11 +36,14 @@ describe('Dockerfile', () => {
   test('builds with dev dependencies in one stage and installs production dependencies only in another', async () => {
     const build = await stage('build');
     const app = await stage('app');
+    const manifestsStage = await stage('manifests');
+    assert.equal(build.from, 'manifests');
+    assert.equal(app.from, 'manifests');
     assert.ok(build.lines.includes('ARG SERVICE') && app.lines.includes('ARG SERVICE'));
     assert.ok(build.lines.some((line) => line.includes('npx tsc -b services/${SERVICE}')));
     const install = app.lines.find((line) => line.startsWith('RUN npm ci'));
     assert.ok(install?.includes('--omit=dev') && install.includes('--workspace services/${SERVICE}'), 'production install');
-    const manifests = app.lines.filter((line) => line.startsWith('COPY') && line.includes('package.json'));
+    const manifests = manifestsStage.lines.filter((line) => line.startsWith('COPY') && line.includes('package.json'));
     assert.ok(!manifests.some((line) => line.includes('test-support')), 'test-support is not installed');
     assert.ok(manifests.some((line) => line.includes('libs/contracts/')) && manifests.some((line) => line.includes('libs/service-kit/')));
   });

@@ -28,6 +28,7 @@ export type ReleasesAppConfig = Pick<
   | 'CLIENT_CACHE_IDLE_SECONDS'
   | 'KUBE_REQUEST_TIMEOUT_MS'
   | 'HELM_TIMEOUT_MS'
+  | 'PENDING_STALE_AFTER_MS'
   | 'LOG_LEVEL'
 >;
 
@@ -46,7 +47,13 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     requestTimeoutMs: config.KUBE_REQUEST_TIMEOUT_MS,
   });
   const memoryReleases = deps.memoryReleases ?? new MemoryReleaseRecords();
-  const access = new ReleaseAccess(clients, memoryReleases, new HelmCli(config.HELM_BIN, config.HELM_TIMEOUT_MS), new ReleaseLocks());
+  const access = new ReleaseAccess(
+    clients,
+    memoryReleases,
+    new HelmCli(config.HELM_BIN, config.HELM_TIMEOUT_MS),
+    new ReleaseLocks(),
+    config.PENDING_STALE_AFTER_MS ?? config.HELM_TIMEOUT_MS + 30_000,
+  );
 
   // Every replica hears every event (not a queue group): each one holds its own cached clients.
   deps.events?.subscribeUserEvents({ everyReplica: true }, async (event) => {
