@@ -22,8 +22,17 @@ export const ReleasesConfig = z.object({
   CLIENT_CACHE_IDLE_SECONDS: positiveInt(600),
   KUBE_REQUEST_TIMEOUT_MS: positiveInt(10_000),
   HELM_TIMEOUT_MS: positiveInt(120_000),
+  /**
+   * A pending revision older than this is taken as left by a process that died mid-operation, and marked
+   * failed by the next operation. Longer than HELM_TIMEOUT_MS (our helm runs are killed then); by default
+   * HELM_TIMEOUT_MS + 30 s.
+   */
+  PENDING_STALE_AFTER_MS: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.string().default('info'),
   /** Keeps one platform's events apart from another's on a shared NATS (test suites side by side). */
   EVENTS_SCOPE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+}).refine((config) => config.PENDING_STALE_AFTER_MS === undefined || config.PENDING_STALE_AFTER_MS > config.HELM_TIMEOUT_MS, {
+  message: 'must be longer than HELM_TIMEOUT_MS',
+  path: ['PENDING_STALE_AFTER_MS'],
 });
 export type ReleasesConfig = z.infer<typeof ReleasesConfig>;

@@ -18,6 +18,7 @@ export class ReleaseAccess {
     private readonly memory: MemoryReleaseRecords,
     private readonly helm: HelmCli,
     private readonly locks: ReleaseLocks,
+    private readonly pendingStaleAfterMs: number,
   ) {}
 
   /** The store of the target; `namespace` stays as asked ('' lists all namespaces). */
@@ -41,6 +42,7 @@ export class ReleaseAccess {
       helm: this.helm,
       namespace,
       name,
+      pendingStaleAfterMs: this.pendingStaleAfterMs,
       cluster:
         target.storage === 'memory'
           ? undefined

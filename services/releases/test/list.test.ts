@@ -44,7 +44,8 @@ before(async () => {
     ['bravo', 1, 'failed', 'one', '2024-02-01T00:00:00Z'],
     ['charlie', 1, 'deployed', 'two', '2024-01-15T00:00:00Z'],
     ['delta', 1, 'deployed', 'two', '2024-04-01T00:00:00Z'],
-    ['delta', 2, 'pending-upgrade', 'two', '2024-05-01T00:00:00Z'],
+    // Pending since just now: an operation in flight (an old pending revision is recovered, see stale-pending).
+    ['delta', 2, 'pending-upgrade', 'two', new Date().toISOString()],
     ['echo', 1, 'uninstalled', 'one', '2024-01-20T00:00:00Z'],
   ];
   for (const [name, version, status, namespace, at] of seed) await driver.create(release(name, version, status, namespace, at));

@@ -2,8 +2,7 @@ import { AppError } from '@platform/service-kit';
 import { ErrorCode, ErrorMessage } from '@platform/contracts';
 import type { HelmCli } from '../cli.js';
 import type { HelmRelease } from '../codec.js';
-import type { ReleaseRecord } from '../driver.js';
-import { ReleaseRecordExistsError } from '../driver.js';
+import { ReleaseRecordExistsError, type ReleaseRecord } from '../driver.js';
 import { pendingStatuses, type ReleaseStore } from '../storage.js';
 
 /** What an operation on one release shares (Helm's action Configuration). */
@@ -14,13 +13,28 @@ export interface ReleaseOperationContext {
   name: string;
   /** How the helm binary reaches the cluster; absent for memory releases, which never touch a cluster. */
   cluster?: { kubeconfig: string; context: string; driver: 'secret' | 'configmap' };
+  /** Age after which a pending latest revision can no longer have a live writer (see settlePending). */
+  pendingStaleAfterMs: number;
 }
 
-/** 409/606 while the latest revision is pending: helm would refuse it too, we say so first. */
-export function refuseWhilePending(latest: ReleaseRecord): void {
-  if (pendingStatuses.has(latest.status)) {
+/** The description of a pending revision marked failed because its operation died with its process. */
+export const stalePendingDescription = 'stale pending operation recovered';
+
+/**
+ * 409/606 while the latest revision is pending: helm would refuse it too, we say so first. A pending revision
+ * older than `pendingStaleAfterMs` (longer than any helm run of ours lives: HelmCli kills it at its timeout)
+ * was left by a process that died mid-operation, a killed pod; it would block the release forever, so it is
+ * marked failed, as Helm marks an operation that failed, and the new operation goes ahead. Two replicas
+ * doing this at once write the same record; their operations then race as usual (one 409/606).
+ */
+export async function settlePending(context: ReleaseOperationContext, latest: ReleaseRecord): Promise<void> {
+  if (!pendingStatuses.has(latest.status)) return;
+  const release = latest.decode();
+  const startedAt = Date.parse(release.info.last_deployed ?? '');
+  if (Number.isNaN(startedAt) || Date.now() - startedAt < context.pendingStaleAfterMs) {
     throw new AppError(409, ErrorCode.OperationInProgress, [ErrorMessage.operationInProgress]);
   }
+  await context.store.update({ ...release, info: { ...release.info, status: 'failed', description: stalePendingDescription } });
 }
 
 /** Go's time.Time JSON (RFC 3339), as Helm writes `first_deployed`/`last_deployed`. */

@@ -1,5 +1,5 @@
 import { releaseNotFound } from '../storage.js';
-import { helmTimestamp, recordNewRevision, refuseWhilePending, type ReleaseOperationContext } from './operation.js';
+import { helmTimestamp, recordNewRevision, settlePending, type ReleaseOperationContext } from './operation.js';
 
 /**
  * `helm rollback`: revision 0 means the previous one. On a cluster the helm binary does it (hooks, the
@@ -10,7 +10,7 @@ import { helmTimestamp, recordNewRevision, refuseWhilePending, type ReleaseOpera
 export async function rollbackRelease(context: ReleaseOperationContext, revision: number): Promise<void> {
   const history = await context.store.historyRecords(context.namespace, context.name);
   const latest = history.at(-1)!;
-  refuseWhilePending(latest);
+  await settlePending(context, latest);
   const targetVersion = revision === 0 ? latest.version - 1 : revision;
   const target = history.find((record) => record.version === targetVersion);
   if (!target) throw releaseNotFound();

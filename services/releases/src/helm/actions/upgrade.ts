@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeChart } from '../chart-files.js';
 import { parseUpgradeValues } from '../values.js';
-import { helmTimestamp, recordNewRevision, refuseWhilePending, type ReleaseOperationContext } from './operation.js';
+import { helmTimestamp, recordNewRevision, settlePending, type ReleaseOperationContext } from './operation.js';
 
 /**
  * `helm upgrade` with the chart of the latest revision and new values (empty values reuse the previous ones,
@@ -15,7 +15,7 @@ export async function upgradeRelease(context: ReleaseOperationContext, valuesTex
   const values = parseUpgradeValues(valuesText);
   const history = await context.store.historyRecords(context.namespace, context.name);
   const latest = history.at(-1)!;
-  refuseWhilePending(latest);
+  await settlePending(context, latest);
   const current = latest.decode();
 
   if (context.cluster) {
