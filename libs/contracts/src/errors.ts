@@ -10,6 +10,8 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 /** Porter's error codes (600-602), the status-like codes it reused (401, 500), and ours (603+, see API-NOTES). */
 export const ErrorCode = {
   Unauthorized: 401,
+  /** A state-changing request from a page of another origin (see the gateway's origin check). */
+  CrossOriginRefused: 403,
   TooManyRequests: 429,
   Internal: 500,
   Unavailable: 503,
@@ -45,6 +47,7 @@ export const ErrorMessage = {
   databaseUnavailable: 'database unavailable',
   /** The gateway could not reach the service behind a route. */
   serviceUnavailable: 'service unavailable',
+  crossOriginRefused: 'cross-origin request refused',
   /** Plain-text body (not JSON) of a 403, as the original server sent it. */
   forbidden: 'Forbidden',
 } as const;

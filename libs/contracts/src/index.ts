@@ -8,3 +8,5 @@ export * from './http/k8s.js';
 export * from './events/subjects.js';
 export * from './events/users.js';
 export { z } from 'zod';
+export * from './http/routes.js';
+export * from './openapi.js';

@@ -7,3 +7,4 @@ export * from './config.js';
 export * from './health.js';
 export * from './event-bus.js';
 export * from './service-app.js';
+export * from './metrics.js';

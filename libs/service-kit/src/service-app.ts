@@ -10,6 +10,7 @@ import Fastify, {
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { registerErrorHandler } from './error-handler.js';
 import { loggerOptions } from './logger.js';
+import { registerMetrics } from './metrics.js';
 
 export interface ServiceAppOptions {
   service: string;
@@ -22,6 +23,11 @@ export interface ServiceAppOptions {
    * The gateway sets it false, so every request id is made there and clients cannot choose it.
    */
   trustRequestIdHeader?: boolean;
+  /**
+   * Proxies whose `X-Forwarded-For` is believed, so `request.ip` is the client's (fastify's `trustProxy`:
+   * a hop count or addresses/CIDRs). Default: none, `request.ip` is the peer's address.
+   */
+  trustProxy?: number | string[];
 }
 
 export type ServiceApp = FastifyInstance<
@@ -36,7 +42,7 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * A fastify instance as every service wants it: zod schemas for validation and serialization, pino logs
- * with the request id the gateway made, and the contract's error rendering.
+ * with the request id the gateway made, the contract's error rendering, and Prometheus metrics.
  */
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const app = Fastify({
@@ -44,6 +50,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     requestIdHeader: options.trustRequestIdHeader === false ? false : IdentityHeader.requestId,
     genReqId: () => randomUUID(),
+    trustProxy: trustProxyOption(options.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
   // A request id from outside is kept only when it is short and plain (it ends up in every log line).
   app.addHook('onRequest', async (request) => {
@@ -52,7 +59,14 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerMetrics(app);
   return app;
+}
+
+/** fastify trusts the `count` nearest hops for a number; its types only take the equivalent function. */
+function trustProxyOption(trusted: ServiceAppOptions['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trusted === 'number') return (_address, hop) => hop < trusted;
+  return trusted ?? false;
 }
 
 export interface ListenOptions {

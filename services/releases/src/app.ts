@@ -1,4 +1,4 @@
-import { createServiceApp, HealthPaths, registerHealthRoutes, signedIdentityPlugin, type EventBus, type ServiceApp } from '@platform/service-kit';
+import { createServiceApp, HealthPaths, MetricsPath, registerHealthRoutes, signedIdentityPlugin, type EventBus, type ServiceApp } from '@platform/service-kit';
 import type { ReleasesConfig } from './config.js';
 import { HelmCli } from './helm/cli.js';
 import { MemoryReleaseRecords } from './helm/drivers/memory.js';
@@ -61,7 +61,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     if (event.type === 'user.deleted') memoryReleases.dropScopesWithPrefix(`${event.userId}/`);
   });
 
-  app.register(signedIdentityPlugin, { secret: config.INTERNAL_SIGNING_SECRET, publicPaths: [HealthPaths.live, HealthPaths.ready] });
+  app.register(signedIdentityPlugin, { secret: config.INTERNAL_SIGNING_SECRET, publicPaths: [HealthPaths.live, HealthPaths.ready, MetricsPath] });
   registerHealthRoutes(app, { events: () => deps.events?.isConnected() ?? true });
   app.after(() => {
     registerReleaseRoutes(app, access);

@@ -1,4 +1,4 @@
-import { createServiceApp, HealthPaths, registerHealthRoutes, signedIdentityPlugin, type ReadinessCheck, type ServiceApp } from '@platform/service-kit';
+import { createServiceApp, HealthPaths, MetricsPath, registerHealthRoutes, signedIdentityPlugin, type ReadinessCheck, type ServiceApp } from '@platform/service-kit';
 import type { UsersConfig } from './config.js';
 import type { UserService } from './domain/user-service.js';
 import { internalRoutes } from './routes/internal.js';
@@ -21,7 +21,7 @@ export async function buildApp(deps: UsersAppDeps, config: UsersAppConfig): Prom
   const app = createServiceApp({ service: 'users', logLevel: config.LOG_LEVEL, bodyLimit });
   await app.register(signedIdentityPlugin, {
     secret: config.INTERNAL_SIGNING_SECRET,
-    publicPaths: [HealthPaths.live, HealthPaths.ready],
+    publicPaths: [HealthPaths.live, HealthPaths.ready, MetricsPath],
   });
   registerHealthRoutes(app, deps.readiness, deps.degraded);
   userRoutes(app, deps.users);

@@ -1,0 +1,265 @@
+import type { z } from 'zod';
+import { ErrorBody, ErrorMessage } from '../errors.js';
+import { NamespaceList, NamespacesQuery } from './k8s.js';
+import { ListReleasesQuery, Release, ReleaseList, ReleaseParams, ReleaseQuery, RevisionParams, RollbackBody, UpgradeBody } from './releases.js';
+import { CreateUserBody, DeleteUserBody, KubeContextList, LoginBody, UpdateUserBody, User, UserIdParams } from './users.js';
+
+export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One status of an operation's answer. Neither `json` nor `text`: the body is empty. */
+export interface ApiReply {
+  description: string;
+  json?: z.ZodTypeAny;
+  /** A plain-text body, one of these texts (the original server's 403 `Forbidden`). */
+  text?: readonly string[];
+  /** Response headers a client relies on, name → description. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** One operation of the public API, as the gateway serves it (itself or by proxy). */
+export interface ApiOperation {
+  operationId: string;
+  method: ApiMethod;
+  /** OpenAPI path template: `/api/users/{id}`. */
+  path: string;
+  summary: string;
+  tag: 'auth' | 'users' | 'releases' | 'k8s';
+  /** Needs the session cookie of a logged-in user. */
+  session: boolean;
+  params?: z.AnyZodObject;
+  query?: z.AnyZodObject;
+  body?: z.ZodTypeAny;
+  responses: Readonly<Record<number, ApiReply>>;
+}
+
+const error = (description: string): ApiReply => ({ description, json: ErrorBody });
+
+/** Failures any operation can meet, whatever it does. */
+const everywhere = {
+  500: error('A database, internal or cluster operation (603) failure.'),
+  503: error('The session store or the service behind the route is unavailable.'),
+} as const;
+
+/** Failures of an operation that reads a JSON body. */
+const withBody = {
+  400: error('The body or a parameter could not be decoded (600), or a value is unusable (an unparseable kubeconfig).'),
+  413: error('The body is larger than the gateway accepts (600 "request body too large").'),
+  422: error('A value breaks a rule (601 "<rule> validation failed").'),
+} as const;
+
+const crossOrigin = `a state-changing request from a page of another origin (JSON, "${ErrorMessage.crossOriginRefused}")`;
+const crossOriginRefused = error(`Refused: ${crossOrigin}.`);
+const notLoggedIn = 'Not logged in, or another user\'s id: the plain text `Forbidden`.';
+
+/** 403 of a state-changing operation of a logged-in user: not logged in (text) or another origin (JSON). */
+const forbiddenChange: ApiReply = { description: `${notLoggedIn} Or ${crossOrigin}.`, text: [ErrorMessage.forbidden], json: ErrorBody };
+const forbiddenRead: ApiReply = { description: notLoggedIn, text: [ErrorMessage.forbidden] };
+
+/** Release and k8s calls: the cluster's answers in the contract's codes (API-NOTES). */
+const clusterCall = {
+  ...everywhere,
+  400: error('The body or a parameter could not be decoded (600).'),
+  403: {
+    description: `${notLoggedIn} Or JSON: the context is not allowed (605), the cluster refused the operation (608), or ${crossOrigin}.`,
+    text: [ErrorMessage.forbidden],
+    json: ErrorBody,
+  },
+  404: error('The release or revision does not exist (602), or the user no longer exists.'),
+  422: error('A value breaks a rule (601), the kubeconfig is refused (601), or the values are invalid (607).'),
+  502: error('The cluster could not be reached or refused the credentials (604).'),
+} as const;
+
+const sessionCookie = { 'Set-Cookie': 'The session cookie (HttpOnly, SameSite=Lax): a new session id at every login.' };
+const clearedCookie = { 'Set-Cookie': 'Clears the session cookie.' };
+
+/** Every public operation. The gateway's /openapi.json is made from this table; a test holds it to the real routes. */
+export const ApiOperations: readonly ApiOperation[] = [
+  {
+    operationId: 'createUser',
+    method: 'POST',
+    path: '/api/users',
+    summary: 'Creates a user and logs them in.',
+    tag: 'auth',
+    session: false,
+    body: CreateUserBody,
+    responses: {
+      ...everywhere,
+      ...withBody,
+      201: { description: 'The user: only `id` is filled.', json: User, headers: sessionCookie },
+      403: crossOriginRefused,
+    },
+  },
+  {
+    operationId: 'login',
+    method: 'POST',
+    path: '/api/login',
+    summary: 'Logs a user in with email and password.',
+    tag: 'auth',
+    session: false,
+    body: LoginBody,
+    responses: {
+      ...everywhere,
+      ...withBody,
+      200: { description: 'The user: only `id` is filled.', json: User, headers: sessionCookie },
+      401: error('Email not registered, or incorrect password (401).'),
+      403: crossOriginRefused,
+      429: { ...error('Too many failed logins for this email or address.'), headers: { 'Retry-After': 'Seconds until the next attempt may succeed.' } },
+    },
+  },
+  {
+    operationId: 'logout',
+    method: 'POST',
+    path: '/api/logout',
+    summary: 'Ends the session.',
+    tag: 'auth',
+    session: true,
+    responses: {
+      ...everywhere,
+      200: { description: 'Logged out; empty body.', headers: clearedCookie },
+      400: error('A body was sent that could not be decoded (600).'),
+      403: forbiddenChange,
+      413: withBody[413],
+    },
+  },
+  {
+    operationId: 'getUser',
+    method: 'GET',
+    path: '/api/users/{id}',
+    summary: 'The logged-in user; `contexts` are the allowed context names.',
+    tag: 'users',
+    session: true,
+    params: UserIdParams,
+    responses: {
+      ...everywhere,
+      200: { description: 'The user.', json: User },
+      400: error('The id is not a number (600).'),
+      403: forbiddenRead,
+      404: error('No such user (602).'),
+    },
+  },
+  {
+    operationId: 'listUserContexts',
+    method: 'GET',
+    path: '/api/users/{id}/contexts',
+    summary: 'The contexts of the stored kubeconfig, sorted by name; `selected` when allowed.',
+    tag: 'users',
+    session: true,
+    params: UserIdParams,
+    responses: {
+      ...everywhere,
+      200: { description: 'The contexts.', json: KubeContextList },
+      400: error('The id is not a number (600).'),
+      403: forbiddenRead,
+      404: error('No such user (602).'),
+    },
+  },
+  {
+    operationId: 'updateUser',
+    method: 'PUT',
+    path: '/api/users/{id}',
+    summary: 'Stores a kubeconfig and/or the allowed contexts.',
+    tag: 'users',
+    session: true,
+    params: UserIdParams,
+    body: UpdateUserBody,
+    responses: {
+      ...everywhere,
+      ...withBody,
+      204: { description: 'Updated.' },
+      403: forbiddenChange,
+      404: error('No such user (602).'),
+    },
+  },
+  {
+    operationId: 'deleteUser',
+    method: 'DELETE',
+    path: '/api/users/{id}',
+    summary: 'Deletes the user (the password is required) and ends all of their sessions.',
+    tag: 'users',
+    session: true,
+    params: UserIdParams,
+    body: DeleteUserBody,
+    responses: {
+      ...everywhere,
+      ...withBody,
+      204: { description: 'Deleted.', headers: clearedCookie },
+      400: error('Invalid password (601), or the body or id could not be decoded (600).'),
+      403: forbiddenChange,
+      404: error('No such user (602).'),
+    },
+  },
+  {
+    operationId: 'listReleases',
+    method: 'GET',
+    path: '/api/releases',
+    summary: 'The latest revision of each release, filtered, sorted and paged as `helm list` does.',
+    tag: 'releases',
+    session: true,
+    query: ListReleasesQuery,
+    responses: { ...clusterCall, 200: { description: 'Helm release JSON.', json: ReleaseList } },
+  },
+  {
+    operationId: 'releaseHistory',
+    method: 'GET',
+    path: '/api/releases/{name}/history',
+    summary: 'Every revision of a release, by revision ascending.',
+    tag: 'releases',
+    session: true,
+    params: ReleaseParams,
+    query: ReleaseQuery,
+    responses: { ...clusterCall, 200: { description: 'Helm release JSON.', json: ReleaseList } },
+  },
+  {
+    operationId: 'getRelease',
+    method: 'GET',
+    path: '/api/releases/{name}/{revision}',
+    summary: 'One revision of a release; 0 is the latest deployed one.',
+    tag: 'releases',
+    session: true,
+    params: RevisionParams,
+    query: ReleaseQuery,
+    responses: { ...clusterCall, 200: { description: 'Helm release JSON.', json: Release } },
+  },
+  {
+    operationId: 'rollbackRelease',
+    method: 'POST',
+    path: '/api/releases/{name}/rollback',
+    summary: 'Rolls a release back to a revision (0: the previous one).',
+    tag: 'releases',
+    session: true,
+    params: ReleaseParams,
+    body: RollbackBody,
+    responses: {
+      ...clusterCall,
+      200: { description: 'Rolled back; empty body.' },
+      409: error('Another operation on this release is in progress (606).'),
+      413: withBody[413],
+    },
+  },
+  {
+    operationId: 'upgradeRelease',
+    method: 'POST',
+    path: '/api/releases/{name}/upgrade',
+    summary: 'Upgrades a release with new values (YAML); empty values reuse the previous ones.',
+    tag: 'releases',
+    session: true,
+    params: ReleaseParams,
+    body: UpgradeBody,
+    responses: {
+      ...clusterCall,
+      200: { description: 'Upgraded; empty body.' },
+      409: error('Another operation on this release is in progress (606).'),
+      413: withBody[413],
+    },
+  },
+  {
+    operationId: 'listNamespaces',
+    method: 'GET',
+    path: '/api/k8s/namespaces',
+    summary: 'The namespaces of a context\'s cluster (Kubernetes\' NamespaceList).',
+    tag: 'k8s',
+    session: true,
+    query: NamespacesQuery,
+    responses: { ...clusterCall, 200: { description: 'The NamespaceList.', json: NamespaceList } },
+  },
+];
