@@ -21,6 +21,7 @@ before(async () => {
     requireService(request);
     const id = Number((request.params as { id: string }).id);
     if (id === 404) throw AppError.notFound();
+    if (id === 503) throw AppError.unavailable('database unavailable');
     return { userId: id, kubeconfigVersion: 4, rawKubeConfig: 'apiVersion: v1', allowedContexts: ['admin'] };
   });
   url = await users.listen({ host: '127.0.0.1', port: 0 });
@@ -40,4 +41,11 @@ test('a user without a kubeconfig has no allowed context; a wrong secret is refu
   assert.deepEqual((await source.kubeconfig(404)).allowedContexts, []);
   const forged = new HttpUserKubeconfigSource({ usersUrl: url, signingSecret: 'another-secret-of-enough-length', timeoutMs: 2_000 });
   await assert.rejects(forged.version(1), (error: unknown) => error instanceof AppError && error.status === 503);
+});
+
+test('a users service that cannot reach its database: its 503 and cause are passed on; down entirely: users service unavailable', async () => {
+  const source = new HttpUserKubeconfigSource({ usersUrl: url, signingSecret, timeoutMs: 2_000 });
+  await assert.rejects(source.kubeconfig(503), (error: unknown) => error instanceof AppError && error.status === 503 && error.errors[0] === 'database unavailable');
+  const gone = new HttpUserKubeconfigSource({ usersUrl: 'http://127.0.0.1:1', signingSecret, timeoutMs: 2_000 });
+  await assert.rejects(gone.version(1), (error: unknown) => error instanceof AppError && error.status === 503 && error.errors[0] === 'users service unavailable');
 });

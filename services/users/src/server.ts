@@ -9,8 +9,9 @@ import { PasswordHasher } from './domain/passwords.js';
 import { UserService } from './domain/user-service.js';
 
 const config = loadConfig(UsersConfig);
-// Fail fast instead of queueing queries while the database is away; readiness reports it.
-const connection = await mongoose.createConnection(config.MONGO_URL, { bufferCommands: false, serverSelectionTimeoutMS: 5_000 }).asPromise();
+// Fail fast instead of queueing queries while the database is away (503 within about a second and a half,
+// see MongoUserRepository); readiness reports it, and the driver reconnects by itself when it returns.
+const connection = await mongoose.createConnection(config.MONGO_URL, { bufferCommands: false, serverSelectionTimeoutMS: 1_500 }).asPromise();
 const repository = await MongoUserRepository.open(connection);
 
 let relay: OutboxRelay | null = null;

@@ -13,7 +13,7 @@ import { PasswordHasher } from '../src/domain/passwords.js';
 import { UserService } from '../src/domain/user-service.js';
 import { asUser, service } from './helper.js';
 
-test('a database that went away gives the contract 500 bodies and an unready service, never a stack trace', async (t) => {
+test('a database that cannot be reached gives 503 "database unavailable" in the contract shape and an unready service, never a stack trace', async (t) => {
   const connection = await mongoose.createConnection(await mongoUrl(`users_test_${randomBytes(6).toString('hex')}`), { bufferCommands: false }).asPromise();
   const repository = await MongoUserRepository.open(connection);
   await connection.dropDatabase();
@@ -28,10 +28,11 @@ test('a database that went away gives the contract 500 bodies and an unready ser
     app.inject({ method, url, headers: signIdentity(secret, identity, { method, url }), ...(payload ? { payload } : {}) });
 
   const read = await send(asUser(1), 'GET', '/api/users/1');
-  assert.deepEqual([read.statusCode, read.json()], [500, { code: 500, errors: ['could not read from database'] }]);
+  const unavailable = [503, { code: 503, errors: ['database unavailable'] }];
+  assert.deepEqual([read.statusCode, read.json()], unavailable);
   const signUp = await send(service, 'POST', InternalRoutes.createUser, { email: 'down@example.com', password: 'pw' });
-  assert.deepEqual([signUp.statusCode, signUp.json()], [500, { code: 500, errors: ['could not read from database'] }]);
-  await assert.rejects(repository.nextUserId(), (error: Error) => error.message === 'could not write to database');
+  assert.deepEqual([signUp.statusCode, signUp.json()], unavailable);
+  await assert.rejects(repository.nextUserId(), (error: Error) => error.message === 'database unavailable');
   const ready = await app.inject({ method: 'GET', url: '/readyz' });
   assert.deepEqual([ready.statusCode, ready.json()], [503, { status: 'unavailable', failing: ['database'] }]);
 });

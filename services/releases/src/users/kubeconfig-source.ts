@@ -1,4 +1,4 @@
-import { InternalRoutes, UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
+import { ErrorBody, InternalRoutes, UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
 import { AppError, signIdentity } from '@platform/service-kit';
 import { request } from 'undici';
 
@@ -41,6 +41,9 @@ export class HttpUserKubeconfigSource implements UserKubeconfigSource {
     const body = await response.body.json().catch(() => undefined);
     // A user without a stored kubeconfig (or deleted meanwhile) has nothing to reach: no context is allowed.
     if (response.statusCode === 404) return { userId, kubeconfigVersion: 0, rawKubeConfig: '', allowedContexts: [] };
+    // A users service that is up but cannot serve names the cause (503 "database unavailable"): pass it on.
+    const unavailable = response.statusCode === 503 ? ErrorBody.safeParse(body) : undefined;
+    if (unavailable?.success) throw new AppError(503, unavailable.data.code, unavailable.data.errors);
     if (response.statusCode !== 200) throw AppError.unavailable('users service unavailable', new Error(`HTTP ${response.statusCode}`));
     return body;
   }

@@ -1,3 +1,4 @@
+import { ErrorMessage } from '@platform/contracts';
 import { AppError } from '@platform/service-kit';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { EncryptedKubeconfig } from '../domain/kubeconfig-cipher.js';
@@ -60,9 +61,10 @@ const noPendingEvents = { 'pendingEvents.0': { $exists: false } };
 
 /**
  * Users in MongoDB (FerretDB-compatible: no transactions, no projections on findOneAndUpdate). Database
- * failures become the contract's 500 bodies, read or write. Writes to one document (and to the id
- * counter) are serialized in this process, because FerretDB on SQLite does not apply an update atomically;
- * on MongoDB that costs nothing of note, and replicas on FerretDB-SQLite remain exposed (see KeyedLock).
+ * failures become the contract's 500 bodies, read or write, or 503 while the database cannot be reached.
+ * Writes to one document (and to the id counter) are serialized in this process, because FerretDB on SQLite
+ * does not apply an update atomically; on MongoDB that costs nothing of note, and replicas on FerretDB-SQLite
+ * remain exposed (see KeyedLock).
  */
 export class MongoUserRepository implements UserRepository {
   private readonly lock = new KeyedLock();
@@ -93,7 +95,7 @@ export class MongoUserRepository implements UserRepository {
       await this.users.create({ _id: user.id, email: user.email, passwordHash: user.passwordHash });
     } catch (error) {
       if ((error as { code?: unknown }).code === duplicateKey) throw new EmailTakenError('email already taken', { cause: error });
-      throw AppError.dataWrite(error);
+      throw databaseFailure(error, AppError.dataWrite);
     }
   }
 
@@ -189,7 +191,7 @@ async function read<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    throw AppError.dataRead(error);
+    throw databaseFailure(error, AppError.dataRead);
   }
 }
 
@@ -197,6 +199,16 @@ async function write<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    throw AppError.dataWrite(error);
+    throw databaseFailure(error, AppError.dataWrite);
   }
+}
+
+/**
+ * A database the driver cannot reach (no server to select, a dropped or closed connection) is 503 "database
+ * unavailable", which a client may retry; any other failure is the contract's 500 of a failed read or write.
+ */
+function databaseFailure(error: unknown, otherwise: (cause: unknown) => AppError): AppError {
+  const unreachable =
+    error instanceof Error && /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(error.name);
+  return unreachable ? AppError.unavailable(ErrorMessage.databaseUnavailable, error) : otherwise(error);
 }
