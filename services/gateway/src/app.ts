@@ -4,6 +4,9 @@ import type { Redis } from 'ioredis';
 import { UsersClient, type UsersApi } from './clients/users-client.js';
 import type { GatewayConfig } from './config.js';
 import { LoginThrottle } from './domain/login-throttle.js';
+import { registerCrossOriginGuard } from './plugins/cross-origin-guard.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerApiDocs } from './routes/api-docs.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerProxyRoutes } from './routes/proxy.js';
 import { endSessionsOfDeletedUsers, type UserEventSource } from './sessions/end-sessions-of-deleted-users.js';
@@ -19,7 +22,12 @@ export interface GatewayDeps {
 }
 
 export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promise<ServiceApp> {
-  const app = createServiceApp({ service: 'gateway', logLevel: config.LOG_LEVEL, trustRequestIdHeader: false });
+  const app = createServiceApp({
+    service: 'gateway',
+    logLevel: config.LOG_LEVEL,
+    trustRequestIdHeader: false,
+    trustProxy: config.TRUST_PROXY,
+  });
   const sessionStore = new RedisSessionStore(deps.redis, {
     keyPrefix: config.REDIS_KEY_PREFIX,
     ttlSeconds: config.SESSION_TTL_SECONDS,
@@ -33,6 +41,8 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
   });
   const users = deps.users ?? new UsersClient(config.USERS_URL, config.INTERNAL_SIGNING_SECRET);
 
+  await registerSecurityHeaders(app);
+  registerCrossOriginGuard(app, config.ALLOWED_ORIGINS);
   await app.register(cookie);
   registerHealthRoutes(app, { redis: async () => (await deps.redis.ping()) === 'PONG' });
   registerAuthRoutes(app, { users, sessions, loginThrottle });
@@ -43,6 +53,7 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
     usersUrl: config.USERS_URL,
     releasesUrl: config.RELEASES_URL,
   });
+  await registerApiDocs(app, { sessionCookieName: config.SESSION_COOKIE_NAME });
   endSessionsOfDeletedUsers(deps.events, sessionStore);
   return app;
 }

@@ -1,8 +1,45 @@
+import { isIP } from 'node:net';
 import { z } from '@platform/contracts';
 
 const Seconds = z.coerce.number().int().positive();
 const Count = z.coerce.number().int().positive();
 const Flag = z.enum(['true', 'false', '1', '0']).transform((raw) => raw === 'true' || raw === '1');
+
+/** A comma list of origins (`https://platform.example.com`); anything with a path, query or credentials is refused. */
+const OriginList = z
+  .string()
+  .default('')
+  .transform((raw, context) => {
+    const origins: string[] = [];
+    for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const origin = originOf(entry);
+      if (!origin) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a comma list of origins such as https://platform.example.com' });
+        return z.NEVER;
+      }
+      origins.push(origin);
+    }
+    return origins;
+  });
+
+/**
+ * The proxies in front of the gateway whose X-Forwarded-For is believed: a hop count (`1`: the ingress) or
+ * a comma list of addresses and CIDRs. Empty: none, the client is the peer.
+ */
+const TrustedProxies = z
+  .string()
+  .default('')
+  .transform((raw, context): number | string[] | undefined => {
+    const trimmed = raw.trim();
+    if (trimmed === '') return undefined;
+    if (/^[0-9]{1,2}$/.test(trimmed)) return Number(trimmed);
+    const entries = trimmed.split(',').map((part) => part.trim()).filter(Boolean);
+    if (!entries.every(isAddressOrCidr)) {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a hop count or a comma list of addresses and CIDRs' });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 export const GatewayConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
@@ -25,6 +62,26 @@ export const GatewayConfig = z.object({
   LOGIN_THROTTLE_WINDOW_SECONDS: Seconds.default(900),
   /** Keeps side-by-side platforms' events apart on one NATS (see EventBus); empty in production. */
   EVENTS_SCOPE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  /** Origins whose browsers may change state (POST, PUT, DELETE, PATCH); empty: the gateway's own host only. */
+  ALLOWED_ORIGINS: OriginList,
+  TRUST_PROXY: TrustedProxies,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
+
+function originOf(entry: string): string | null {
+  try {
+    const url = new URL(entry);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !url.search && !url.username ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}

@@ -1,6 +1,7 @@
 import { CreateUserBody, ErrorCode, ErrorMessage, LoginBody, idOnlyUser } from '@platform/contracts';
 import type { ServiceApp } from '@platform/service-kit';
 import type { UsersApi } from '../clients/users-client.js';
+import { loginOutcomeCounter } from '../domain/login-outcomes.js';
 import type { LoginThrottle } from '../domain/login-throttle.js';
 import type { SessionCookies } from '../sessions/session-cookies.js';
 
@@ -20,7 +21,9 @@ export function registerAuthRoutes(app: ServiceApp, { users, sessions, loginThro
     return reply.code(201).send(idOnlyUser(created.userId));
   });
 
-  app.post('/api/login', { schema: { body: LoginBody } }, async (request, reply) => {
+  const countLogin = loginOutcomeCounter(app.metrics);
+  const onResponse = async (_request: unknown, reply: { statusCode: number }) => countLogin(reply.statusCode);
+  app.post('/api/login', { schema: { body: LoginBody }, onResponse }, async (request, reply) => {
     const attempt = { email: request.body.email, address: request.ip };
     const verdict = await loginThrottle.check(attempt);
     if (!verdict.allowed) {
