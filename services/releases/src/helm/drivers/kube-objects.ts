@@ -9,7 +9,6 @@ interface KubeObject {
 }
 
 interface KubeObjectList {
-  metadata: { continue?: string };
   items: KubeObject[];
 }
 
@@ -25,8 +24,6 @@ export interface ReleaseObjectKind {
   unwrap(data: string): string;
 }
 
-const pageSize = 500;
-
 /** Helm's secrets and configmaps drivers: one object per revision, labelled so that lists need no decoding. */
 export class KubeObjectReleaseDriver implements ReleaseDriver {
   constructor(
@@ -38,22 +35,19 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
     return this.objects.driver;
   }
 
+  /**
+   * One list without paging, as Helm's drivers list: the apiserver answers it from its watch cache (a
+   * consistent read, Kubernetes 1.31+), while every page of a paged list is read from etcd, several times slower.
+   */
   async list(namespace: string, releaseName?: string): Promise<ReleaseRecord[]> {
     const selector = encodeURIComponent(releaseName ? `name=${releaseName},owner=helm` : 'owner=helm');
     const base = namespace ? `/api/v1/namespaces/${namespace}/${this.objects.resource}` : `/api/v1/${this.objects.resource}`;
+    const list: KubeObjectList = await this.api.call('GET', `${base}?labelSelector=${selector}`);
     const records: ReleaseRecord[] = [];
-    let next: string | undefined;
-    do {
-      const page: KubeObjectList = await this.api.call(
-        'GET',
-        `${base}?labelSelector=${selector}&limit=${pageSize}${next ? `&continue=${encodeURIComponent(next)}` : ''}`,
-      );
-      for (const item of page.items) {
-        const record = this.recordOf(item);
-        if (record) records.push(record);
-      }
-      next = page.metadata.continue || undefined;
-    } while (next);
+    for (const item of list.items) {
+      const record = this.recordOf(item);
+      if (record) records.push(record);
+    }
     return records;
   }
 
