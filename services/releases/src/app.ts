@@ -7,6 +7,7 @@ import { ClusterAddressPolicy, type Resolver } from './kube/address-policy.js';
 import { KubeClientCache } from './kube/clients.js';
 import { ReleaseAccess } from './release-access.js';
 import { registerK8sRoutes } from './routes/k8s.js';
+import { releasesMetrics } from './metrics.js';
 import { registerReleaseRoutes } from './routes/releases.js';
 import type { UserKubeconfigSource } from './users/kubeconfig-source.js';
 
@@ -39,18 +40,20 @@ export interface ReleasesApp {
 
 export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): ReleasesApp {
   const app = createServiceApp({ service: 'releases', logLevel: config.LOG_LEVEL });
+  const metrics = releasesMetrics(app.metrics);
   const clients = new KubeClientCache({
     source: deps.kubeconfigs,
     policy: new ClusterAddressPolicy(config.CLUSTER_ADDRESS_ALLOWLIST, deps.resolve),
     max: config.CLIENT_CACHE_MAX,
     idleSeconds: config.CLIENT_CACHE_IDLE_SECONDS,
     requestTimeoutMs: config.KUBE_REQUEST_TIMEOUT_MS,
+    onLookup: metrics.clientCache,
   });
   const memoryReleases = deps.memoryReleases ?? new MemoryReleaseRecords();
   const access = new ReleaseAccess(
     clients,
     memoryReleases,
-    new HelmCli(config.HELM_BIN, config.HELM_TIMEOUT_MS),
+    new HelmCli(config.HELM_BIN, config.HELM_TIMEOUT_MS, metrics.helmRuns),
     new ReleaseLocks(),
     config.PENDING_STALE_AFTER_MS ?? config.HELM_TIMEOUT_MS + 30_000,
   );

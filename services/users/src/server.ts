@@ -7,6 +7,7 @@ import { KubeconfigCipher } from './domain/kubeconfig-cipher.js';
 import { OutboxRelay } from './domain/outbox-relay.js';
 import { PasswordHasher } from './domain/passwords.js';
 import { UserService } from './domain/user-service.js';
+import { outboxRelayMetrics } from './metrics.js';
 
 const config = loadConfig(UsersConfig);
 // Fail fast instead of queueing queries while the database is away (503 within about a second and a half,
@@ -40,6 +41,7 @@ relay = new OutboxRelay({
   publisher: bus,
   onError: (error) => app.log.warn({ err: error }, 'outbox relay cannot deliver user events; they wait in the outbox'),
   onRecovered: () => app.log.info('outbox relay delivers user events again'),
+  observer: outboxRelayMetrics(app.metrics),
 });
 relay.start();
 

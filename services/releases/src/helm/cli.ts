@@ -15,6 +15,9 @@ export interface HelmInvocation {
   prepare?: (folder: string) => Promise<void>;
 }
 
+/** How one run of the helm binary went; `operation` is helm's command (`upgrade`, `rollback`, `template`). */
+export type HelmRunObserver = (run: { operation: string; outcome: 'success' | 'failure' | 'timeout'; seconds: number }) => void;
+
 /**
  * Runs the helm binary in a private, throw-away folder (0700, removed afterwards) with a minimal environment:
  * no inherited KUBECONFIG, HOME or plugins, so helm sees only the one context we hand it. Killed at the timeout.
@@ -23,6 +26,7 @@ export class HelmCli {
   constructor(
     private readonly bin: string,
     private readonly timeoutMs: number,
+    private readonly observe: HelmRunObserver = () => {},
   ) {}
 
   /** helm's stdout; throws the AppError that helm's message maps to (see helmFailure). */
@@ -51,12 +55,16 @@ export class HelmCli {
       HELM_DATA_HOME: join(folder, 'data'),
       ...(driver ? { HELM_DRIVER: driver } : {}),
     };
+    const started = process.hrtime.bigint();
+    const finished = (outcome: 'success' | 'failure' | 'timeout') =>
+      this.observe({ operation: args[0] ?? 'unknown', outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
     return new Promise((resolve, reject) => {
       execFile(
         this.bin,
         args,
         { cwd: folder, env, timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => {
+          finished(!error ? 'success' : error.killed ? 'timeout' : 'failure');
           if (!error) return resolve(stdout);
           if (error.killed) {
             return reject(new AppError(500, ErrorCode.ClusterOperationFailed, [`helm did not finish within ${this.timeoutMs} ms`], { cause: error }));

@@ -14,12 +14,16 @@ export interface ClusterClient {
   helmKubeconfig: string;
 }
 
+/** Told whether each lookup found a client for the user's current kubeconfig version. */
+export type ClientCacheObserver = (result: 'hit' | 'miss') => void;
+
 export interface KubeClientCacheOptions {
   source: UserKubeconfigSource;
   policy: ClusterAddressPolicy;
   max: number;
   idleSeconds: number;
   requestTimeoutMs: number;
+  onLookup?: ClientCacheObserver;
 }
 
 /**
@@ -45,6 +49,7 @@ export class KubeClientCache {
   async clientFor(userId: number, context: string): Promise<ClusterClient> {
     const { kubeconfigVersion } = await this.options.source.version(userId);
     const cached = this.clients.get(cacheKey(userId, kubeconfigVersion, context));
+    this.options.onLookup?.(cached ? 'hit' : 'miss');
     if (cached) return cached;
 
     const kubeconfig = await this.options.source.kubeconfig(userId);

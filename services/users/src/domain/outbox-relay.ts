@@ -6,6 +6,14 @@ export interface UserEventPublisher {
   publishUserEvent(event: UserEvent): Promise<void>;
 }
 
+/** What the relay reports as it goes (metrics). */
+export interface OutboxRelayObserver {
+  /** An event JetStream stored, and when (milliseconds since the epoch). */
+  published(event: UserEvent, publishedAt: number): void;
+  /** How many events the pass found waiting (at most `batchSize` users' worth). */
+  pending(count: number): void;
+}
+
 export interface OutboxRelayOptions {
   repository: UserRepository;
   publisher: UserEventPublisher;
@@ -17,6 +25,7 @@ export interface OutboxRelayOptions {
   intervalMs?: number;
   /** Users handled per pass. */
   batchSize?: number;
+  observer?: OutboxRelayObserver;
 }
 
 /**
@@ -86,11 +95,14 @@ export class OutboxRelay {
     const { repository, publisher } = this.options;
     const batchSize = this.options.batchSize ?? 100;
     const outboxes = await repository.pendingOutboxes(batchSize);
+    this.options.observer?.pending(outboxes.reduce((count, outbox) => count + outbox.events.length, 0));
     let failure: unknown = null;
     for (const { userId, events } of outboxes) {
       try {
         for (const event of events) {
-          await publisher.publishUserEvent({ ...event, userId } as UserEvent);
+          const published = { ...event, userId } as UserEvent;
+          await publisher.publishUserEvent(published);
+          this.options.observer?.published(published, Date.now());
           await repository.removePublishedEvent(userId, event);
         }
         await repository.purgeIfDeletedAndDelivered(userId);
