@@ -2,6 +2,7 @@ import { createServiceApp, HealthPaths, MetricsPath, registerHealthRoutes, signe
 import type { ReleasesConfig } from './config.js';
 import { HelmCli } from './helm/cli.js';
 import { MemoryReleaseRecords } from './helm/drivers/memory.js';
+import { KubeCacheFolders } from './helm/kube-cache-folders.js';
 import { ReleaseLocks } from './helm/release-locks.js';
 import { ClusterAddressPolicy, type Resolver } from './kube/address-policy.js';
 import { KubeClientCache } from './kube/clients.js';
@@ -38,6 +39,9 @@ export interface ReleasesApp {
   clients: KubeClientCache;
 }
 
+/** Clusters whose discovery helm keeps between upgrades and rollbacks (a few MB each on disk). */
+const kubeCacheFoldersMax = 64;
+
 export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): ReleasesApp {
   const app = createServiceApp({ service: 'releases', logLevel: config.LOG_LEVEL });
   const metrics = releasesMetrics(app.metrics);
@@ -50,10 +54,11 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     onLookup: metrics.clientCache,
   });
   const memoryReleases = deps.memoryReleases ?? new MemoryReleaseRecords();
+  const kubeCaches = new KubeCacheFolders({ max: kubeCacheFoldersMax, idleSeconds: config.CLIENT_CACHE_IDLE_SECONDS });
   const access = new ReleaseAccess(
     clients,
     memoryReleases,
-    new HelmCli(config.HELM_BIN, config.HELM_TIMEOUT_MS, metrics.helmRuns),
+    new HelmCli(config.HELM_BIN, config.HELM_TIMEOUT_MS, metrics.helmRuns, kubeCaches),
     new ReleaseLocks(),
     config.PENDING_STALE_AFTER_MS ?? config.HELM_TIMEOUT_MS + 30_000,
   );
@@ -70,6 +75,9 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     registerReleaseRoutes(app, access);
     registerK8sRoutes(app, clients);
   });
-  app.addHook('onClose', async () => clients.close());
+  app.addHook('onClose', async () => {
+    clients.close();
+    await kubeCaches.close();
+  });
   return { app, clients };
 }

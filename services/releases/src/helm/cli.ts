@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, ErrorMessage } from '@platform/contracts';
+import type { KubeCacheFolders } from './kube-cache-folders.js';
 
 export interface HelmInvocation {
   args: string[];
@@ -20,13 +21,15 @@ export type HelmRunObserver = (run: { operation: string; outcome: 'success' | 'f
 
 /**
  * Runs the helm binary in a private, throw-away folder (0700, removed afterwards) with a minimal environment:
- * no inherited KUBECONFIG, HOME or plugins, so helm sees only the one context we hand it. Killed at the timeout.
+ * no inherited KUBECONFIG, HOME or plugins, so helm sees only the one context we hand it. Only the discovery
+ * cache outlives a run (see KubeCacheFolders). Killed at the timeout.
  */
 export class HelmCli {
   constructor(
     private readonly bin: string,
     private readonly timeoutMs: number,
     private readonly observe: HelmRunObserver = () => {},
+    private readonly kubeCaches?: KubeCacheFolders,
   ) {}
 
   /** helm's stdout; throws the AppError that helm's message maps to (see helmFailure). */
@@ -34,19 +37,21 @@ export class HelmCli {
     const folder = await mkdtemp(join(tmpdir(), 'releases-helm-'));
     try {
       const args = [...invocation.args];
+      let kubeCacheDir: string | undefined;
       if (invocation.kubeconfig) {
         const file = join(folder, 'kubeconfig');
         await writeFile(file, invocation.kubeconfig.text, { mode: 0o600 });
         args.push('--kubeconfig', file, '--kube-context', invocation.kubeconfig.context);
+        kubeCacheDir = await this.kubeCaches?.folderFor(invocation.kubeconfig.text);
       }
       await invocation.prepare?.(folder);
-      return await this.exec(args, folder, invocation.driver);
+      return await this.exec(args, folder, invocation.driver, kubeCacheDir);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
 
-  private exec(args: string[], folder: string, driver?: string): Promise<string> {
+  private exec(args: string[], folder: string, driver?: string, kubeCacheDir?: string): Promise<string> {
     const env: NodeJS.ProcessEnv = {
       PATH: '/usr/local/bin:/usr/bin:/bin',
       HOME: folder,
@@ -54,6 +59,7 @@ export class HelmCli {
       HELM_CONFIG_HOME: join(folder, 'config'),
       HELM_DATA_HOME: join(folder, 'data'),
       ...(driver ? { HELM_DRIVER: driver } : {}),
+      ...(kubeCacheDir ? { KUBECACHEDIR: kubeCacheDir } : {}),
     };
     const started = process.hrtime.bigint();
     const finished = (outcome: 'success' | 'failure' | 'timeout') =>
