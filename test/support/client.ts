@@ -1,6 +1,8 @@
 /** A browser-like HTTP client for the gateway: it keeps the session cookie it is given. */
 export class GatewayClient {
   cookie: string | null = null;
+  /** Gives up on a request after this long (the load suites); none by default. */
+  timeoutMs: number | null = null;
 
   constructor(
     readonly baseUrl: string,
@@ -8,7 +10,7 @@ export class GatewayClient {
   ) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-    const init: RequestInit = { method, headers: { ...headers } };
+    const init: RequestInit = { method, headers: { ...headers }, signal: this.timeoutMs ? AbortSignal.timeout(this.timeoutMs) : null };
     if (this.cookie) (init.headers as Record<string, string>).cookie = `${this.cookieName}=${this.cookie}`;
     if (body !== undefined) {
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

@@ -7,9 +7,9 @@ import { helmBin, kubeconfigPath } from '@platform/test-support';
 
 const run = promisify(execFile);
 
-/** The real helm CLI against the test cluster: the oracle the API is checked against. */
-export async function helm(args: string[], context = 'admin'): Promise<string> {
-  const { stdout } = await run(await helmBin(), [...args, '--kubeconfig', await kubeconfigPath(), '--kube-context', context], {
+/** The real helm CLI against the test cluster (or the one `kubeconfig` names): the oracle the API is checked against. */
+export async function helm(args: string[], context = 'admin', kubeconfig?: string): Promise<string> {
+  const { stdout } = await run(await helmBin(), [...args, '--kubeconfig', kubeconfig ?? (await kubeconfigPath()), '--kube-context', context], {
     env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), HELM_DRIVER: process.env.HELM_DRIVER ?? 'secret' },
     maxBuffer: 64 * 1024 * 1024,
   });

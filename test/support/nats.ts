@@ -3,6 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UserEvent, UserEventsStream } from '@platform/contracts';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 
 /**
  * A NATS server of the suite's own, for tests that stop and restart it (the shared one must stay up for
@@ -62,4 +65,27 @@ function listening(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * The kubeconfig versions each user's events carry on a platform's scoped JetStream stream, in stream order
+ * (what every consumer will be delivered).
+ */
+export async function eventVersionsOnStream(url: string, scope: string): Promise<Map<number, number[]>> {
+  const connection = await connect({ servers: url });
+  try {
+    const consumer = await jetstream(connection).consumers.get(`${UserEventsStream.name}_${scope}`, { deliver_policy: DeliverPolicy.All });
+    const versions = new Map<number, number[]>();
+    const info = await consumer.info(true);
+    if (info.num_pending === 0) return versions;
+    const batch = await consumer.fetch({ max_messages: 100_000, expires: 2_000 });
+    for await (const message of batch) {
+      const event = UserEvent.parse(message.json());
+      versions.set(event.userId, [...(versions.get(event.userId) ?? []), event.kubeconfigVersion]);
+      if (message.info.pending === 0) break;
+    }
+    return versions;
+  } finally {
+    await connection.close();
+  }
 }

@@ -10,9 +10,9 @@ import { UserService } from './domain/user-service.js';
 import { outboxRelayMetrics } from './metrics.js';
 
 const config = loadConfig(UsersConfig);
-// Fail fast instead of queueing queries while the database is away (503 within about a second and a half,
-// see MongoUserRepository); readiness reports it, and the driver reconnects by itself when it returns.
-const connection = await mongoose.createConnection(config.MONGO_URL, { bufferCommands: false, serverSelectionTimeoutMS: 1_500 }).asPromise();
+// Fail fast instead of queueing queries while the database is away (503 "database unavailable" after a
+// second, see MongoUserRepository); readiness reports it, and the driver reconnects by itself when it returns.
+const connection = await mongoose.createConnection(config.MONGO_URL, { bufferCommands: false, serverSelectionTimeoutMS: 1_000 }).asPromise();
 const repository = await MongoUserRepository.open(connection);
 
 let relay: OutboxRelay | null = null;

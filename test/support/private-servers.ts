@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, type PlatformServers } from './platform.js';
+import { repoRoot } from './readme-config.js';
+
+const run = promisify(execFile);
+
+export type PrivateServerName = 'redis' | 'nats' | 'ferretdb' | 'kube-apiserver';
+
+const portVariables = [
+  'PLATFORM_REDIS_PORT',
+  'PLATFORM_NATS_PORT',
+  'PLATFORM_NATS_MONITOR_PORT',
+  'PLATFORM_MONGO_PORT',
+  'PLATFORM_ETCD_PORT',
+  'PLATFORM_ETCD_PEER_PORT',
+  'PLATFORM_KUBE_PORT',
+] as const;
+
+/**
+ * A second set of the real servers (Redis, NATS, FerretDB, etcd + kube-apiserver), started by scripts/servers.sh
+ * on free ports with its own run folder, for suites that stop and restart servers: the shared set must stay up
+ * for the suites running beside them. Binaries are the shared ones; Redis keeps an append-only file, as a
+ * production Redis would, so sessions survive its restart.
+ */
+export class PrivateServers {
+  private constructor(
+    private readonly folder: string,
+    private readonly scriptEnv: NodeJS.ProcessEnv,
+    readonly urls: Record<'MONGO_URL' | 'REDIS_URL' | 'NATS_URL' | 'KUBECONFIG' | 'HELM_BIN', string>,
+  ) {}
+
+  static async start(): Promise<PrivateServers> {
+    const folder = await mkdtemp(join(tmpdir(), 'platform-servers-'));
+    const scriptEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      PLATFORM_RUN_DIR: join(folder, 'run'),
+      PLATFORM_ENV_FILE: join(folder, 'servers.env'),
+      PLATFORM_REDIS_PERSIST: 'true',
+    };
+    for (const variable of portVariables) scriptEnv[variable] = String(await freePort());
+    await script(scriptEnv, 'start');
+    const urls = Object.fromEntries(
+      (await readFile(join(folder, 'servers.env'), 'utf8'))
+        .split('\n')
+        .map((line) => /^([A-Z_]+)=(.*)$/.exec(line))
+        .filter((match) => match !== null)
+        .map((match) => [match[1], match[2]]),
+    ) as PrivateServers['urls'];
+    return new PrivateServers(folder, scriptEnv, urls);
+  }
+
+  /** The platform's view of this set (its MongoDB, Redis and NATS). */
+  get platformServers(): PlatformServers {
+    return {
+      mongoUrl: async (database) => {
+        const url = new URL(this.urls.MONGO_URL);
+        url.pathname = `/${database}`;
+        return url.toString();
+      },
+      redisUrl: async () => this.urls.REDIS_URL,
+      natsUrl: async () => this.urls.NATS_URL,
+    };
+  }
+
+  /** Stops one server (TERM, then KILL after 12 s); it stays down until `resume()`. */
+  async stop(name: PrivateServerName): Promise<void> {
+    await script(this.scriptEnv, 'stop', name);
+  }
+
+  /** Starts what is down and waits until every server answers. */
+  async resume(): Promise<void> {
+    await script(this.scriptEnv, 'start');
+  }
+
+  async dispose(): Promise<void> {
+    await script(this.scriptEnv, 'stop').catch(() => undefined);
+    await rm(this.folder, { recursive: true, force: true });
+  }
+}
+
+async function script(env: NodeJS.ProcessEnv, ...args: string[]): Promise<void> {
+  try {
+    await run('bash', [join(repoRoot, 'scripts', 'servers.sh'), ...args], { env, timeout: 180_000 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`scripts/servers.sh ${args.join(' ')} failed: ${stderr ?? ''}${stdout ?? ''}`, { cause: error });
+  }
+}
