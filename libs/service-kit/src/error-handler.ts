@@ -1,5 +1,5 @@
 import { ErrorCode, ErrorMessage, validationErrorReply, type ErrorBody } from '@platform/contracts';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, ForbiddenError } from './errors.js';
 
@@ -32,6 +32,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, 500, { code: ErrorCode.Internal, errors: [ErrorMessage.internal] });
   });
+}
+
+/**
+ * Fastify's `frameworkErrors`: URLs its router refuses before any route or error handler runs (broken
+ * percent-encoding, a path parameter over its length limit). Without it they get fastify's own body.
+ */
+export function renderFrameworkError(_error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendError(reply, 400, { code: ErrorCode.BadRequest, errors: [ErrorMessage.couldNotProcess] });
 }
 
 function sendError(reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {

@@ -8,7 +8,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { registerErrorHandler } from './error-handler.js';
+import { registerErrorHandler, renderFrameworkError } from './error-handler.js';
 import { loggerOptions } from './logger.js';
 import { registerMetrics } from './metrics.js';
 
@@ -51,6 +51,11 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     requestIdHeader: options.trustRequestIdHeader === false ? false : IdentityHeader.requestId,
     genReqId: () => randomUUID(),
     trustProxy: trustProxyOption(options.trustProxy),
+    // While closing, a request that still arrives on an open keep-alive connection is served (with
+    // `Connection: close`) rather than refused with fastify's own 503, which is not in the contract's shape
+    // and which a caller cannot tell from a failure; new connections are refused once the listener closed.
+    return503OnClosing: false,
+    frameworkErrors: renderFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   // A request id from outside is kept only when it is short and plain (it ends up in every log line).
   app.addHook('onRequest', async (request) => {
