@@ -12,7 +12,7 @@ declare module 'fastify' {
 export const MetricsPath = '/metrics';
 
 /** Route label of requests that matched no route, so hostile URLs cannot grow the label set. */
-export const unmatchedRoute = 'unmatched';
+const unmatchedRoute = 'unmatched';
 
 let processRegistry: Registry | null = null;
 
