@@ -40,6 +40,9 @@ export type ServiceApp = FastifyInstance<
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Apps that received SIGTERM or SIGINT (see listenWithGracefulShutdown). */
+const stoppingApps = new WeakSet<FastifyInstance>();
+
 /**
  * A fastify instance as every service wants it: zod schemas for validation and serialization, pino logs
  * with the request id the gateway made, the contract's error rendering, and Prometheus metrics.
@@ -55,11 +58,20 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     // `Connection: close`) rather than refused with fastify's own 503, which is not in the contract's shape
     // and which a caller cannot tell from a failure; new connections are refused once the listener closed.
     return503OnClosing: false,
+    // While closing, a request that still arrives on an open keep-alive connection is served (with
+    // `Connection: close`) rather than refused with fastify's own 503, which is not in the contract's shape
+    // and which a caller cannot tell from a failure; new connections are refused once the listener closed.
+    return503OnClosing: false,
     frameworkErrors: renderFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   // A request id from outside is kept only when it is short and plain (it ends up in every log line).
   app.addHook('onRequest', async (request) => {
     if (!requestIdPattern.test(request.id)) (request as { id: string }).id = randomUUID();
+  });
+  // Once told to stop, every answer closes its connection, so no client sends another request on it that
+  // the closing server would have to refuse.
+  app.addHook('onSend', async (_request, reply) => {
+    if (stoppingApps.has(app)) reply.header('connection', 'close');
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -89,6 +101,7 @@ export async function listenWithGracefulShutdown(app: FastifyInstance, options: 
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stoppingApps.add(app);
     app.log.info({ signal }, 'shutting down');
     const forced = setTimeout(() => {
       app.log.error('graceful shutdown took too long; exiting');
