@@ -58,10 +58,6 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     // `Connection: close`) rather than refused with fastify's own 503, which is not in the contract's shape
     // and which a caller cannot tell from a failure; new connections are refused once the listener closed.
     return503OnClosing: false,
-    // While closing, a request that still arrives on an open keep-alive connection is served (with
-    // `Connection: close`) rather than refused with fastify's own 503, which is not in the contract's shape
-    // and which a caller cannot tell from a failure; new connections are refused once the listener closed.
-    return503OnClosing: false,
     frameworkErrors: renderFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   // A request id from outside is kept only when it is short and plain (it ends up in every log line).
