@@ -8,9 +8,9 @@ import { signIdentity } from '@platform/service-kit';
 import { GatewayClient, signUp } from './support/client.js';
 import { faultTable, recoveryLimitMs, runFault, type Fault, type FaultResult } from './support/faults.js';
 import { helm, writeConfigMapChart } from './support/helm.js';
-import { MixedLoad, type LoadAccount } from './support/load.js';
+import { MixedLoad, type Dependency, type LoadAccount } from './support/load.js';
 import { eventVersionsOnStream } from './support/nats.js';
-import { startPlatform, type Platform } from './support/platform.js';
+import { startPlatform, type Platform, type ServiceName } from './support/platform.js';
 import { PrivateServers } from './support/private-servers.js';
 
 /**
@@ -112,6 +112,34 @@ async function eventsCaughtUp(): Promise<boolean> {
   }
 }
 
+type Readiness = Partial<Record<ServiceName, { status: number; failing: string[]; degraded: string[] }>>;
+
+/** Each running service's /readyz: what it cannot serve without fails it, what it can do without is reported. */
+async function readiness(): Promise<Readiness> {
+  const seen: Readiness = {};
+  for (const name of ['gateway', 'users', 'releases'] as const) {
+    try {
+      const response = await fetch(`${platform.serviceUrl[name]}/readyz`, { signal: AbortSignal.timeout(3_000) });
+      const body = (await response.json()) as { failing: string[]; degraded?: string[] };
+      seen[name] = { status: response.status, failing: body.failing, degraded: body.degraded ?? [] };
+    } catch {
+      // not running (killed)
+    }
+  }
+  return seen;
+}
+
+const ready = (degraded: string[] = []) => ({ status: 200, failing: [], degraded });
+const expectedReadiness: Record<Dependency, Readiness> = {
+  redis: { gateway: { status: 503, failing: ['redis'], degraded: [] }, users: ready(), releases: ready() },
+  nats: { gateway: ready(['events']), users: ready(['eventBus']), releases: ready(['events']) },
+  ferretdb: { gateway: ready(), users: { status: 503, failing: ['database'], degraded: [] }, releases: ready(['users']) },
+  'kube-apiserver': { gateway: ready(), users: ready(), releases: ready() },
+  users: { gateway: ready(), releases: ready(['users']) },
+  releases: { gateway: ready(), users: ready() },
+  gateway: { users: ready(), releases: ready() },
+};
+
 /** Starts an upgrade that hangs in its pre-upgrade hook, and resolves once its pending revision is stored. */
 async function upgradeLeftPending(): Promise<number> {
   const client = new GatewayClient(platform.gatewayUrl);
@@ -163,7 +191,7 @@ test('faults under load: fail fast while down, recover within 10 s, lose nothing
     killService('gateway', 'gateway SIGKILL'),
   ];
   const results: FaultResult[] = [];
-  for (const fault of faults) results.push(await runFault(load, fault, eventsCaughtUp));
+  for (const fault of faults) results.push(await runFault(load, fault, eventsCaughtUp, readiness));
 
   // The release whose upgrade died with its replica: pending until stale, then the next upgrade proceeds.
   const client = new GatewayClient(platform.gatewayUrl);
@@ -187,6 +215,7 @@ test('faults under load: fail fast while down, recover within 10 s, lose nothing
     assert.deepEqual(result.unexplained, [], `${result.fault}: failures outside the fault`);
     assert.equal(result.lostWrites, 0, `${result.fault}: lost writes`);
     if (result.dependency !== 'nats') assert.ok(result.needing > 0, `${result.fault}: the load met the fault`);
+    assert.deepEqual(result.observed, expectedReadiness[result.dependency], `${result.fault}: readiness while it is down`);
   }
 
   assert.equal(upgraded.status, 200, upgraded.text);

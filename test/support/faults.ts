@@ -22,18 +22,20 @@ export interface FaultResult {
   /** Of those that failed: within 2 s, with a 5xx in the contract's shape naming the cause (or refused, for the gateway). */
   failedFast: number;
   /** Failures that were slow or did not name the cause, and slow successes, for the report. */
-  badFailures: Outcome[];
+  badFailures: string[];
   /** Requests that did not need the dependency, started while it was down, and how many of them succeeded. */
   others: number;
   othersOk: number;
   /** From the moment the dependency was back until its requests succeeded again (and its events caught up). */
   recoveredInS: number;
   /** Failures started outside the fault (neither in flight when it began nor before recovery). */
-  unexplained: Outcome[];
+  unexplained: string[];
   lostWrites: number;
   /** How long taking it away took (a server's own shutdown), and the slowest request of the span. */
   downTookS: number;
   slowestS: number;
+  /** What `observe` saw in the middle of the outage. */
+  observed: unknown;
 }
 
 export const failFastMs = 2_000;
@@ -65,16 +67,23 @@ export function namesCause(dependency: Dependency, outcome: Outcome): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Runs one fault under the load: takes the dependency away for `downMs`, brings it back, waits until every
- * kind of request that needs it succeeds again and `caughtUp` (events delivered) holds, then classifies the
- * requests of that span.
+ * Runs one fault under the load: takes the dependency away for `downMs` (calling `observe` halfway), brings
+ * it back, waits until every kind of request that needs it succeeds again and `caughtUp` (events delivered)
+ * holds, then classifies the requests of that span.
  */
-export async function runFault(load: MixedLoad, fault: Fault, caughtUp: () => Promise<boolean>): Promise<FaultResult> {
+export async function runFault(
+  load: MixedLoad,
+  fault: Fault,
+  caughtUp: () => Promise<boolean>,
+  observe: () => Promise<unknown>,
+): Promise<FaultResult> {
   const firstIndex = load.outcomes.length;
   const begunAt = Date.now();
   await fault.down();
   const downAt = Date.now();
-  await sleep(fault.downMs);
+  await sleep(fault.downMs / 2);
+  const observed = await observe();
+  await sleep(Math.max(0, downAt + fault.downMs - Date.now()));
   const upCalledAt = Date.now();
   await fault.up();
   const upAt = Date.now();
@@ -111,15 +120,23 @@ export async function runFault(load: MixedLoad, fault: Fault, caughtUp: () => Pr
     needing: during.filter(needed).length,
     failed: failures.length,
     failedFast: fast.length,
-    badFailures: [...failures.filter((outcome) => !fast.includes(outcome)), ...slowSuccesses],
+    badFailures: [...failures.filter((outcome) => !fast.includes(outcome)), ...slowSuccesses].map((outcome) => describe(outcome, downAt, upAt)),
     others: others.length,
     othersOk: others.filter(succeeded).length,
     recoveredInS: (recoveredAt - upAt) / 1000,
-    unexplained: span.filter((outcome) => !succeeded(outcome) && !explained(outcome)),
+    unexplained: span.filter((outcome) => !succeeded(outcome) && !explained(outcome)).map((outcome) => describe(outcome, downAt, upAt)),
     lostWrites: span.filter((outcome) => outcome.lostWrite).length,
     downTookS: (downAt - begunAt) / 1000,
     slowestS: Math.max(0, ...span.map((outcome) => outcome.endedAt - outcome.startedAt)) / 1000,
+    observed,
   };
+}
+
+/** One request, for an assertion message: when it started (from the outage), how long it took, its answer. */
+function describe(outcome: Outcome, downAt: number, upAt: number): string {
+  const body = outcome.body as { errors?: unknown } | undefined;
+  const answer = outcome.status === null ? outcome.error : `${outcome.status} ${JSON.stringify(body?.errors ?? '')}`;
+  return `${outcome.kind} started ${outcome.startedAt - downAt} ms after the outage began (back at ${upAt - downAt} ms), took ${outcome.endedAt - outcome.startedAt} ms: ${answer}`;
 }
 
 /** The suite's table: one line per fault. */

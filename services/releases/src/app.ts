@@ -70,7 +70,9 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   });
 
   app.register(signedIdentityPlugin, { secret: config.INTERNAL_SIGNING_SECRET, publicPaths: [HealthPaths.live, HealthPaths.ready, MetricsPath] });
-  registerHealthRoutes(app, { events: () => deps.events?.isConnected() ?? true });
+  // Neither takes the service out: without NATS the version check alone keeps reads fresh, and without the
+  // users service every request fails with 503 anyway, which no other replica could answer better.
+  registerHealthRoutes(app, {}, { events: () => deps.events?.isConnected() ?? true, users: () => deps.kubeconfigs.reachable?.() ?? true });
   app.after(() => {
     registerReleaseRoutes(app, access);
     registerK8sRoutes(app, clients);

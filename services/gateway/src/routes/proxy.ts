@@ -61,6 +61,9 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
       handler: (request, reply, dest, options) =>
         reply.from(dest, {
           ...options,
+          // reply-from would retry a GET that got 503 up to ten times: a service's 503 names an outage (its
+          // database, or a service behind it) that milliseconds will not cure, and the client is owed a fast answer.
+          retryDelay: () => null,
           rewriteRequestHeaders: (_request, headers) =>
             withSignedIdentity(headers, request, deps.signingSecret, signedUrl(dest, upstream.url, request.url)),
           onResponse: (_request, _reply, response) =>

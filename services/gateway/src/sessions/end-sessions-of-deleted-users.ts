@@ -3,7 +3,7 @@ import type { EventBus } from '@platform/service-kit';
 import type { SessionStore } from './session-store.js';
 
 /** The part of the event bus the gateway uses. */
-export type UserEventSource = Pick<EventBus, 'subscribeUserEvents'>;
+export type UserEventSource = Pick<EventBus, 'subscribeUserEvents'> & Partial<Pick<EventBus, 'isConnected'>>;
 
 /**
  * Deleting a user ends every session of theirs, on every gateway replica's shared Redis. The consumer is

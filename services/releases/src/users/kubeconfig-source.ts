@@ -1,5 +1,5 @@
 import { ErrorBody, InternalRoutes, UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
-import { AppError, signIdentity } from '@platform/service-kit';
+import { AppError, HealthPaths, signIdentity } from '@platform/service-kit';
 import { request } from 'undici';
 
 /** Where the releases service learns a user's kubeconfig and allowed contexts (the users service owns them). */
@@ -7,6 +7,8 @@ export interface UserKubeconfigSource {
   /** The cheap read-your-writes check, asked on every request. */
   version(userId: number): Promise<UserKubeconfigVersion>;
   kubeconfig(userId: number): Promise<UserKubeconfig>;
+  /** Whether the source can answer now (readiness reports it). */
+  reachable?(): Promise<boolean>;
 }
 
 export interface HttpUserKubeconfigSourceOptions {
@@ -25,6 +27,17 @@ export class HttpUserKubeconfigSource implements UserKubeconfigSource {
 
   async kubeconfig(userId: number): Promise<UserKubeconfig> {
     return UserKubeconfig.parse(await this.get(InternalRoutes.userKubeconfig(userId), userId));
+  }
+
+  /** The users service is ready (its database too). */
+  async reachable(): Promise<boolean> {
+    try {
+      const response = await request(new URL(HealthPaths.ready, this.options.usersUrl), { signal: AbortSignal.timeout(1_000) });
+      await response.body.dump();
+      return response.statusCode === 200;
+    } catch {
+      return false;
+    }
   }
 
   private async get(path: string, userId: number): Promise<unknown> {
