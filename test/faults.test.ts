@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { InternalRoutes } from '@platform/contracts';
 import { signIdentity } from '@platform/service-kit';
 import { GatewayClient, signUp } from './support/client.js';
 import { faultTable, recoveryLimitMs, runFault, type Fault, type FaultResult } from './support/faults.js';
-import { helm, writeConfigMapChart } from './support/helm.js';
+import { addWaitingHook, helm, writeConfigMapChart } from './support/helm.js';
 import { MixedLoad, type Dependency, type LoadAccount } from './support/load.js';
 import { eventVersionsOnStream } from './support/nats.js';
 import { startPlatform, type Platform, type ServiceName } from './support/platform.js';
@@ -33,30 +32,6 @@ let platform: Platform;
 let load: MixedLoad;
 let kubeconfig: string;
 
-/** The load's chart, plus a pre-upgrade hook Job when `slow` is set: no controller runs it, so helm waits on it. */
-async function writeChart(): Promise<string> {
-  const chart = await writeConfigMapChart();
-  await writeFile(
-    join(chart, 'templates', 'slow-hook.yaml'),
-    [
-      '{{- if .Values.slow }}',
-      'apiVersion: batch/v1',
-      'kind: Job',
-      'metadata:',
-      '  name: {{ .Release.Name }}-slow',
-      '  annotations: { "helm.sh/hook": pre-upgrade }',
-      'spec:',
-      '  template:',
-      '    spec:',
-      '      restartPolicy: Never',
-      '      containers: [{ name: wait, image: busybox, command: ["true"] }]',
-      '{{- end }}',
-      '',
-    ].join('\n'),
-  );
-  return chart;
-}
-
 const clusterHelm = (args: string[]) => helm(args, 'admin', servers.urls.KUBECONFIG);
 const history = async (release: string) =>
   JSON.parse(await clusterHelm(['history', release, '-n', namespace, '-o', 'json'])) as Array<{ revision: number; status: string; description: string }>;
@@ -69,7 +44,8 @@ before(async () => {
     extraEnv: { releases: { HELM_TIMEOUT_MS: String(helmTimeoutMs), PENDING_STALE_AFTER_MS: String(pendingStaleAfterMs) } },
   });
   kubeconfig = await readFile(servers.urls.KUBECONFIG, 'utf8');
-  const chart = await writeChart();
+  const chart = await writeConfigMapChart();
+  await addWaitingHook(chart);
   await clusterHelm(['install', 'load', chart, '-n', namespace, '--create-namespace']);
   await clusterHelm(['install', 'slow', chart, '-n', namespace]);
   const accounts: LoadAccount[] = [];

@@ -40,3 +40,29 @@ export async function writeConfigMapChart(version = '0.1.0'): Promise<string> {
   );
   return dir;
 }
+
+/**
+ * Adds to a chart a pre-upgrade hook Job, rendered when the values set `slow`. helm waits for a hook Job to
+ * complete, and no controller runs Jobs on the test cluster: such an upgrade stays pending until the Job is
+ * completed by hand (see completeJob) or helm is stopped.
+ */
+export async function addWaitingHook(chart: string): Promise<void> {
+  await writeFile(
+    join(chart, 'templates', 'slow-hook.yaml'),
+    [
+      '{{- if .Values.slow }}',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-slow',
+      '  annotations: { "helm.sh/hook": pre-upgrade }',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      restartPolicy: Never',
+      '      containers: [{ name: wait, image: busybox, command: ["true"] }]',
+      '{{- end }}',
+      '',
+    ].join('\n'),
+  );
+}
