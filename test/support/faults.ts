@@ -108,11 +108,11 @@ export async function runFault(
   // A request that waited longer than that and then succeeded (the dependency came back) was not fast either.
   const slowSuccesses = during.filter((outcome) => needed(outcome) && succeeded(outcome) && outcome.endedAt - outcome.startedAt > failFastMs);
   const others = during.filter((outcome) => !needed(outcome));
-  const failedAfterUp = span.filter((outcome) => outcome.startedAt >= upAt && !succeeded(outcome));
+  const failedAfterUp = span.filter((outcome) => outcome.startedAt >= upAt && needed(outcome) && !succeeded(outcome));
   const requestsBackAt = Math.max(upAt, ...failedAfterUp.map((outcome) => outcome.endedAt));
   const recoveredAt = Math.max(requestsBackAt, eventsAt ?? Number.POSITIVE_INFINITY);
   const explained = (outcome: Outcome) =>
-    (outcome.startedAt < downAt && outcome.endedAt >= begunAt) || (outcome.startedAt >= downAt && outcome.startedAt <= requestsBackAt);
+    (outcome.startedAt < downAt && outcome.endedAt >= begunAt) || (needed(outcome) && outcome.startedAt >= downAt && outcome.startedAt <= requestsBackAt);
   return {
     fault: fault.name,
     dependency: fault.dependency,
