@@ -26,13 +26,15 @@ const workers = Number(process.env.FUZZ_WORKERS ?? 1);
 /**
  * Checks: every one schemathesis has, less those that do not fit this API (they would report the contract,
  * not a bug):
- * - positive_data_acceptance wants a 2xx (or 401/403/404) for every request the schema allows, but the
- *   contract answers valid-looking requests with 409 (an operation in progress), 422/607 (values that are
- *   a string to the schema but not YAML for the chart) and 400 (a string that is not a kubeconfig);
+ * - positive_data_acceptance wants a 2xx (or 401/403/404/409) for every request the schema allows, but
+ *   the contract refuses some well-formed requests for what they say, which no schema can tell: a wrong
+ *   password to DELETE /api/users/{id} (400/601), an email already taken (422/601), a string that is not a
+ *   kubeconfig (400/600), values that are not YAML for the chart (422/607);
  * - unsupported_method and allow_header_conformance want 405 with an Allow header for a method a path does
- *   not declare; the gateway answers 404 like any route it does not have (the original server did too);
- * - object_level_authorization needs two sets of credentials for the same operations; the security suite
- *   tests that a user cannot touch another user's id.
+ *   not declare; the gateway treats such a request as one for a route it does not have (404, after the
+ *   session check on proxied paths);
+ * - object_level_authorization needs two sets of credentials for the same operations; that a user cannot
+ *   touch another user's id is tested in services/gateway/test/proxy.test.ts.
  * ignored_auth stays: the session cookie is the document's `session` security scheme, so schemathesis
  * knows to send the request without it and expects it refused.
  */
