@@ -2,11 +2,13 @@
 # npm run fuzz [-- --ci]: schemathesis against the gateway's OpenAPI document with logged-in sessions
 # (test/fuzz/main.ts starts the platform and runs it). Without --ci a long run; --ci is the bounded run
 # that npm test makes (test/fuzz.test.ts, which sets FUZZ_SKIP_BUILD because npm test has just built).
-# schemathesis comes from PyPI, pinned, into a virtualenv of its own under the cache, made once.
+# schemathesis comes from PyPI into a virtualenv of its own under the cache, made once (again when
+# test/fuzz/requirements.txt changes): schemathesis 4.32.5 and every package under it pinned, so that a
+# new release of one of them cannot change what CI tries.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-schemathesis_version=4.32.5
+requirements="$root/test/fuzz/requirements.txt"
 venv="$cache/venv"
 
 # A fresh Debian has python3 but not always its venv module (python3-venv).
@@ -25,10 +27,13 @@ ensure_schemathesis() {
   # Two runs at once (npm test and npm run fuzz) must not build the same virtualenv together.
   exec 9>"$cache/venv.lock"
   flock 9
-  if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "version $schemathesis_version"; then
-    echo "installing schemathesis $schemathesis_version into $venv" >&2
+  local stamp="$venv/requirements.sha256" wanted
+  wanted=$(sha256sum < "$requirements")
+  if [ ! -x "$venv/bin/schemathesis" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    echo "installing schemathesis into $venv" >&2
     make_venv
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$wanted" > "$stamp"
   fi
   flock -u 9
 }
