@@ -1,0 +1,76 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { writeConfigMapChart } from '../test/support/helm.js';
+import { measureGatewayOverhead } from './figures/gateway-overhead.js';
+import { measureListing } from './figures/list.js';
+import { measureLogin } from './figures/login.js';
+import { measureClientMemory } from './figures/rss.js';
+import { measureUpgrade } from './figures/upgrade.js';
+import { startBenchPlatform } from './support/bench-platform.js';
+import { benchUser, type BenchUser } from './support/bench-users.js';
+import { adminKubeApi, BenchNamespaces } from './support/cluster.js';
+import { table, writeResults, type Section } from './support/report.js';
+import { inParallel } from './support/stats.js';
+
+/**
+ * `npm run bench`: the platform against its performance goals (see bench/README.md). `--quick` runs every
+ * benchmark at small sizes, to check the benchmarks themselves without loading the machine for minutes.
+ */
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = args.quick ?? false;
+const scale = quick
+  ? { clients: 50, listSizes: [20, 100], compareAt: 100, seconds: 2, loginSeconds: 4, rounds: 3 }
+  : { clients: 1000, listSizes: [100, 1000, 5000], compareAt: 1000, seconds: 5, loginSeconds: 10, rounds: 5 };
+/** The users service's own default; BENCH_BCRYPT_COST measures logins at another cost. */
+const bcryptCost = Number(process.env.BENCH_BCRYPT_COST ?? 12);
+const resultsFile = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
+const step = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+step(`starting the platform (users service at BCRYPT_COST=${bcryptCost})`);
+const platform = await startBenchPlatform(bcryptCost);
+const api = await adminKubeApi();
+const namespaces = new BenchNamespaces(api);
+const sections: Section[] = [];
+try {
+  const chart = await writeConfigMapChart();
+  step('signing up 16 users');
+  const users: BenchUser[] = [];
+  await inParallel([...Array(16).keys()], 4, async (index) => {
+    users.push(await benchUser(platform.gatewayUrl, `bench-${index}`, true));
+  });
+  const user = users[0]!;
+
+  step('logins against the bcrypt bound');
+  sections.push(await measureLogin(platform, users, { bcryptCost, rounds: scale.rounds, seconds: scale.loginSeconds }));
+  step('gateway overhead');
+  sections.push(await measureGatewayOverhead(platform, user, { connections: 10, rounds: scale.rounds, seconds: scale.seconds }));
+  step('upgrade through the API and with helm');
+  sections.push(await measureUpgrade(user, namespaces, chart, scale.rounds));
+  step(`list through the API and with helm at ${scale.listSizes.join(', ')} releases`);
+  sections.push(
+    await measureListing(platform, user, api, namespaces, chart, {
+      sizes: scale.listSizes,
+      compareAt: scale.compareAt,
+      rounds: (size) => (size > scale.compareAt ? 3 : scale.rounds),
+    }),
+  );
+  step(`a fresh releases service caching ${scale.clients} users' clients`);
+  sections.push(await measureClientMemory(platform, namespaces, scale.clients));
+} finally {
+  step('cleaning up');
+  await platform.stop();
+  await namespaces.deleteAll();
+  await api.close();
+  const mongo = await MongoClient.connect(platform.mongoUrl);
+  await mongo.db().dropDatabase();
+  await mongo.close();
+}
+
+console.log(table(sections));
+// Quick runs measure other sizes: they must not replace the tracked figures.
+if (!quick) {
+  await writeResults(resultsFile, sections);
+  step(`figures written to ${resultsFile}`);
+}

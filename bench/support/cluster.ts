@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+// The releases service's own Kubernetes client, so the benchmark reaches the cluster exactly as the service does.
+import { KubeApi } from '@platform/releases/dist/kube/api.js';
+import { clusterAccessOf } from '@platform/releases/dist/kube/kubeconfig.js';
+import { testClusterKubeconfig } from '../../test/support/kubeconfig.js';
+
+/** The test cluster as its `admin` context (the context every benchmark user is allowed). */
+export const benchContext = 'admin';
+
+export async function adminKubeApi(): Promise<KubeApi> {
+  const access = clusterAccessOf(await testClusterKubeconfig(), benchContext);
+  return new KubeApi(access, access.server.hostname, 60_000);
+}
+
+/**
+ * Fresh namespaces for one run. This apiserver has no namespace controller, so a deleted namespace stays
+ * Terminating forever with whatever it held: cleanup deletes the objects first, and every run uses new names.
+ */
+export class BenchNamespaces {
+  private readonly run = `bench-${randomBytes(3).toString('hex')}`;
+  private readonly created: string[] = [];
+
+  constructor(private readonly api: KubeApi) {}
+
+  async create(purpose: string): Promise<string> {
+    const name = `${this.run}-${purpose}`;
+    await this.api.call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    this.created.push(name);
+    return name;
+  }
+
+  async deleteAll(): Promise<void> {
+    for (const name of this.created) {
+      for (const resource of ['secrets', 'configmaps']) await this.api.call('DELETE', `/api/v1/namespaces/${name}/${resource}`);
+      await this.api.call('DELETE', `/api/v1/namespaces/${name}`);
+    }
+  }
+}
