@@ -56,6 +56,7 @@ async function send(client: GatewayClient, method: string, path: string, body?: 
   try {
     const reply = await client.request(method, `${path}${path.includes('?') ? '&' : '?'}trace=${trace}`, body);
     traced.push({ trace, startedAt, endedAt: Date.now(), status: reply.status, body: reply.text });
+    if (reply.status >= 500) await new Promise((r) => setTimeout(r, 100));
   } catch (failure) {
     const cause = (failure as { cause?: { code?: string } }).cause;
     traced.push({ trace, startedAt, endedAt: Date.now(), status: null, body: '', error: cause?.code ?? (failure as Error).name });
