@@ -50,6 +50,7 @@ try {
     console.log(tableRow(sample, sampleSeconds));
   }
   await load;
+  console.log('(loop: event-loop delay by prom-client\'s monitorEventLoopDelay at 10 ms resolution, so about 10 ms is its floor)');
 
   const growth = memoryGrowth(samples, warmUpSeconds);
   console.log(`\nresident memory after the ${warmUpSeconds} s warm-up and at the end (mean of 3 samples each); limit +${maxGrowth * 100}%`);
