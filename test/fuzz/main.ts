@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,8 +11,8 @@ import { schemathesisConfig, sessionEnvOf } from './schemathesis-config.js';
  * Fuzzes every operation of the gateway's OpenAPI document with schemathesis (scripts/fuzz.sh installs it
  * and starts this): `--ci` is the bounded run of `npm test`, otherwise a long run (`npm run fuzz`).
  * Exits with schemathesis's status; the last line printed is `fuzz: N cases ...` (test/fuzz.test.ts reads it).
- * Environment: FUZZ_MAX_EXAMPLES (per operation and phase), FUZZ_SEED, FUZZ_WORKERS, FUZZ_SCHEMA (a file
- * instead of the gateway's /openapi.json), FUZZ_KEEP=1 keeps the config and reports (the path is printed).
+ * Environment: FUZZ_MAX_EXAMPLES (per operation and phase), FUZZ_SEED, FUZZ_WORKERS, FUZZ_KEEP=1 keeps
+ * the config and reports (the path is printed).
  */
 const { values: args } = parseArgs({ options: { ci: { type: 'boolean', default: false } } });
 const schemathesis = process.env.SCHEMATHESIS_BIN ?? 'schemathesis';
@@ -51,7 +51,7 @@ try {
   const reportFile = join(workDir, 'report.json');
   const harFile = join(workDir, 'requests.har');
   await writeFile(configFile, schemathesisConfig(fixture, { maxExamples, workers }), { mode: 0o600 });
-  const location = process.env.FUZZ_SCHEMA ?? `${fixture.platform.gatewayUrl}/openapi.json`;
+  const location = `${fixture.platform.gatewayUrl}/openapi.json`;
   const runArgs = [
     '--config-file', configFile,
     'run', location,
@@ -70,7 +70,8 @@ try {
     '--report-json-path', reportFile,
   ];
   step(`schemathesis ${runArgs.join(' ')}`);
-  status = await run(schemathesis, runArgs, { ...process.env, ...sessionEnvOf(fixture) } as Record<string, string>);
+  // Run in the work folder: schemathesis keeps a cache of its own (.schemathesis/) in its working directory.
+  status = await run(schemathesis, runArgs, workDir, { ...process.env, ...sessionEnvOf(fixture) } as Record<string, string>);
   console.log(await summarize(reportFile, harFile, await documentOperations(location)).catch((error: Error) => `fuzz: no report (${error.message})`));
   if (status !== 0) {
     const errors = fixture.platform.logs().split('\n').filter((line) => /"level":(50|60)/.test(line));
@@ -84,9 +85,9 @@ try {
 }
 process.exit(status);
 
-function run(command: string, commandArgs: string[], env: Record<string, string>): Promise<number> {
+function run(command: string, commandArgs: string[], cwd: string, env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, commandArgs, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.once('error', reject);
     child.once('exit', (code) => resolve(code ?? 1));
   });
@@ -94,7 +95,6 @@ function run(command: string, commandArgs: string[], env: Record<string, string>
 
 /** Path template → the methods the document declares for it (lower case). */
 async function documentOperations(location: string): Promise<Record<string, string[]>> {
-  const text = /^https?:/.test(location) ? await (await fetch(location)).text() : await readFile(location, 'utf8');
-  const { paths } = JSON.parse(text) as { paths: Record<string, Record<string, unknown>> };
+  const { paths } = (await (await fetch(location)).json()) as { paths: Record<string, Record<string, unknown>> };
   return Object.fromEntries(Object.entries(paths).map(([path, methods]) => [path, Object.keys(methods)]));
 }
