@@ -43,6 +43,10 @@ export function schemathesisConfig(fixture: FuzzFixture, options: { maxExamples:
     '[generation]',
     `max-examples = ${options.maxExamples}`,
     '',
+    // `?context=a&context=b`: query parsers turn a repeated name into an array, which a string schema must refuse.
+    '[phases.coverage]',
+    'generate-duplicate-query-parameters = true',
+    '',
     ...dictionary('contexts', ['admin', 'limited']),
     ...dictionary('namespaces', [...new Set(releases.installs.map(({ namespace }) => namespace))]),
     ...dictionary('releases', [releases.name]),
