@@ -30,29 +30,47 @@ export interface RedisSessionStoreOptions {
   ttlSeconds: number;
 }
 
+/** Users whose index pushes this process remembers before it forgets the stale ones. */
+const rememberedIndexPushes = 10_000;
+
 /**
  * Sessions as `<prefix>session:<id>` → JSON, with a sliding expiry, and `<prefix>user-sessions:<userId>`,
  * the set of a user's session ids, so that all of them can be ended at once. Every Redis failure is
  * a 503 "session store unavailable".
+ *
+ * The index must outlive every session in it. It expires `ttl + margin` after its last push, so a session
+ * used within `margin` of a push this process made ends before the index does, and the push can wait:
+ * most lookups take one Redis round trip instead of two.
  */
 export class RedisSessionStore implements SessionStore {
+  private readonly indexTtlSeconds: number;
+  private readonly indexMarginMs: number;
+  /** When this process last sent an index push per user (monotonic ms; taken before sending, the safe side). */
+  private readonly indexPushedAt = new Map<number, number>();
+
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisSessionStoreOptions,
-  ) {}
+  ) {
+    const marginSeconds = Math.max(1, Math.ceil(options.ttlSeconds / 10));
+    this.indexTtlSeconds = options.ttlSeconds + marginSeconds;
+    this.indexMarginMs = marginSeconds * 1000;
+  }
 
   async create(userId: number): Promise<string> {
     const id = randomBytes(32).toString('base64url');
     const session: Session = { userId, createdAt: Date.now() };
+    const sentAt = performance.now();
     await this.run(() =>
       this.redis
         .multi()
         .set(this.sessionKey(id), JSON.stringify(session), 'EX', this.options.ttlSeconds)
         .sadd(this.userKey(userId), id)
-        .expire(this.userKey(userId), this.options.ttlSeconds)
+        .expire(this.userKey(userId), this.indexTtlSeconds)
         .exec()
         .then(failOnCommandError),
     );
+    this.rememberIndexPush(userId, sentAt);
     return id;
   }
 
@@ -62,8 +80,13 @@ export class RedisSessionStore implements SessionStore {
     if (raw === null) return null;
     const parsed = StoredSession.safeParse(safeJson(raw));
     if (!parsed.success) return null;
-    // The index must live as long as the user's longest-lived session.
-    await this.run(() => this.redis.expire(this.userKey(parsed.data.userId), this.options.ttlSeconds));
+    const { userId } = parsed.data;
+    const pushedAt = this.indexPushedAt.get(userId);
+    const now = performance.now();
+    if (pushedAt === undefined || now - pushedAt >= this.indexMarginMs) {
+      await this.run(() => this.redis.expire(this.userKey(userId), this.indexTtlSeconds));
+      this.rememberIndexPush(userId, now);
+    }
     return parsed.data;
   }
 
@@ -81,6 +104,13 @@ export class RedisSessionStore implements SessionStore {
         .del(this.userKey(userId), ...ids.map((id) => this.sessionKey(id)))
         .then(() => undefined),
     );
+  }
+
+  private rememberIndexPush(userId: number, sentAt: number): void {
+    if (this.indexPushedAt.size >= rememberedIndexPushes) {
+      for (const [user, at] of this.indexPushedAt) if (sentAt - at >= this.indexMarginMs) this.indexPushedAt.delete(user);
+    }
+    if (this.indexPushedAt.size < rememberedIndexPushes || this.indexPushedAt.has(userId)) this.indexPushedAt.set(userId, sentAt);
   }
 
   private sessionKey(id: string): string {
