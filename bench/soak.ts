@@ -14,7 +14,9 @@ import { memoryGrowth, sampleService, services, tableHeader, tableRow, type Samp
  * SOAK_MAX_GROWTH (10%) or more, or when any request failed. Only loopback traffic; it stops by itself.
  */
 const seconds = Number(process.env.SOAK_SECONDS ?? 300);
-const warmUpSeconds = Number(process.env.SOAK_WARMUP_SECONDS ?? 60);
+// Two minutes: under this load V8 grows the gateway's heap (total 45 → 61 MiB, used flat at 27-40 MiB)
+// once, 75-90 s in, and holds it from there; a one-minute warm-up counted that sizing step as growth.
+const warmUpSeconds = Number(process.env.SOAK_WARMUP_SECONDS ?? 120);
 const sampleSeconds = Number(process.env.SOAK_SAMPLE_SECONDS ?? 5);
 const ratePerSecond = Number(process.env.SOAK_RATE ?? 50);
 const workers = Number(process.env.SOAK_WORKERS ?? 8);
@@ -54,9 +56,13 @@ try {
 
   const growth = memoryGrowth(samples, warmUpSeconds);
   console.log(`\nresident memory after the ${warmUpSeconds} s warm-up and at the end (mean of 3 samples each); limit +${maxGrowth * 100}%`);
-  for (const { service, afterWarmUpMiB, atEndMiB, growth: ratio } of growth) {
+  for (const { service, afterWarmUpMiB, atEndMiB, growth: ratio, heapMiB } of growth) {
     const verdict = ratio < maxGrowth ? 'ok' : 'TOO MUCH';
-    console.log(`${service.padEnd(9)} ${afterWarmUpMiB.toFixed(1).padStart(7)} MiB → ${atEndMiB.toFixed(1).padStart(7)} MiB  ${(ratio * 100).toFixed(1).padStart(6)}%  ${verdict}`);
+    const heap = (values: [number, number]) => values.map((value) => value.toFixed(1)).join('/');
+    console.log(
+      `${service.padEnd(9)} ${afterWarmUpMiB.toFixed(1).padStart(7)} MiB → ${atEndMiB.toFixed(1).padStart(7)} MiB  ${(ratio * 100).toFixed(1).padStart(6)}%  ` +
+        `${verdict.padEnd(8)} (V8 heap total/used ${heap(heapMiB.afterWarmUp)} → ${heap(heapMiB.atEnd)} MiB)`,
+    );
   }
   const requests = samples.reduce((sum, sample) => sum + sample.load.requests, 0);
   const failures = [...counters.failures.entries()];
