@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -41,4 +42,22 @@ test('helm runs with a kubeconfig get its cache folder as KUBECACHEDIR; runs wit
   assert.equal(await helm.run({ args: ['upgrade'], kubeconfig }), used, 'the next run reuses it');
   assert.equal(await helm.run({ args: ['template'] }), 'none');
   await folders.close();
+});
+
+test('the folders of a killed process are removed by the next one, those of running processes are kept', async () => {
+  const deadPid = spawnSync('true').pid;
+  const abandoned = join(tmpdir(), `releases-kube-cache-${deadPid}-test`);
+  const running = join(tmpdir(), `releases-kube-cache-${process.ppid}-test`);
+  await mkdir(join(abandoned, 'discovery'), { recursive: true });
+  await mkdir(running, { recursive: true });
+  const folders = new KubeCacheFolders({ max: 4, idleSeconds: 600 });
+  try {
+    await folders.folderFor('kubeconfig of erin');
+    assert.equal(await exists(abandoned), false);
+    assert.equal(await exists(running), true);
+  } finally {
+    await folders.close();
+    await rm(running, { recursive: true, force: true });
+    await rm(abandoned, { recursive: true, force: true });
+  }
 });
