@@ -59,32 +59,37 @@ export function tableRow(sample: Sample, intervalSeconds: number): string {
   return `${String(Math.round(sample.atSeconds)).padStart(5)} ${fixed(load.requests / intervalSeconds).padStart(6)} ${String(load.failed).padStart(5)} ${fixed(load.p99Ms).padStart(7)} | ${perService}`;
 }
 
-/** Resident memory at the end against just after warm-up: the mean of a few samples each, to smooth GC. */
+/**
+ * Growth of resident memory after the warm-up: the high-water mark of the later half of the samples
+ * against that of the earlier half. Single samples mislead: V8 grows a heap to its working size once
+ * (the gateway's 45 → 61 MiB, 75-90 s in) and hands memory back now and then (the users and releases
+ * services' RSS fell by 40-50 MiB for a minute and came back), so a sample taken in such a trough looks
+ * like growth later. A leak raises the high-water mark; sizing and trimming do not.
+ */
 export interface MemoryGrowth {
   service: ServiceName;
-  afterWarmUpMiB: number;
-  atEndMiB: number;
+  earlierPeakMiB: number;
+  laterPeakMiB: number;
   growth: number;
-  /** The V8 heap (total/used) over the same samples, to tell a heap that grew from other memory. */
-  heapMiB: { afterWarmUp: [number, number]; atEnd: [number, number] };
+  /** The V8 heap's total size at its peak in each half: tells a growing heap from other memory. */
+  heapPeakMiB: [number, number];
 }
 
-export function memoryGrowth(samples: Sample[], warmUpSeconds: number, window = 3): MemoryGrowth[] {
+export function memoryGrowth(samples: Sample[], warmUpSeconds: number): MemoryGrowth[] {
   const settled = samples.filter((sample) => sample.atSeconds >= warmUpSeconds);
-  if (settled.length < 2 * window) throw new Error(`${settled.length} samples after warm-up; the run is too short to judge memory`);
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-  const first = settled.slice(0, window);
-  const last = settled.slice(-window);
+  if (settled.length < 6) throw new Error(`${settled.length} samples after warm-up; the run is too short to judge memory`);
+  const earlier = settled.slice(0, Math.floor(settled.length / 2));
+  const later = settled.slice(Math.floor(settled.length / 2));
   return services.map((service) => {
-    const meanOf = (part: Sample[], key: 'rssMiB' | 'heapTotalMiB' | 'heapUsedMiB') => mean(part.map((sample) => sample.services[service][key]));
-    const afterWarmUpMiB = meanOf(first, 'rssMiB');
-    const atEndMiB = meanOf(last, 'rssMiB');
+    const peak = (part: Sample[], key: 'rssMiB' | 'heapTotalMiB') => Math.max(...part.map((sample) => sample.services[service][key]));
+    const earlierPeakMiB = peak(earlier, 'rssMiB');
+    const laterPeakMiB = peak(later, 'rssMiB');
     return {
       service,
-      afterWarmUpMiB,
-      atEndMiB,
-      growth: atEndMiB / afterWarmUpMiB - 1,
-      heapMiB: { afterWarmUp: [meanOf(first, 'heapTotalMiB'), meanOf(first, 'heapUsedMiB')], atEnd: [meanOf(last, 'heapTotalMiB'), meanOf(last, 'heapUsedMiB')] },
+      earlierPeakMiB,
+      laterPeakMiB,
+      growth: laterPeakMiB / earlierPeakMiB - 1,
+      heapPeakMiB: [peak(earlier, 'heapTotalMiB'), peak(later, 'heapTotalMiB')],
     };
   });
 }
