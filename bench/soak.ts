@@ -3,7 +3,8 @@ import { MongoClient } from 'mongodb';
 import { signUp } from '../test/support/client.js';
 import { helm, writeConfigMapChart } from '../test/support/helm.js';
 import { testClusterKubeconfig } from '../test/support/kubeconfig.js';
-import { startPlatform, type Platform } from '../test/support/platform.js';
+import type { Platform } from '../test/support/platform.js';
+import { startBenchPlatform } from './support/bench-platform.js';
 import { LoadCounters, runMixedLoad, type SoakTarget, type SoakUser } from './soak/mixed-load.js';
 import { memoryGrowth, sampleService, services, tableHeader, tableRow, type Sample } from './soak/samples.js';
 
@@ -21,15 +22,12 @@ const ratePerSecond = Number(process.env.SOAK_RATE ?? 50);
 const workers = Number(process.env.SOAK_WORKERS ?? 8);
 const maxGrowth = Number(process.env.SOAK_MAX_GROWTH ?? 0.1);
 // Production's cost is 12; 10 keeps logins the costliest request without letting them take the machine.
-const bcryptCost = process.env.SOAK_BCRYPT_COST ?? '10';
+const bcryptCost = Number(process.env.SOAK_BCRYPT_COST ?? 10);
 
 const step = (message: string) => console.error(`[soak ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 step(`starting the platform (users service at BCRYPT_COST=${bcryptCost})`);
-const quiet = { LOG_LEVEL: 'warn' };
-const platform = await startPlatform({
-  extraEnv: { users: { ...quiet, BCRYPT_COST: bcryptCost }, releases: quiet, gateway: { ...quiet, SESSION_TTL_SECONDS: '3600' } },
-});
+const platform = await startBenchPlatform(bcryptCost);
 const target: SoakTarget = { namespace: `soak-${randomBytes(3).toString('hex')}`, releaseNames: ['web', 'api', 'worker'] };
 let failed = true;
 try {
