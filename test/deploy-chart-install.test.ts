@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { kubeconfigPath } from '@platform/test-support';
-import { chartDir, helm, kubeGet, kubeRequest, parseManifests, valuesFile, type HelmResult } from './support/chart.js';
+import { chartDir, helm, parseManifests, valuesFile, type HelmResult } from './support/chart.js';
+import { kubeApi } from './support/kube.js';
 
 /**
  * The chart installed and upgraded for real into the test kube-apiserver, which validates every object
@@ -20,7 +21,7 @@ async function helmOk(args: string[]): Promise<HelmResult> {
 }
 
 async function listNames(path: string): Promise<string[]> {
-  const { status, body } = await kubeGet(path);
+  const { status, json: body } = await kubeApi('GET', path);
   assert.equal(status, 200, `GET ${path}`);
   return (body as { items: { metadata: { name: string } }[] }).items.map((item) => item.metadata.name).sort();
 }
@@ -31,7 +32,7 @@ before(async () => {
 after(async () => {
   await helm(['uninstall', release, ...cluster]);
   // Without a controller manager the namespace stays Terminating, but nothing of the suite is left in it.
-  await kubeRequest('DELETE', `/api/v1/namespaces/${namespace}`);
+  await kubeApi('DELETE', `/api/v1/namespaces/${namespace}`);
 });
 
 describe('helm install, upgrade and uninstall of the chart', () => {
@@ -58,7 +59,7 @@ describe('helm install, upgrade and uninstall of the chart', () => {
     assert.deepEqual(await listNames(`/api/v1/namespaces/${namespace}/services`), services);
     assert.deepEqual(await listNames(`/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`), services);
     assert.deepEqual(await listNames(`/apis/policy/v1/namespaces/${namespace}/poddisruptionbudgets`), services);
-    const { body } = await kubeGet(`/apis/apps/v1/namespaces/${namespace}/deployments/${prefix}-users`);
+    const { json: body } = await kubeApi('GET', `/apis/apps/v1/namespaces/${namespace}/deployments/${prefix}-users`);
     const users = body as { spec: { replicas: number; template: { spec: { containers: { readinessProbe: { httpGet: { path: string } } }[] } } } };
     assert.equal(users.spec.replicas, 2);
     assert.equal(users.spec.template.spec.containers[0]!.readinessProbe.httpGet.path, '/readyz');
@@ -74,10 +75,10 @@ describe('helm install, upgrade and uninstall of the chart', () => {
     const history = JSON.parse((await helmOk(['history', release, '-o', 'json'])).stdout) as { revision: number; status: string }[];
     assert.deepEqual(history.map((entry) => [entry.revision, entry.status]), [[1, 'superseded'], [2, 'deployed']]);
 
-    const gateway = await kubeGet(`/apis/apps/v1/namespaces/${namespace}/deployments/${prefix}-gateway`);
-    assert.equal((gateway.body as { spec: { replicas: number } }).spec.replicas, 3);
-    const config = await kubeGet(`/api/v1/namespaces/${namespace}/configmaps/${prefix}-releases`);
-    assert.equal((config.body as { data: Record<string, string> }).data.HELM_TIMEOUT_MS, '90000');
+    const gateway = await kubeApi('GET', `/apis/apps/v1/namespaces/${namespace}/deployments/${prefix}-gateway`);
+    assert.equal((gateway.json as { spec: { replicas: number } }).spec.replicas, 3);
+    const config = await kubeApi('GET', `/api/v1/namespaces/${namespace}/configmaps/${prefix}-releases`);
+    assert.equal((config.json as { data: Record<string, string> }).data.HELM_TIMEOUT_MS, '90000');
     assert.deepEqual(await listNames(`/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses`), [`${prefix}-gateway`]);
   });
 

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { request } from 'node:https';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { helmBin, kubeconfigPath } from '@platform/test-support';
-import { parse, parseAllDocuments } from 'yaml';
+import { helmBin } from '@platform/test-support';
+import { parseAllDocuments } from 'yaml';
 import { repoRoot } from './readme-config.js';
 
 /** The platform's own chart, its test values files, and helm run against it. */
@@ -68,32 +67,3 @@ export async function writeValues(values: string): Promise<string> {
   await writeFile(file, values);
   return file;
 }
-
-/** A request to the test kube-apiserver as the kubeconfig's admin user (token and CA from the file). */
-export async function kubeRequest(method: 'GET' | 'DELETE', path: string): Promise<{ status: number; body: unknown }> {
-  const config = parse(await readFile(await kubeconfigPath(), 'utf8')) as {
-    contexts: { name: string; context: { cluster: string; user: string } }[];
-    clusters: { name: string; cluster: { server: string; 'certificate-authority-data'?: string } }[];
-    users: { name: string; user: { token?: string } }[];
-  };
-  const context = config.contexts.find((entry) => entry.name === 'admin')!.context;
-  const cluster = config.clusters.find((entry) => entry.name === context.cluster)!.cluster;
-  const token = config.users.find((entry) => entry.name === context.user)!.user.token;
-  const ca = cluster['certificate-authority-data'];
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, cluster.server),
-      { method, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, ca: ca ? Buffer.from(ca, 'base64') : undefined },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: body ? JSON.parse(body) : undefined }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-export const kubeGet = (path: string) => kubeRequest('GET', path);

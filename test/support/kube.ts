@@ -11,9 +11,10 @@ interface Kubeconfig {
 
 /**
  * The Kubernetes API of a test cluster as its `admin` context reaches it (the shared cluster unless a
- * kubeconfig file is named): for what no controller does here, such as completing a Job.
+ * kubeconfig file is named): for reading what was applied, and for what no controller does here, such as
+ * completing a Job.
  */
-export async function kubeApi(method: 'GET' | 'PATCH', path: string, body?: unknown, kubeconfigFile?: string): Promise<{ status: number; json: unknown }> {
+export async function kubeApi(method: 'GET' | 'PATCH' | 'DELETE', path: string, body?: unknown, kubeconfigFile?: string): Promise<{ status: number; json: unknown }> {
   const config = parse(await readFile(kubeconfigFile ?? (await kubeconfigPath()), 'utf8')) as Kubeconfig;
   const context = config.contexts.find((entry) => entry.name === 'admin')!.context;
   const cluster = config.clusters.find((entry) => entry.name === context.cluster)!.cluster;
