@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeContext } from '@platform/contracts';
+import { parse } from 'yaml';
 
 /** A context whose cluster and user both exist in the kubeconfig. */
 export type UsableContext = Omit<KubeContext, 'selected'>;
@@ -16,7 +17,7 @@ export class UnparseableKubeconfigError extends Error {
 export function usableContexts(raw: string): UsableContext[] {
   const config = new KubeConfig();
   try {
-    config.loadFromString(raw);
+    config.loadFromString(withoutFileReferences(raw));
   } catch (error) {
     throw new UnparseableKubeconfigError('kubeconfig could not be parsed', { cause: error });
   }
@@ -36,4 +37,21 @@ export function usableContexts(raw: string): UsableContext[] {
     byName.set(context.name, { name: context.name, server: cluster.server, cluster: cluster.name, user: user.name });
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The kubeconfig as JSON without the one key client-node acts on while parsing: it reads a user's
+ * `token-file` from this server's disk. A kubeconfig is user input, so no path in it is ever opened here
+ * (nor may the answer tell whether a file exists). Aliases are bounded against YAML bombs.
+ */
+function withoutFileReferences(raw: string): string {
+  const document: unknown = parse(raw, { maxAliasCount: 100 });
+  const users = (document as { users?: unknown } | null)?.users;
+  if (Array.isArray(users)) {
+    for (const entry of users) {
+      const user = (entry as { user?: unknown } | null)?.user;
+      if (user && typeof user === 'object') delete (user as Record<string, unknown>)['token-file'];
+    }
+  }
+  return JSON.stringify(document ?? null);
 }
