@@ -47,6 +47,8 @@ export const ErrorMessage = {
   databaseUnavailable: 'database unavailable',
   /** The gateway could not reach the service behind a route. */
   serviceUnavailable: 'service unavailable',
+  /** The releases service could not ask the users service for a user's kubeconfig. */
+  usersServiceUnavailable: 'users service unavailable',
   crossOriginRefused: 'cross-origin request refused',
   /** Plain-text body (not JSON) of a 403, as the original server sent it. */
   forbidden: 'Forbidden',

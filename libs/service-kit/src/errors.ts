@@ -24,10 +24,6 @@ export class AppError extends Error {
     return new AppError(400, ErrorCode.BadRequest, [ErrorMessage.couldNotProcess], { cause });
   }
 
-  static validation(rule: string): AppError {
-    return new AppError(422, ErrorCode.ValidationFailed, [`${rule} validation failed`]);
-  }
-
   static notFound(message: string = ErrorMessage.notFound): AppError {
     return new AppError(404, ErrorCode.NotFound, [message]);
   }

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Tests talk to real servers. Their addresses come from the environment, else from the `.servers.env`
- * that `npm run servers` writes, else a container is started with testcontainers (on a machine with Docker).
+ * that `npm run servers` writes, else a container is started with testcontainers (on a machine with Docker);
+ * testcontainers' reaper removes those containers when the test process ends.
  */
 export type ServerName = 'MONGO_URL' | 'REDIS_URL' | 'NATS_URL' | 'KUBECONFIG' | 'HELM_BIN';
 
@@ -27,7 +28,6 @@ function configured(name: ServerName): string | undefined {
 }
 
 const started = new Map<ServerName, Promise<string>>();
-const stoppers: Array<() => Promise<unknown>> = [];
 
 function once(name: ServerName, start: () => Promise<string>): Promise<string> {
   const known = configured(name);
@@ -45,7 +45,6 @@ export async function mongoUrl(database: string): Promise<string> {
   const base = await once('MONGO_URL', async () => {
     const { MongoDBContainer } = await import('@testcontainers/mongodb');
     const container = await new MongoDBContainer('mongo:7.0').start();
-    stoppers.push(() => container.stop());
     return `${container.getConnectionString()}/platform?directConnection=true`;
   });
   const url = new URL(base);
@@ -57,7 +56,6 @@ export function redisUrl(): Promise<string> {
   return once('REDIS_URL', async () => {
     const { RedisContainer } = await import('@testcontainers/redis');
     const container = await new RedisContainer('redis:7.2').start();
-    stoppers.push(() => container.stop());
     return container.getConnectionUrl();
   });
 }
@@ -70,7 +68,6 @@ export function natsUrl(): Promise<string> {
       .withExposedPorts(4222)
       .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
       .start();
-    stoppers.push(() => container.stop());
     return `nats://${container.getHost()}:${container.getMappedPort(4222)}`;
   });
 }
@@ -80,7 +77,6 @@ export function kubeconfigPath(): Promise<string> {
   return once('KUBECONFIG', async () => {
     const { K3sContainer } = await import('@testcontainers/k3s');
     const container = await new K3sContainer('rancher/k3s:v1.32.1-k3s1').start();
-    stoppers.push(() => container.stop());
     const folder = await mkdtemp(join(tmpdir(), 'k3s-'));
     const file = join(folder, 'kubeconfig');
     await writeFile(file, container.getKubeConfig(), { mode: 0o600 });
@@ -91,9 +87,4 @@ export function kubeconfigPath(): Promise<string> {
 /** The helm binary: from the environment or .servers.env, else `helm` on the PATH. */
 export async function helmBin(): Promise<string> {
   return configured('HELM_BIN') ?? 'helm';
-}
-
-/** Stops the containers this process started (none when the servers came from the environment). */
-export async function stopStartedServers(): Promise<void> {
-  await Promise.all(stoppers.splice(0).map((stop) => stop()));
 }

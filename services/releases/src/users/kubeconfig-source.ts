@@ -1,4 +1,4 @@
-import { ErrorBody, InternalRoutes, UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
+import { ErrorBody, ErrorMessage, InternalRoutes, UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
 import { AppError, HealthPaths, signIdentity } from '@platform/service-kit';
 import { request } from 'undici';
 
@@ -49,7 +49,7 @@ export class HttpUserKubeconfigSource implements UserKubeconfigSource {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error) {
-      throw AppError.unavailable('users service unavailable', error);
+      throw AppError.unavailable(ErrorMessage.usersServiceUnavailable, error);
     }
     const body = await response.body.json().catch(() => undefined);
     // A user without a stored kubeconfig (or deleted meanwhile) has nothing to reach: no context is allowed.
@@ -57,7 +57,7 @@ export class HttpUserKubeconfigSource implements UserKubeconfigSource {
     // A users service that is up but cannot serve names the cause (503 "database unavailable"): pass it on.
     const unavailable = response.statusCode === 503 ? ErrorBody.safeParse(body) : undefined;
     if (unavailable?.success) throw new AppError(503, unavailable.data.code, unavailable.data.errors);
-    if (response.statusCode !== 200) throw AppError.unavailable('users service unavailable', new Error(`HTTP ${response.statusCode}`));
+    if (response.statusCode !== 200) throw AppError.unavailable(ErrorMessage.usersServiceUnavailable, new Error(`HTTP ${response.statusCode}`));
     return body;
   }
 }
