@@ -5,8 +5,8 @@
 #   docker build --build-arg SERVICE=releases --target releases -t helm-release-platform/releases .
 # The releases image is the service image plus a pinned helm binary.
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
-ARG GO_IMAGE=golang:1.23.4-bookworm
-ARG HELM_VERSION=v3.16.4
+ARG GO_IMAGE=golang:1.26.0-bookworm
+ARG HELM_VERSION=v3.22.0
 
 # The pinned helm binary, built from its Go module (static, stripped, reporting its version and the
 # Kubernetes minor it was made for, as the released binary does). Only the releases target uses it.
@@ -15,7 +15,9 @@ ARG HELM_VERSION
 RUN CGO_ENABLED=0 GOBIN=/out go install -ldflags "-s -w \
       -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION} \
       -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 \
-      -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=32" \
+      -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=32 \
+      -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 \
+      -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=32" \
       helm.sh/helm/v3/cmd/helm@${HELM_VERSION} \
  && /out/helm version --short | grep -qx "${HELM_VERSION}"
 

@@ -14,7 +14,7 @@ mkdir -p "$bin"
 export GOFLAGS=-buildvcs=false
 
 K8S_VERSION=v1.32.13
-HELM_VERSION=v3.16.4
+HELM_VERSION=v3.22.0
 
 stamp_ok() { [ -x "$bin/$1" ] && [ "$(cat "$bin/$1.version" 2>/dev/null)" = "$2" ]; }
 stamp() { echo "$2" > "$bin/$1.version"; }
@@ -31,7 +31,9 @@ build_helm() {
   GOBIN="$bin" go install -ldflags "-s -w \
     -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION \
     -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 \
-    -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=32" \
+    -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=32 \
+    -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 \
+    -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=32" \
     "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
   stamp helm "$HELM_VERSION"
 }

@@ -68,9 +68,9 @@ describe('Dockerfile', () => {
   });
 });
 
-test('the releases image carries helm v3.16.4 built from its Go module and names it in HELM_BIN', async () => {
+test('the releases image carries helm v3.22.0 built from its Go module and names it in HELM_BIN', async () => {
   const text = await dockerfile;
-  assert.match(text, /^ARG HELM_VERSION=v3\.16\.4$/m);
+  assert.match(text, /^ARG HELM_VERSION=v3\.22\.0$/m);
   const helm = await stage('helm');
   assert.ok(helm.lines.some((line) => line.includes('go install') && line.includes('helm.sh/helm/v3/cmd/helm@${HELM_VERSION}')));
   const releases = await stage('releases');
