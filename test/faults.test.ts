@@ -67,7 +67,7 @@ after(async () => {
 /** A user's kubeconfig version as the users service stores it (the internal route, as releases asks). */
 async function storedVersion(userId: number): Promise<number> {
   const path = InternalRoutes.userKubeconfigVersion(userId);
-  const headers = signIdentity(platform.signingSecret, { kind: 'service', name: 'releases' }, { method: 'GET', url: path });
+  const headers = signIdentity(platform.signingSecret, { kind: 'service', name: 'releases' }, { audience: 'users', method: 'GET', url: path });
   const response = await fetch(platform.serviceUrl.users + path, { headers, signal: AbortSignal.timeout(5_000) });
   if (response.status !== 200) throw new Error(`kubeconfig version: HTTP ${response.status}`);
   return ((await response.json()) as { kubeconfigVersion: number }).kubeconfigVersion;

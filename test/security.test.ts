@@ -179,7 +179,7 @@ describe('body size limits', () => {
   test('so do the services, to a caller that reaches them directly with a valid signature', async () => {
     const { id } = await newUser('big-direct');
     const direct = (service: 'users' | 'releases', method: string, path: string) => {
-      const headers = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { method, url: path });
+      const headers = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { audience: service, method, url: path });
       remember(headers['x-platform-signature']!);
       return sendLargeBody(platform.serviceUrl[service] + path, method, headers, 2 * threeMiB);
     };

@@ -255,13 +255,13 @@ describe('authorization', () => {
     const { id } = await signUp(platform.gatewayUrl, email('direct'));
     const url = `${platform.serviceUrl.users}/api/users/${id}`;
     assert.equal((await fetch(url)).status, 403, 'no signature');
-    const forged = signIdentity('not-the-secret-'.repeat(4), { kind: 'user', userId: id }, { method: 'GET', url: `/api/users/${id}` });
+    const forged = signIdentity('not-the-secret-'.repeat(4), { kind: 'user', userId: id }, { audience: 'users', method: 'GET', url: `/api/users/${id}` });
     assert.equal((await fetch(url, { headers: forged })).status, 403, 'forged signature');
-    const expired = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { method: 'GET', url: `/api/users/${id}` }, Date.now() - 120_000);
+    const expired = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { audience: 'users', method: 'GET', url: `/api/users/${id}` }, Date.now() - 120_000);
     assert.equal((await fetch(url, { headers: expired })).status, 403, 'expired signature');
-    const otherPath = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { method: 'GET', url: `/api/users/${id}/contexts` });
+    const otherPath = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { audience: 'users', method: 'GET', url: `/api/users/${id}/contexts` });
     assert.equal((await fetch(url, { headers: otherPath })).status, 403, 'signature for another path');
-    const valid = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { method: 'GET', url: `/api/users/${id}` });
+    const valid = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { audience: 'users', method: 'GET', url: `/api/users/${id}` });
     assert.equal((await fetch(url, { headers: valid })).status, 200, 'a valid signature passes');
     const releases = await fetch(`${platform.serviceUrl.releases}/api/releases?context=x`);
     assert.equal(releases.status, 403, 'releases service refuses unsigned calls too');
@@ -270,7 +270,7 @@ describe('authorization', () => {
   test('client-sent identity headers are not trusted through the gateway', async () => {
     const alice = await signUp(platform.gatewayUrl, email('spoof'));
     const bob = await signUp(platform.gatewayUrl, email('victim'));
-    const forged = signIdentity(platform.signingSecret, { kind: 'user', userId: bob.id }, { method: 'GET', url: `/api/users/${bob.id}` });
+    const forged = signIdentity(platform.signingSecret, { kind: 'user', userId: bob.id }, { audience: 'users', method: 'GET', url: `/api/users/${bob.id}` });
     const reply = await alice.client.request('GET', `/api/users/${bob.id}`, undefined, forged);
     assert.equal(reply.status, 403);
   });

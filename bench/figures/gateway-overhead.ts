@@ -20,9 +20,9 @@ export async function measureGatewayOverhead(platform: Platform, user: BenchUser
   const run = (url: string, headers: Record<string, string>) =>
     load({ url, headers, connections: options.connections, durationSeconds: options.seconds });
   const throughGateway = () => run(`${platform.gatewayUrl}${path}`, { cookie: `porter_session=${user.client.cookie}` });
-  // Signed when each run starts: a signature is valid for 30 s, longer than a run.
+  // Signed when each run starts: a signature is valid for 10 s (IdentitySignature.maxAgeMs), longer than a run.
   const direct = () =>
-    run(`${platform.serviceUrl.users}${path}`, signIdentity(platform.signingSecret, { kind: 'user', userId: user.id }, { method: 'GET', url: path }));
+    run(`${platform.serviceUrl.users}${path}`, signIdentity(platform.signingSecret, { kind: 'user', userId: user.id }, { audience: 'users', method: 'GET', url: path }));
 
   await throughGateway();
   await direct();

@@ -21,7 +21,7 @@ export async function measureClientMemory(platform: Platform, namespaces: BenchN
     if (pid === undefined) throw new Error('the releases service is not running');
     const path = `/api/releases?namespace=${namespace}&context=${benchContext}`;
     const listAs = async (userId: number) => {
-      const headers = signIdentity(platform.signingSecret, { kind: 'user', userId }, { method: 'GET', url: path });
+      const headers = signIdentity(platform.signingSecret, { kind: 'user', userId }, { audience: 'releases', method: 'GET', url: path });
       const response = await fetch(`${releases.url}${path}`, { headers });
       if (response.status !== 200) throw new Error(`listing as user ${userId} failed: ${response.status} ${await response.text()}`);
       await response.arrayBuffer();

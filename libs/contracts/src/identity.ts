@@ -1,8 +1,10 @@
 /**
  * The gateway tells services who is calling with an identity it signs; services trust nothing else.
- * Signature: hex HMAC-SHA256 over `${identity}\n${METHOD}\n${url}\n${timestamp}` with the shared
- * internal secret, where url is the path with query string as the service receives it and timestamp
- * is milliseconds since the epoch. Services refuse signatures older than `maxAgeMs` (or from the future).
+ * Signature: hex HMAC-SHA256 over `${identity}\n${audience}\n${METHOD}\n${url}\n${timestamp}` with the
+ * shared internal secret, where audience is the service the request is meant for (a signature made for the
+ * releases service is worthless at the users service), url is the path with query string as the service
+ * receives it and timestamp is milliseconds since the epoch. Services refuse signatures older than
+ * `maxAgeMs`, or more than `futureSkewMs` ahead of their clock: an identity is signed just before sending.
  */
 export const IdentityHeader = {
   identity: 'x-platform-identity',
@@ -13,7 +15,8 @@ export const IdentityHeader = {
 
 export const IdentitySignature = {
   algorithm: 'sha256',
-  maxAgeMs: 30_000,
+  maxAgeMs: 10_000,
+  futureSkewMs: 2_000,
 } as const;
 
 /** An identity is a user (`user:<id>`) or a service (`service:<name>`). */

@@ -5,9 +5,12 @@ import {
   formatIdentity,
   parseIdentity,
   type Identity,
+  type ServiceName,
 } from '@platform/contracts';
 
 export interface SignedRequest {
+  /** The service the request is for: a signature is good at that service only. */
+  audience: ServiceName;
   method: string;
   /** Path with query string, exactly as the receiving service sees it. */
   url: string;
@@ -15,11 +18,11 @@ export interface SignedRequest {
 
 function signature(secret: string, identity: string, request: SignedRequest, timestamp: string): string {
   return createHmac(IdentitySignature.algorithm, secret)
-    .update(`${identity}\n${request.method.toUpperCase()}\n${request.url}\n${timestamp}`)
+    .update(`${identity}\n${request.audience}\n${request.method.toUpperCase()}\n${request.url}\n${timestamp}`)
     .digest('hex');
 }
 
-/** Headers that prove to a service who is calling; valid for `IdentitySignature.maxAgeMs`. */
+/** Headers that prove to `request.audience` who is calling; valid for `IdentitySignature.maxAgeMs`. */
 export function signIdentity(
   secret: string,
   identity: Identity,
@@ -37,7 +40,10 @@ export function signIdentity(
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 
-/** The identity the headers prove, or null when they are missing, forged, replayed late or malformed. */
+/**
+ * The identity the headers prove, or null when they are missing, forged, signed for another service
+ * (`request.audience` is the receiving service), expired, from the future or malformed.
+ */
 export function verifyIdentity(
   secret: string,
   headers: HeaderBag,
@@ -49,8 +55,7 @@ export function verifyIdentity(
   const given = single(headers[IdentityHeader.signature]);
   if (!identity || !timestamp || !given || !/^[0-9]{1,16}$/.test(timestamp) || !/^[0-9a-f]{64}$/.test(given)) return null;
   const age = now - Number(timestamp);
-  // A little future skew is tolerated for clocks of different replicas.
-  if (age > IdentitySignature.maxAgeMs || age < -5_000) return null;
+  if (age > IdentitySignature.maxAgeMs || age < -IdentitySignature.futureSkewMs) return null;
   const expected = Buffer.from(signature(secret, identity, request, timestamp), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(given, 'hex'))) return null;
   return parseIdentity(identity);

@@ -2,6 +2,8 @@ export * from './errors.js';
 export * from './error-handler.js';
 export * from './logger.js';
 export * from './identity.js';
+export * from './request-context.js';
+export * from './service-client.js';
 export * from './signed-identity-plugin.js';
 export * from './config.js';
 export * from './health.js';

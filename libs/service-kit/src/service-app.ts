@@ -11,6 +11,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { registerErrorHandler, renderFrameworkError } from './error-handler.js';
 import { loggerOptions } from './logger.js';
 import { registerMetrics } from './metrics.js';
+import { registerRequestContext } from './request-context.js';
 
 export interface ServiceAppOptions {
   service: string;
@@ -64,6 +65,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.addHook('onRequest', async (request) => {
     if (!requestIdPattern.test(request.id)) (request as { id: string }).id = randomUUID();
   });
+  registerRequestContext(app);
   // Once told to stop, every answer closes its connection, so no client sends another request on it that
   // the closing server would have to refuse.
   app.addHook('onSend', async (_request, reply) => {

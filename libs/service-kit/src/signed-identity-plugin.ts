@@ -1,4 +1,4 @@
-import type { Identity } from '@platform/contracts';
+import type { Identity, ServiceName } from '@platform/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError } from './errors.js';
@@ -13,13 +13,16 @@ declare module 'fastify' {
 
 export interface SignedIdentityOptions {
   secret: string;
+  /** This service: identities signed for another one are refused. */
+  audience: ServiceName;
   /** Paths answered without a signature (health and metrics). */
   publicPaths: readonly string[];
 }
 
 /**
- * Refuses every request that does not carry a valid signed identity: a request that reaches a service
- * directly, around the gateway, gets 403 `Forbidden`.
+ * Refuses every request that does not carry a valid signed identity made for this service: a request that
+ * reaches a service directly, around the gateway, or with an identity signed for another service, gets 403
+ * `Forbidden`.
  */
 export const signedIdentityPlugin = fp(
   async (app: FastifyInstance, options: SignedIdentityOptions) => {
@@ -27,7 +30,11 @@ export const signedIdentityPlugin = fp(
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const path = request.url.split('?', 1)[0] ?? '';
       if (options.publicPaths.includes(path)) return;
-      const identity = verifyIdentity(options.secret, request.headers, { method: request.method, url: request.url });
+      const identity = verifyIdentity(options.secret, request.headers, {
+        audience: options.audience,
+        method: request.method,
+        url: request.url,
+      });
       if (!identity) throw new ForbiddenError('missing or invalid signed identity');
       request.identity = identity;
     });
@@ -44,7 +51,8 @@ export function requireUser(request: FastifyRequest, userId?: number): number {
   return identity.userId;
 }
 
-/** Throws 403 unless a peer service signed the request. */
-export function requireService(request: FastifyRequest): void {
-  if (request.identity?.kind !== 'service') throw new ForbiddenError('not a service');
+/** Throws 403 unless one of the `allowed` peer services signed the request. */
+export function requireService(request: FastifyRequest, ...allowed: [ServiceName, ...ServiceName[]]): void {
+  const identity = request.identity;
+  if (identity?.kind !== 'service' || !allowed.includes(identity.name)) throw new ForbiddenError('not an allowed service');
 }

@@ -105,7 +105,7 @@ describe('proxying', () => {
   });
 
   test('identity headers a client sends are dropped; the request id is the gateway\'s; the cookie stays behind', async () => {
-    const forged = signIdentity(signingSecret, { kind: 'user', userId: bob.id }, { method: 'GET', url: `/api/users/${bob.id}` });
+    const forged = signIdentity(signingSecret, { kind: 'user', userId: bob.id }, { audience: 'users', method: 'GET', url: `/api/users/${bob.id}` });
     const reply = await get(`/api/users/${alice.id}`, alice.cookie, {
       ...forged,
       'x-platform-extra': 'forged',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorMessage, InternalRoutes, type Identity } from '@platform/contracts';
+import { ErrorMessage, InternalRoutes, type Identity, type ServiceName } from '@platform/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { EventBus, verifyIdentity } from '@platform/service-kit';
@@ -26,12 +26,12 @@ export interface Echo {
  * A stand-in for our users or releases service: it refuses requests without a valid signed identity (as
  * the real services do), answers the users service's internal routes from memory, and echoes the rest.
  */
-export async function startStandInService(): Promise<{ server: FastifyInstance; url: string; passwords: Map<string, { id: number; password: string }> }> {
+export async function startStandInService(audience: ServiceName): Promise<{ server: FastifyInstance; url: string; passwords: Map<string, { id: number; password: string }> }> {
   const passwords = new Map<string, { id: number; password: string }>();
   const server = Fastify();
   server.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   server.addHook('onRequest', async (request, reply) => {
-    const identity = verifyIdentity(signingSecret, request.headers, { method: request.method, url: request.url });
+    const identity = verifyIdentity(signingSecret, request.headers, { audience, method: request.method, url: request.url });
     if (!identity) return reply.code(403).type('text/plain').send('Forbidden');
     (request as unknown as { identity: Identity }).identity = identity;
   });
@@ -76,8 +76,8 @@ export interface TestGateway {
 /** A gateway on the real Redis and NATS, under its own key prefix and event scope, with stand-in services. */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
   const scope = `gwtest${randomBytes(4).toString('hex')}`;
-  const users = await startStandInService();
-  const releases = await startStandInService();
+  const users = await startStandInService('users');
+  const releases = await startStandInService('releases');
   const config = GatewayConfig.parse({
     REDIS_URL: await redisUrl(),
     NATS_URL: await natsUrl(),

@@ -69,7 +69,11 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     if (event.type === 'user.deleted') memoryReleases.dropScopesWithPrefix(`${event.userId}/`);
   });
 
-  app.register(signedIdentityPlugin, { secret: config.INTERNAL_SIGNING_SECRET, publicPaths: [HealthPaths.live, HealthPaths.ready, MetricsPath] });
+  app.register(signedIdentityPlugin, {
+    secret: config.INTERNAL_SIGNING_SECRET,
+    audience: 'releases',
+    publicPaths: [HealthPaths.live, HealthPaths.ready, MetricsPath],
+  });
   // Neither takes the service out: without NATS the version check alone keeps reads fresh, and without the
   // users service every request fails with 503 anyway, which no other replica could answer better.
   registerHealthRoutes(app, {}, { events: () => deps.events?.isConnected() ?? true, users: () => deps.kubeconfigs.reachable?.() ?? true });

@@ -65,7 +65,7 @@ type App = Awaited<ReturnType<typeof buildTestApp>>['app'];
 
 /** A request signed as the gateway signs it for `userId`. */
 export async function call(app: App, method: 'GET' | 'POST', url: string, body?: unknown, id = userId) {
-  const headers = signIdentity(signingSecret, { kind: 'user', userId: id }, { method, url });
+  const headers = signIdentity(signingSecret, { kind: 'user', userId: id }, { audience: 'releases', method, url });
   return app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
 }
 

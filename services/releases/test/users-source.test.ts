@@ -11,14 +11,14 @@ let url: string;
 const callers: string[] = [];
 before(async () => {
   users = createServiceApp({ service: 'users', logLevel: 'silent' });
-  await users.register(signedIdentityPlugin, { secret: signingSecret, publicPaths: [] });
+  await users.register(signedIdentityPlugin, { secret: signingSecret, audience: 'users', publicPaths: [] });
   users.get('/internal/users/:id/kubeconfig-version', async (request) => {
-    requireService(request);
-    callers.push(JSON.stringify(request.identity));
+    requireService(request, 'releases');
+    callers.push(JSON.stringify({ identity: request.identity, requestId: request.id }));
     return { userId: Number((request.params as { id: string }).id), kubeconfigVersion: 4 };
   });
   users.get('/internal/users/:id/kubeconfig', async (request) => {
-    requireService(request);
+    requireService(request, 'releases');
     const id = Number((request.params as { id: string }).id);
     if (id === 404) throw AppError.notFound();
     if (id === 503) throw AppError.unavailable('database unavailable');
@@ -31,10 +31,51 @@ after(async () => users.close());
 test('asks the users service with the signed service:releases identity', async () => {
   const source = new HttpUserKubeconfigSource({ usersUrl: url, signingSecret, timeoutMs: 2_000 });
   assert.deepEqual(await source.version(12), { userId: 12, kubeconfigVersion: 4 });
-  assert.deepEqual(callers, [JSON.stringify({ kind: 'service', name: 'releases' })]);
+  assert.deepEqual(callers.map((caller) => JSON.parse(caller).identity), [{ kind: 'service', name: 'releases' }]);
   assert.deepEqual(await source.kubeconfig(12), { userId: 12, kubeconfigVersion: 4, rawKubeConfig: 'apiVersion: v1', allowedContexts: ['admin'] });
   assert.equal(InternalRoutes.userKubeconfig(12), '/internal/users/12/kubeconfig');
 });
+
+test('carries the id of the request being served, bodies or not, and only that one', async () => {
+  const source = new HttpUserKubeconfigSource({ usersUrl: url, signingSecret, timeoutMs: 2_000 });
+  const releases = createServiceApp({ service: 'releases', logLevel: 'silent' });
+  releases.get('/check', async () => source.version(7));
+  releases.post('/check', async () => source.version(8));
+  // Over a socket, with a body that arrives in two parts: the second on the socket's own events.
+  const releasesUrl = await releases.listen({ host: '127.0.0.1', port: 0 });
+  const send = (id: string, body?: object) =>
+    fetch(`${releasesUrl}/check`, {
+      method: body ? 'POST' : 'GET',
+      headers: { 'x-request-id': id, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? slowly(JSON.stringify(body)) : undefined,
+      duplex: 'half',
+    } as RequestInit).then((response) => response.arrayBuffer());
+  try {
+    callers.length = 0;
+    await send('trace-get');
+    await send('trace-post', { some: 'body' });
+    await Promise.all(['trace-a', 'trace-b'].map((id) => send(id)));
+    await source.version(9);
+    const ids = callers.map((caller) => JSON.parse(caller).requestId as string);
+    assert.deepEqual(ids.slice(0, 4).sort(), ['trace-a', 'trace-b', 'trace-get', 'trace-post']);
+    assert.ok(!ids[4]!.startsWith('trace'), `outside a request the users service makes its own id, not ${ids[4]}`);
+  } finally {
+    await releases.close();
+  }
+});
+
+function slowly(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  const half = Math.floor(bytes.length / 2);
+  return new ReadableStream({
+    async start(controller) {
+      controller.enqueue(bytes.slice(0, half));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      controller.enqueue(bytes.slice(half));
+      controller.close();
+    },
+  });
+}
 
 test('a user without a kubeconfig has no allowed context; a wrong secret is refused as unavailable', async () => {
   const source = new HttpUserKubeconfigSource({ usersUrl: url, signingSecret, timeoutMs: 2_000 });

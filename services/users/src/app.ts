@@ -21,6 +21,7 @@ export async function buildApp(deps: UsersAppDeps, config: UsersAppConfig): Prom
   const app = createServiceApp({ service: 'users', logLevel: config.LOG_LEVEL, bodyLimit });
   await app.register(signedIdentityPlugin, {
     secret: config.INTERNAL_SIGNING_SECRET,
+    audience: 'users',
     publicPaths: [HealthPaths.live, HealthPaths.ready, MetricsPath],
   });
   registerHealthRoutes(app, deps.readiness, deps.degraded);

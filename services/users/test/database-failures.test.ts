@@ -11,7 +11,7 @@ import { UsersConfig } from '../src/config.js';
 import { KubeconfigCipher } from '../src/domain/kubeconfig-cipher.js';
 import { PasswordHasher } from '../src/domain/passwords.js';
 import { UserService } from '../src/domain/user-service.js';
-import { asUser, service } from './helper.js';
+import { asGateway, asUser } from './helper.js';
 
 test('a database that cannot be reached gives 503 "database unavailable" in the contract shape and an unready service, never a stack trace', async (t) => {
   const connection = await mongoose.createConnection(await mongoUrl(`users_test_${randomBytes(6).toString('hex')}`), { bufferCommands: false }).asPromise();
@@ -25,12 +25,12 @@ test('a database that cannot be reached gives 503 "database unavailable" in the 
   const app = await buildApp({ users, readiness: { database: () => connection.readyState === 1 } }, { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' });
   t.after(() => app.close());
   const send = (identity: Parameters<typeof signIdentity>[1], method: 'GET' | 'POST', url: string, payload?: object) =>
-    app.inject({ method, url, headers: signIdentity(secret, identity, { method, url }), ...(payload ? { payload } : {}) });
+    app.inject({ method, url, headers: signIdentity(secret, identity, { audience: 'users', method, url }), ...(payload ? { payload } : {}) });
 
   const read = await send(asUser(1), 'GET', '/api/users/1');
   const unavailable = [503, { code: 503, errors: ['database unavailable'] }];
   assert.deepEqual([read.statusCode, read.json()], unavailable);
-  const signUp = await send(service, 'POST', InternalRoutes.createUser, { email: 'down@example.com', password: 'pw' });
+  const signUp = await send(asGateway, 'POST', InternalRoutes.createUser, { email: 'down@example.com', password: 'pw' });
   assert.deepEqual([signUp.statusCode, signUp.json()], unavailable);
   await assert.rejects(repository.nextUserId(), (error: Error) => error.message === 'database unavailable');
   const ready = await app.inject({ method: 'GET', url: '/readyz' });

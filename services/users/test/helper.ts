@@ -12,7 +12,9 @@ import { OutboxRelay, type UserEventPublisher } from '../src/domain/outbox-relay
 import { PasswordHasher } from '../src/domain/passwords.js';
 import { UserService } from '../src/domain/user-service.js';
 
-export const service: Identity = { kind: 'service', name: 'gateway' };
+/** The callers of the internal routes: the gateway signs up and logs in, the releases service reads kubeconfigs. */
+export const asGateway: Identity = { kind: 'service', name: 'gateway' };
+export const asReleases: Identity = { kind: 'service', name: 'releases' };
 export const asUser = (userId: number): Identity => ({ kind: 'user', userId });
 
 export interface Harness {
@@ -85,7 +87,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
   });
 
   const call: Harness['call'] = (identity, method, url, body) => {
-    const headers: Record<string, string> = identity ? signIdentity(secret, identity, { method, url }) : {};
+    const headers: Record<string, string> = identity ? signIdentity(secret, identity, { audience: 'users', method, url }) : {};
     // A string body is sent as it is, so tests can send malformed JSON.
     if (typeof body === 'string') headers['content-type'] = 'application/json';
     return app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as string | object }) });
@@ -94,7 +96,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
   let counter = 0;
   const createUser: Harness['createUser'] = async (email, password = 'correct horse battery staple') => {
     counter += 1;
-    const response = await call(service, 'POST', InternalRoutes.createUser, { email: email ?? `user${counter}@example.com`, password });
+    const response = await call(asGateway, 'POST', InternalRoutes.createUser, { email: email ?? `user${counter}@example.com`, password });
     if (response.statusCode !== 201) throw new Error(`creating a user failed: ${response.statusCode} ${response.body}`);
     return (response.json() as { id: number }).id;
   };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InternalRoutes } from '@platform/contracts';
-import { asUser, build, kubeconfigYaml, service } from './helper.js';
+import { IdentitySignature, InternalRoutes } from '@platform/contracts';
+import { signIdentity } from '@platform/service-kit';
+import { asGateway, asReleases, asUser, build, kubeconfigYaml } from './helper.js';
 
 const password = 'correct horse battery staple';
 const validation = (message: string) => ({ code: 601, errors: [message] });
@@ -9,13 +10,13 @@ const validation = (message: string) => ({ code: 601, errors: [message] });
 describe('POST /internal/users', () => {
   test('creates users with sequential ids; emails are unique case-insensitively', async (t) => {
     const { call } = await build(t);
-    const first = await call(service, 'POST', InternalRoutes.createUser, { email: '  Mixed.Case@Example.com ', password });
+    const first = await call(asGateway, 'POST', InternalRoutes.createUser, { email: '  Mixed.Case@Example.com ', password });
     assert.equal(first.statusCode, 201);
     const { id } = first.json();
     assert.ok(Number.isSafeInteger(id) && id > 0);
-    const second = await call(service, 'POST', InternalRoutes.createUser, { email: 'other@example.com', password });
+    const second = await call(asGateway, 'POST', InternalRoutes.createUser, { email: 'other@example.com', password });
     assert.deepEqual(second.json(), { id: id + 1 });
-    const taken = await call(service, 'POST', InternalRoutes.createUser, { email: 'mixed.case@EXAMPLE.COM', password: 'another one' });
+    const taken = await call(asGateway, 'POST', InternalRoutes.createUser, { email: 'mixed.case@EXAMPLE.COM', password: 'another one' });
     assert.equal(taken.statusCode, 422);
     assert.deepEqual(taken.json(), validation('email already taken'));
   });
@@ -23,7 +24,7 @@ describe('POST /internal/users', () => {
   test('concurrent sign-ups with one email create exactly one user', async (t) => {
     const { call } = await build(t);
     const responses = await Promise.all(
-      ['race@example.com', 'RACE@example.com', 'Race@Example.com'].map((email) => call(service, 'POST', InternalRoutes.createUser, { email, password })),
+      ['race@example.com', 'RACE@example.com', 'Race@Example.com'].map((email) => call(asGateway, 'POST', InternalRoutes.createUser, { email, password })),
     );
     assert.deepEqual(responses.map((response) => response.statusCode).sort(), [201, 422, 422]);
   });
@@ -40,7 +41,7 @@ describe('POST /internal/users', () => {
       ['{"email":', 400, { code: 600, errors: ['could not process request'] }],
     ];
     for (const [body, status, reply] of cases) {
-      const response = await call(service, 'POST', InternalRoutes.createUser, body);
+      const response = await call(asGateway, 'POST', InternalRoutes.createUser, body);
       assert.equal(response.statusCode, status, JSON.stringify(body));
       assert.deepEqual(response.json(), reply, JSON.stringify(body));
     }
@@ -69,16 +70,16 @@ describe('POST /internal/credentials/verify', () => {
   test('answers the id for the right password, whatever the email case; 401 otherwise', async (t) => {
     const { call, createUser } = await build(t);
     const id = await createUser('login@example.com');
-    const ok = await call(service, 'POST', InternalRoutes.verifyCredentials, { email: 'LOGIN@example.com', password });
+    const ok = await call(asGateway, 'POST', InternalRoutes.verifyCredentials, { email: 'LOGIN@example.com', password });
     assert.equal(ok.statusCode, 200);
     assert.deepEqual(ok.json(), { id });
-    const wrong = await call(service, 'POST', InternalRoutes.verifyCredentials, { email: 'login@example.com', password: 'nope' });
+    const wrong = await call(asGateway, 'POST', InternalRoutes.verifyCredentials, { email: 'login@example.com', password: 'nope' });
     assert.equal(wrong.statusCode, 401);
     assert.deepEqual(wrong.json(), { code: 401, errors: ['incorrect password'] });
-    const unknown = await call(service, 'POST', InternalRoutes.verifyCredentials, { email: 'nobody@example.com', password });
+    const unknown = await call(asGateway, 'POST', InternalRoutes.verifyCredentials, { email: 'nobody@example.com', password });
     assert.equal(unknown.statusCode, 401);
     assert.deepEqual(unknown.json(), { code: 401, errors: ['email not registered'] });
-    const operator = await call(service, 'POST', InternalRoutes.verifyCredentials, { email: 'login@example.com', password: { $ne: '' } });
+    const operator = await call(asGateway, 'POST', InternalRoutes.verifyCredentials, { email: 'login@example.com', password: { $ne: '' } });
     assert.equal(operator.statusCode, 400);
   });
 
@@ -86,9 +87,9 @@ describe('POST /internal/credentials/verify', () => {
     const { call, createUser } = await build(t);
     const long = 'p'.repeat(100);
     await createUser('long@example.com', long);
-    const almost = await call(service, 'POST', InternalRoutes.verifyCredentials, { email: 'long@example.com', password: `${'p'.repeat(99)}q` });
+    const almost = await call(asGateway, 'POST', InternalRoutes.verifyCredentials, { email: 'long@example.com', password: `${'p'.repeat(99)}q` });
     assert.equal(almost.statusCode, 401);
-    assert.equal((await call(service, 'POST', InternalRoutes.verifyCredentials, { email: 'long@example.com', password: long })).statusCode, 200);
+    assert.equal((await call(asGateway, 'POST', InternalRoutes.verifyCredentials, { email: 'long@example.com', password: long })).statusCode, 200);
   });
 
   test('an unknown email takes as long as a wrong password (a bcrypt comparison each)', async (t) => {
@@ -97,7 +98,7 @@ describe('POST /internal/credentials/verify', () => {
     await createUser('timing@example.com');
     const timeOf = async (email: string) => {
       const started = process.hrtime.bigint();
-      await call(service, 'POST', InternalRoutes.verifyCredentials, { email, password: 'wrong' });
+      await call(asGateway, 'POST', InternalRoutes.verifyCredentials, { email, password: 'wrong' });
       return Number(process.hrtime.bigint() - started) / 1e6;
     };
     await timeOf('timing@example.com');
@@ -119,22 +120,22 @@ describe('GET /internal/users/:id/kubeconfig and kubeconfig-version', () => {
   test('serves the decrypted kubeconfig, allowed contexts and a version that grows with each change', async (t) => {
     const { call, createUser } = await build(t);
     const id = await createUser();
-    assert.deepEqual((await call(service, 'GET', InternalRoutes.userKubeconfig(id))).json(), {
+    assert.deepEqual((await call(asReleases, 'GET', InternalRoutes.userKubeconfig(id))).json(), {
       userId: id,
       kubeconfigVersion: 0,
       rawKubeConfig: '',
       allowedContexts: [],
     });
     await call(asUser(id), 'PUT', `/api/users/${id}`, { rawKubeConfig: kubeconfigYaml(), allowedContexts: ['beta', 'alpha'] });
-    const kubeconfig = await call(service, 'GET', InternalRoutes.userKubeconfig(id));
+    const kubeconfig = await call(asReleases, 'GET', InternalRoutes.userKubeconfig(id));
     assert.equal(kubeconfig.statusCode, 200);
     assert.deepEqual(kubeconfig.json(), { userId: id, kubeconfigVersion: 1, rawKubeConfig: kubeconfigYaml(), allowedContexts: ['alpha', 'beta'] });
 
     // Sending the same thing again changes nothing, so the version stays.
     await call(asUser(id), 'PUT', `/api/users/${id}`, { rawKubeConfig: kubeconfigYaml(), allowedContexts: ['alpha', 'beta'] });
-    assert.deepEqual((await call(service, 'GET', InternalRoutes.userKubeconfigVersion(id))).json(), { userId: id, kubeconfigVersion: 1 });
+    assert.deepEqual((await call(asReleases, 'GET', InternalRoutes.userKubeconfigVersion(id))).json(), { userId: id, kubeconfigVersion: 1 });
     await call(asUser(id), 'PUT', `/api/users/${id}`, { allowedContexts: ['alpha'] });
-    assert.deepEqual((await call(service, 'GET', InternalRoutes.userKubeconfigVersion(id))).json(), { userId: id, kubeconfigVersion: 2 });
+    assert.deepEqual((await call(asReleases, 'GET', InternalRoutes.userKubeconfigVersion(id))).json(), { userId: id, kubeconfigVersion: 2 });
   });
 
   test('unknown and deleted users are 404/602; bad ids 400/600', async (t) => {
@@ -142,13 +143,13 @@ describe('GET /internal/users/:id/kubeconfig and kubeconfig-version', () => {
     const id = await createUser();
     await call(asUser(id), 'DELETE', `/api/users/${id}`, { password });
     for (const url of [InternalRoutes.userKubeconfig(id), InternalRoutes.userKubeconfigVersion(id), InternalRoutes.userKubeconfig(999)]) {
-      const response = await call(service, 'GET', url);
+      const response = await call(asReleases, 'GET', url);
       assert.equal(response.statusCode, 404, url);
       assert.deepEqual(response.json(), { code: 602, errors: ['could not find requested object'] });
     }
-    const bad = await call(service, 'GET', InternalRoutes.userKubeconfig('12abc'));
+    const bad = await call(asReleases, 'GET', InternalRoutes.userKubeconfig('12abc'));
     assert.deepEqual([bad.statusCode, bad.json()], [400, { code: 600, errors: ['could not process request'] }]);
-    const deletedLogin = await call(service, 'POST', InternalRoutes.verifyCredentials, { email: 'user1@example.com', password });
+    const deletedLogin = await call(asGateway, 'POST', InternalRoutes.verifyCredentials, { email: 'user1@example.com', password });
     assert.deepEqual(deletedLogin.json(), { code: 401, errors: ['email not registered'] });
   });
 });
@@ -160,5 +161,35 @@ describe('health', () => {
     const ready = await call(null, 'GET', '/readyz');
     assert.equal(ready.statusCode, 200);
     assert.deepEqual(ready.json(), { status: 'ok', failing: [], degraded: ['eventBus'] });
+  });
+});
+
+describe('who may call the internal routes', () => {
+  test('kubeconfigs (plaintext credentials) only for the releases service; sign-up and login only for the gateway', async (t) => {
+    const { call, createUser } = await build(t);
+    const id = await createUser();
+    for (const url of [InternalRoutes.userKubeconfig(id), InternalRoutes.userKubeconfigVersion(id)]) {
+      for (const caller of [asGateway, asUser(id)]) {
+        const refused = await call(caller, 'GET', url);
+        assert.deepEqual([refused.statusCode, refused.body], [403, 'Forbidden'], `${JSON.stringify(caller)} ${url}`);
+      }
+      assert.equal((await call(asReleases, 'GET', url)).statusCode, 200, url);
+    }
+    for (const url of [InternalRoutes.createUser, InternalRoutes.verifyCredentials]) {
+      const refused = await call(asReleases, 'POST', url, { email: 'user1@example.com', password });
+      assert.deepEqual([refused.statusCode, refused.body], [403, 'Forbidden'], url);
+    }
+  });
+
+  test('an identity signed for another service, expired or from the future is refused', async (t) => {
+    const { app, createUser, secret } = await build(t);
+    const id = await createUser();
+    const url = InternalRoutes.userKubeconfig(id);
+    const signed = (audience: 'users' | 'releases', ageMs: number) =>
+      app.inject({ method: 'GET', url, headers: signIdentity(secret, asReleases, { audience, method: 'GET', url }, Date.now() - ageMs) });
+    assert.equal((await signed('releases', 0)).statusCode, 403, 'signed for the releases service');
+    assert.equal((await signed('users', IdentitySignature.maxAgeMs + 1_000)).statusCode, 403, 'expired');
+    assert.equal((await signed('users', -IdentitySignature.futureSkewMs - 1_000)).statusCode, 403, 'from the future');
+    assert.equal((await signed('users', IdentitySignature.maxAgeMs - 2_000)).statusCode, 200, 'young enough');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InternalRoutes } from '@platform/contracts';
-import { asUser, build, kubeconfigYaml, service } from './helper.js';
+import { asGateway, asReleases, asUser, build, kubeconfigYaml } from './helper.js';
 
 test('passwords, hashes and kubeconfigs never reach the logs', async (t) => {
   const lines: string[] = [];
@@ -18,8 +18,8 @@ test('passwords, hashes and kubeconfigs never reach the logs', async (t) => {
   const id = await createUser('logs@example.com', password);
   await call(asUser(id), 'PUT', `/api/users/${id}`, { rawKubeConfig: kubeconfigYaml(), allowedContexts: ['alpha'] });
   await call(asUser(id), 'PUT', `/api/users/${id}`, { rawKubeConfig: 'clusters: [ broken secret-token-alpha' });
-  await call(service, 'POST', InternalRoutes.verifyCredentials, { email: 'logs@example.com', password: `${password}-wrong` });
-  await call(service, 'GET', InternalRoutes.userKubeconfig(id));
+  await call(asGateway, 'POST', InternalRoutes.verifyCredentials, { email: 'logs@example.com', password: `${password}-wrong` });
+  await call(asReleases, 'GET', InternalRoutes.userKubeconfig(id));
   await call(asUser(id), 'DELETE', `/api/users/${id}`, { password: `${password}-wrong` });
   const stored = await connection.collection('users').findOne({ _id: id as never });
   process.stdout.write = write;

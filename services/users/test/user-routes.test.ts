@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { signIdentity } from '@platform/service-kit';
-import { asUser, build, kubeconfigJson, kubeconfigYaml, service } from './helper.js';
+import { asGateway, asReleases, asUser, build, kubeconfigJson, kubeconfigYaml } from './helper.js';
 
 const notFound = { code: 602, errors: ['could not find requested object'] };
 const couldNotProcess = { code: 600, errors: ['could not process request'] };
@@ -31,9 +31,9 @@ describe('GET /api/users/:id', () => {
     const id = await createUser();
     const url = `/api/users/${id}`;
     const unsigned = await call(null, 'GET', url);
-    const forged = await app.inject({ method: 'GET', url, headers: signIdentity('x'.repeat(64), asUser(id), { method: 'GET', url }) });
-    const expired = await app.inject({ method: 'GET', url, headers: signIdentity(secret, asUser(id), { method: 'GET', url }, Date.now() - 60_000) });
-    const otherUrl = await app.inject({ method: 'GET', url, headers: signIdentity(secret, asUser(id), { method: 'GET', url: `${url}/contexts` }) });
+    const forged = await app.inject({ method: 'GET', url, headers: signIdentity('x'.repeat(64), asUser(id), { audience: 'users', method: 'GET', url }) });
+    const expired = await app.inject({ method: 'GET', url, headers: signIdentity(secret, asUser(id), { audience: 'users', method: 'GET', url }, Date.now() - 60_000) });
+    const otherUrl = await app.inject({ method: 'GET', url, headers: signIdentity(secret, asUser(id), { audience: 'users', method: 'GET', url: `${url}/contexts` }) });
     for (const response of [unsigned, forged, expired, otherUrl]) {
       assert.equal(response.statusCode, 403);
       assert.equal(response.body, 'Forbidden');
@@ -51,7 +51,7 @@ describe('GET /api/users/:id', () => {
       assert.equal(response.body, 'Forbidden');
     }
     assert.equal((await call(asUser(mine), 'GET', `/api/users/${theirs}/contexts`)).statusCode, 403);
-    assert.equal((await call(service, 'GET', `/api/users/${mine}`)).statusCode, 403);
+    for (const service of [asGateway, asReleases]) assert.equal((await call(service, 'GET', `/api/users/${mine}`)).statusCode, 403);
   });
 
   test('a user that does not exist (or no longer) is 404/602', async (t) => {

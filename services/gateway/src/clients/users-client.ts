@@ -1,6 +1,5 @@
-import { ErrorBody, ErrorMessage, IdentityHeader, InternalRoutes, UserIdReply, type LoginBody } from '@platform/contracts';
-import { AppError, signIdentity } from '@platform/service-kit';
-import { request } from 'undici';
+import { ErrorBody, ErrorMessage, InternalRoutes, UserIdReply, type LoginBody } from '@platform/contracts';
+import { AppError, ServiceClient } from '@platform/service-kit';
 
 /** The users service's answer: either the user's id, or an error reply to pass on to the client as is. */
 export type UsersReply = { ok: true; userId: number } | { ok: false; status: number; body: ErrorBody };
@@ -11,13 +10,20 @@ export interface UsersApi {
   verifyCredentials(body: LoginBody, requestId: string): Promise<UsersReply>;
 }
 
-/** Calls the users service's internal routes as `service:gateway`, signed with the shared secret. */
+/** Calls the users service's internal routes as `service:gateway`. */
 export class UsersClient implements UsersApi {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly secret: string,
-    private readonly timeoutMs = 5_000,
-  ) {}
+  private readonly client: ServiceClient;
+
+  constructor(baseUrl: string, secret: string, timeoutMs = 5_000) {
+    this.client = new ServiceClient({
+      baseUrl,
+      secret,
+      caller: 'gateway',
+      audience: 'users',
+      timeoutMs,
+      unavailableMessage: ErrorMessage.serviceUnavailable,
+    });
+  }
 
   createUser(body: LoginBody, requestId: string): Promise<UsersReply> {
     return this.post(InternalRoutes.createUser, body, requestId);
@@ -28,34 +34,14 @@ export class UsersClient implements UsersApi {
   }
 
   private async post(path: string, body: LoginBody, requestId: string): Promise<UsersReply> {
-    const url = new URL(path, this.baseUrl);
-    const signedUrl = url.pathname + url.search;
-    let response;
-    try {
-      response = await request(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [IdentityHeader.requestId]: requestId,
-          ...signIdentity(this.secret, { kind: 'service', name: 'gateway' }, { method: 'POST', url: signedUrl }),
-        },
-        body: JSON.stringify(body),
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-    } catch (error) {
-      throw AppError.unavailable(ErrorMessage.serviceUnavailable, error);
+    const reply = await this.client.post(path, { body, requestId });
+    if (reply.status >= 200 && reply.status < 300) {
+      const user = UserIdReply.safeParse(reply.body);
+      if (!user.success) throw AppError.internal(new Error(`users service answered ${path} with an unexpected body`));
+      return { ok: true, userId: user.data.id };
     }
-    const payload: unknown = await response.body.json().catch(() => null);
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      const reply = UserIdReply.safeParse(payload);
-      if (!reply.success) throw AppError.internal(new Error(`users service answered ${path} with an unexpected body`));
-      return { ok: true, userId: reply.data.id };
-    }
-    const error = ErrorBody.safeParse(payload);
-    if (!error.success) {
-      throw AppError.internal(new Error(`users service answered ${path} with ${response.statusCode} and no error body`));
-    }
-    return { ok: false, status: response.statusCode, body: error.data };
+    const error = ErrorBody.safeParse(reply.body);
+    if (!error.success) throw AppError.internal(new Error(`users service answered ${path} with ${reply.status} and no error body`));
+    return { ok: false, status: reply.status, body: error.data };
   }
 }

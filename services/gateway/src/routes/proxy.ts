@@ -1,6 +1,6 @@
 import httpProxy from '@fastify/http-proxy';
-import { ErrorCode, ErrorMessage, IdentityHeader } from '@platform/contracts';
-import { AppError, ForbiddenError, signIdentity, type ServiceApp } from '@platform/service-kit';
+import { ErrorCode, ErrorMessage, IdentityHeader, type ServiceName } from '@platform/contracts';
+import { AppError, ForbiddenError, serviceCallHeaders, type ServiceApp, type SignedRequest } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -24,6 +24,7 @@ export interface ProxyRouteDeps {
 }
 
 interface Upstream {
+  service: ServiceName;
   url: string;
   /** Proxied as is: the service sees the same path and query the client sent. */
   prefix: string;
@@ -42,9 +43,9 @@ const identityHeaderPrefix = 'x-platform-';
 export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps): Promise<void> {
   app.decorateRequest('sessionUserId', null);
   const upstreams: Upstream[] = [
-    { url: deps.usersUrl, prefix: '/api/users', routes: ['/*'], ownUserIdOnly: true },
-    { url: deps.releasesUrl, prefix: '/api/releases', routes: ['/', '/*'], ownUserIdOnly: false },
-    { url: deps.releasesUrl, prefix: '/api/k8s', routes: ['/*'], ownUserIdOnly: false },
+    { service: 'users', url: deps.usersUrl, prefix: '/api/users', routes: ['/*'], ownUserIdOnly: true },
+    { service: 'releases', url: deps.releasesUrl, prefix: '/api/releases', routes: ['/', '/*'], ownUserIdOnly: false },
+    { service: 'releases', url: deps.releasesUrl, prefix: '/api/k8s', routes: ['/*'], ownUserIdOnly: false },
   ];
   for (const upstream of upstreams) {
     await app.register(httpProxy, {
@@ -65,7 +66,11 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
           // database, or a service behind it) that milliseconds will not cure, and the client is owed a fast answer.
           retryDelay: () => null,
           rewriteRequestHeaders: (_request, headers) =>
-            withSignedIdentity(headers, request, deps.signingSecret, signedUrl(dest, upstream.url, request.url)),
+            withSignedIdentity(headers, request, deps.signingSecret, {
+              audience: upstream.service,
+              method: request.method,
+              url: signedUrl(dest, upstream.url, request.url),
+            }),
           onResponse: (_request, _reply, response) =>
             void afterResponse(request, reply, response as unknown as UpstreamResponse, upstream, deps),
           onError: (_reply, { error }) => {
@@ -100,13 +105,13 @@ function signedUrl(dest: string, upstreamUrl: string, requestUrl: string): strin
 
 /**
  * Identity headers a client sent are dropped, whatever they say; the service trusts only the ones signed
- * here. The session cookie stays at the gateway.
+ * here, for it alone. The session cookie stays at the gateway.
  */
 function withSignedIdentity(
   headers: IncomingHttpHeaders,
   request: FastifyRequest,
   secret: string,
-  url: string,
+  signed: SignedRequest,
 ): IncomingHttpHeaders {
   const forwarded: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -114,11 +119,7 @@ function withSignedIdentity(
   }
   const userId = request.sessionUserId;
   if (userId === null) throw new ForbiddenError('proxying without a session');
-  return {
-    ...forwarded,
-    ...signIdentity(secret, { kind: 'user', userId }, { method: request.method, url }),
-    [IdentityHeader.requestId]: request.id,
-  };
+  return { ...forwarded, ...serviceCallHeaders(secret, { kind: 'user', userId }, signed, request.id) };
 }
 
 interface UpstreamResponse {

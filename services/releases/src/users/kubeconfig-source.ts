@@ -1,6 +1,5 @@
 import { ErrorBody, ErrorMessage, InternalRoutes, UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
-import { AppError, HealthPaths, signIdentity } from '@platform/service-kit';
-import { request } from 'undici';
+import { AppError, ServiceClient } from '@platform/service-kit';
 
 /** Where the releases service learns a user's kubeconfig and allowed contexts (the users service owns them). */
 export interface UserKubeconfigSource {
@@ -17,9 +16,20 @@ export interface HttpUserKubeconfigSourceOptions {
   timeoutMs: number;
 }
 
-/** The users service's internal routes, called with the signed `service:releases` identity. */
+/** The users service's internal routes, called as `service:releases` (the only identity they accept). */
 export class HttpUserKubeconfigSource implements UserKubeconfigSource {
-  constructor(private readonly options: HttpUserKubeconfigSourceOptions) {}
+  private readonly users: ServiceClient;
+
+  constructor(options: HttpUserKubeconfigSourceOptions) {
+    this.users = new ServiceClient({
+      baseUrl: options.usersUrl,
+      secret: options.signingSecret,
+      caller: 'releases',
+      audience: 'users',
+      timeoutMs: options.timeoutMs,
+      unavailableMessage: ErrorMessage.usersServiceUnavailable,
+    });
+  }
 
   async version(userId: number): Promise<UserKubeconfigVersion> {
     return UserKubeconfigVersion.parse(await this.get(InternalRoutes.userKubeconfigVersion(userId), userId));
@@ -30,34 +40,18 @@ export class HttpUserKubeconfigSource implements UserKubeconfigSource {
   }
 
   /** The users service is ready (its database too). */
-  async reachable(): Promise<boolean> {
-    try {
-      const response = await request(new URL(HealthPaths.ready, this.options.usersUrl), { signal: AbortSignal.timeout(1_000) });
-      await response.body.dump();
-      return response.statusCode === 200;
-    } catch {
-      return false;
-    }
+  reachable(): Promise<boolean> {
+    return this.users.ready();
   }
 
   private async get(path: string, userId: number): Promise<unknown> {
-    const headers = signIdentity(this.options.signingSecret, { kind: 'service', name: 'releases' }, { method: 'GET', url: path });
-    let response;
-    try {
-      response = await request(new URL(path, this.options.usersUrl), {
-        headers,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (error) {
-      throw AppError.unavailable(ErrorMessage.usersServiceUnavailable, error);
-    }
-    const body = await response.body.json().catch(() => undefined);
+    const { status, body } = await this.users.get(path);
     // A user without a stored kubeconfig (or deleted meanwhile) has nothing to reach: no context is allowed.
-    if (response.statusCode === 404) return { userId, kubeconfigVersion: 0, rawKubeConfig: '', allowedContexts: [] };
+    if (status === 404) return { userId, kubeconfigVersion: 0, rawKubeConfig: '', allowedContexts: [] };
     // A users service that is up but cannot serve names the cause (503 "database unavailable"): pass it on.
-    const unavailable = response.statusCode === 503 ? ErrorBody.safeParse(body) : undefined;
+    const unavailable = status === 503 ? ErrorBody.safeParse(body) : undefined;
     if (unavailable?.success) throw new AppError(503, unavailable.data.code, unavailable.data.errors);
-    if (response.statusCode !== 200) throw AppError.unavailable(ErrorMessage.usersServiceUnavailable, new Error(`HTTP ${response.statusCode}`));
+    if (status !== 200) throw AppError.unavailable(ErrorMessage.usersServiceUnavailable, new Error(`HTTP ${status}`));
     return body;
   }
 }

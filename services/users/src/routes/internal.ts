@@ -6,36 +6,43 @@ import {
   UserKubeconfig,
   UserKubeconfigVersion,
   VerifyCredentialsBody,
+  type ServiceName,
 } from '@platform/contracts';
 import { requireService, type ServiceApp } from '@platform/service-kit';
+import type { FastifyRequest } from 'fastify';
 import type { UserService } from '../domain/user-service.js';
 
-/** Routes for peer services only (the gateway's sign-up and login, the releases service's kubeconfig reads). */
+/**
+ * Routes for peer services only, each for the one service that needs it: sign-up and login for the gateway,
+ * kubeconfigs (plaintext credentials) for the releases service. Whoever else signs, user or service, gets 403.
+ */
 export function internalRoutes(app: ServiceApp, users: UserService): void {
-  // Refused before validation: a user's identity learns nothing about these routes' bodies.
-  const serviceOnly = { preValidation: async (request: Parameters<typeof requireService>[0]) => requireService(request) };
+  // Refused before validation: another identity learns nothing about these routes' bodies.
+  const only = (service: ServiceName) => ({ preValidation: async (request: FastifyRequest) => requireService(request, service) });
+  const gatewayOnly = only('gateway');
+  const releasesOnly = only('releases');
 
   app.post(
     InternalRoutes.createUser,
-    { ...serviceOnly, schema: { body: CreateUserBody, response: { 201: UserIdReply } } },
+    { ...gatewayOnly, schema: { body: CreateUserBody, response: { 201: UserIdReply } } },
     async (request, reply) => reply.code(201).send({ id: await users.createUser(request.body) }),
   );
 
   app.post(
     InternalRoutes.verifyCredentials,
-    { ...serviceOnly, schema: { body: VerifyCredentialsBody, response: { 200: UserIdReply } } },
+    { ...gatewayOnly, schema: { body: VerifyCredentialsBody, response: { 200: UserIdReply } } },
     async (request) => ({ id: await users.verifyCredentials(request.body) }),
   );
 
   app.get(
     InternalRoutes.userKubeconfig(':id'),
-    { ...serviceOnly, schema: { params: UserIdParams, response: { 200: UserKubeconfig } } },
+    { ...releasesOnly, schema: { params: UserIdParams, response: { 200: UserKubeconfig } } },
     async (request) => users.userKubeconfig(request.params.id),
   );
 
   app.get(
     InternalRoutes.userKubeconfigVersion(':id'),
-    { ...serviceOnly, schema: { params: UserIdParams, response: { 200: UserKubeconfigVersion } } },
+    { ...releasesOnly, schema: { params: UserIdParams, response: { 200: UserKubeconfigVersion } } },
     async (request) => users.kubeconfigVersion(request.params.id),
   );
 }
