@@ -24,6 +24,8 @@ export const ErrorCode = {
   OperationInProgress: 606,
   InvalidValues: 607,
   ClusterForbidden: 608,
+  /** An upgrade or rollback with a plan token, after the release moved or with other inputs than planned. */
+  PlanStale: 609,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -43,6 +45,7 @@ export const ErrorMessage = {
   bodyTooLarge: 'request body too large',
   contextNotAllowed: 'context is not one of the allowed contexts',
   operationInProgress: 'another operation (install/upgrade/rollback) is in progress',
+  planStale: 'the release changed since the plan, or the request is not the planned one',
   sessionStoreUnavailable: 'session store unavailable',
   databaseUnavailable: 'database unavailable',
   /** The gateway could not reach the service behind a route. */

@@ -94,7 +94,7 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
       version: options.version,
       description:
         'Store a kubeconfig, then list, inspect, upgrade and roll back Helm releases. Errors are `{code, errors}` ' +
-        '(601 validation, 602 not found, 603-608 cluster and release failures), except the plain-text 403 `Forbidden`.',
+        '(601 validation, 602 not found, 603-609 cluster and release failures), except the plain-text 403 `Forbidden`.',
     },
     tags: Object.entries(tagDescriptions).map(([name, description]) => ({ name, description })),
     security: [{ session: [] }],

@@ -3,6 +3,7 @@ import type { ReleasesConfig } from './config.js';
 import { HelmCli } from './helm/cli.js';
 import { MemoryReleaseRecords } from './helm/drivers/memory.js';
 import { KubeCacheFolders } from './helm/kube-cache-folders.js';
+import { PlanTokens } from './helm/plan-tokens.js';
 import { ReleaseLocks } from './helm/release-locks.js';
 import { ClusterAddressPolicy, type Resolver } from './kube/address-policy.js';
 import { KubeClientCache } from './kube/clients.js';
@@ -10,6 +11,8 @@ import { ReleaseAccess } from './release-access.js';
 import { registerK8sRoutes } from './routes/k8s.js';
 import { releasesMetrics } from './metrics.js';
 import { registerReleaseRoutes } from './routes/releases.js';
+import { registerReleaseViewRoutes } from './routes/release-views.js';
+import { registerReleaseLiveRoutes } from './routes/release-live.js';
 import type { UserKubeconfigSource } from './users/kubeconfig-source.js';
 
 export interface ReleasesDeps {
@@ -61,6 +64,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     new HelmCli(config.HELM_BIN, config.HELM_TIMEOUT_MS, metrics.helmRuns, kubeCaches),
     new ReleaseLocks(),
     config.PENDING_STALE_AFTER_MS ?? config.HELM_TIMEOUT_MS + 30_000,
+    new PlanTokens(config.INTERNAL_SIGNING_SECRET, metrics.planTokenChecks),
   );
 
   // Every replica hears every event (not a queue group): each one holds its own cached clients.
@@ -79,6 +83,8 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   registerHealthRoutes(app, {}, { events: () => deps.events?.isConnected() ?? true, users: () => deps.kubeconfigs.reachable?.() ?? true });
   app.after(() => {
     registerReleaseRoutes(app, access);
+    registerReleaseViewRoutes(app, access);
+    registerReleaseLiveRoutes(app, access, metrics.driftFound);
     registerK8sRoutes(app, clients);
   });
   app.addHook('onClose', async () => {

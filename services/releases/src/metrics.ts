@@ -1,10 +1,14 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { HelmRunObserver } from './helm/cli.js';
+import type { DriftObserver } from './helm/actions/drift.js';
+import type { PlanTokenObserver } from './helm/plan-tokens.js';
 import type { ClientCacheObserver } from './kube/clients.js';
 
 export interface ReleasesMetrics {
   clientCache: ClientCacheObserver;
   helmRuns: HelmRunObserver;
+  planTokenChecks: PlanTokenObserver;
+  driftFound: DriftObserver;
 }
 
 /** The releases service's own series, in the app's registry. */
@@ -23,7 +27,22 @@ export function releasesMetrics(registry: Registry): ReleasesMetrics {
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     registers: [registry],
   });
+  const tokenChecks = new Counter({
+    name: 'release_plan_token_checks_total',
+    help: 'Upgrades and rollbacks sent with a plan token: accepted, or refused (409/609) because the release moved or the request differs.',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  for (const result of ['accepted', 'refused'] as const) tokenChecks.inc({ result }, 0);
+  const driftObjects = new Counter({
+    name: 'release_drift_objects_total',
+    help: 'Objects compared by drift checks, by state (missing, changed, unchanged, unknown).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  });
   return {
+    planTokenChecks: (result) => tokenChecks.inc({ result }),
+    driftFound: (state, count) => driftObjects.inc({ state }, count),
     clientCache: (result) => lookups.inc({ result }),
     helmRuns: ({ operation, outcome, seconds }) => helmDurations.observe({ operation, outcome }, seconds),
   };

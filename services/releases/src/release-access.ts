@@ -4,6 +4,7 @@ import { configMapsDriver } from './helm/drivers/configmaps.js';
 import type { MemoryReleaseRecords } from './helm/drivers/memory.js';
 import { secretsDriver } from './helm/drivers/secrets.js';
 import type { ReleaseOperationContext } from './helm/actions/operation.js';
+import type { PlanTokens } from './helm/plan-tokens.js';
 import type { ReleaseLocks } from './helm/release-locks.js';
 import { ReleaseStore } from './helm/storage.js';
 import type { ClusterClient, KubeClientCache } from './kube/clients.js';
@@ -19,6 +20,7 @@ export class ReleaseAccess {
     private readonly helm: HelmCli,
     private readonly locks: ReleaseLocks,
     private readonly pendingStaleAfterMs: number,
+    private readonly planTokens: PlanTokens,
   ) {}
 
   /** The store of the target; `namespace` stays as asked ('' lists all namespaces). */
@@ -28,28 +30,38 @@ export class ReleaseAccess {
   }
 
   /** The store and namespace of one release: an empty namespace is the context's namespace. */
-  async release(userId: number, target: ReleaseTarget): Promise<{ store: ReleaseStore; namespace: string }> {
+  async release(userId: number, target: ReleaseTarget): Promise<{ store: ReleaseStore; namespace: string; client: ClusterClient }> {
     const { store, client } = await this.store(userId, target);
-    return { store, namespace: target.namespace || client.access.namespace };
+    return { store, namespace: target.namespace || client.access.namespace, client };
   }
 
   /** Runs a rollback or upgrade of `name`, one at a time per release in this process. */
   async operate(userId: number, target: ReleaseTarget, name: string, operation: (context: ReleaseOperationContext) => Promise<void>): Promise<void> {
+    const context = await this.operationContext(userId, target, name);
+    await this.locks.with(`${context.location}|${context.namespace}|${name}`, () => operation(context));
+  }
+
+  /** Plans a rollback or upgrade of `name`: reads only, so no lock is taken. */
+  async plan<T>(userId: number, target: ReleaseTarget, name: string, planning: (context: ReleaseOperationContext) => Promise<T>): Promise<T> {
+    return planning(await this.operationContext(userId, target, name));
+  }
+
+  private async operationContext(userId: number, target: ReleaseTarget, name: string): Promise<ReleaseOperationContext> {
     const { store, client } = await this.store(userId, target);
-    const namespace = target.namespace || client.access.namespace;
-    const context: ReleaseOperationContext = {
+    const where = target.storage === 'memory' ? memoryScope(userId, target.context) : client.access.server.origin;
+    return {
       store,
       helm: this.helm,
-      namespace,
+      namespace: target.namespace || client.access.namespace,
       name,
       pendingStaleAfterMs: this.pendingStaleAfterMs,
+      location: `${target.storage}|${where}`,
+      planTokens: this.planTokens,
       cluster:
         target.storage === 'memory'
           ? undefined
           : { kubeconfig: client.helmKubeconfig, context: target.context, driver: target.storage },
     };
-    const where = target.storage === 'memory' ? memoryScope(userId, target.context) : client.access.server.origin;
-    await this.locks.with(`${target.storage}|${where}|${namespace}|${name}`, () => operation(context));
   }
 
   private driverOf(userId: number, client: ClusterClient, target: ReleaseTarget) {

@@ -65,10 +65,19 @@ export type ReleaseQuery = z.infer<typeof ReleaseQuery>;
 export const ReleaseParams = z.object({ name: ReleaseName });
 export const RevisionParams = ReleaseParams.extend({ revision: Count });
 
-export const RollbackBody = ReleaseTarget.extend({ revision: Count.default(0) });
+/**
+ * Plan-then-apply, on upgrade and rollback: `dryRun` answers a plan (see http/plan.ts) and changes nothing;
+ * `planToken` (from a plan) applies only if the release has not moved since and the request is the planned one.
+ */
+const PlanOptions = {
+  dryRun: z.boolean().optional(),
+  planToken: z.string().min(1).max(256).optional(),
+};
+
+export const RollbackBody = ReleaseTarget.extend({ revision: Count.default(0), ...PlanOptions });
 export type RollbackBody = z.infer<typeof RollbackBody>;
 
-export const UpgradeBody = ReleaseTarget.extend({ values: z.string().max(1024 * 1024).default('') });
+export const UpgradeBody = ReleaseTarget.extend({ values: z.string().max(1024 * 1024).default(''), ...PlanOptions });
 export type UpgradeBody = z.infer<typeof UpgradeBody>;
 
 /** Helm's release JSON. Only the documented fields are described; every other field passes through untouched. */

@@ -10,6 +10,7 @@ import { requireUser, type ServiceApp } from '@platform/service-kit';
 import { getRelease } from '../helm/actions/get.js';
 import { releaseHistory } from '../helm/actions/history.js';
 import { listReleases } from '../helm/actions/list.js';
+import { planRollback, planUpgrade } from '../helm/actions/plan.js';
 import { rollbackRelease } from '../helm/actions/rollback.js';
 import { upgradeRelease } from '../helm/actions/upgrade.js';
 import type { ReleaseAccess } from '../release-access.js';
@@ -32,14 +33,18 @@ export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): v
   });
 
   app.post('/api/releases/:name/rollback', { schema: { params: ReleaseParams, body: RollbackBody } }, async (request, reply) => {
-    const { revision, ...target } = request.body;
-    await access.operate(requireUser(request), target, request.params.name, (context) => rollbackRelease(context, revision));
+    const { revision, dryRun, planToken, ...target } = request.body;
+    const userId = requireUser(request);
+    if (dryRun) return access.plan(userId, target, request.params.name, (context) => planRollback(context, revision));
+    await access.operate(userId, target, request.params.name, (context) => rollbackRelease(context, revision, planToken));
     return reply.code(200).send();
   });
 
   app.post('/api/releases/:name/upgrade', { schema: { params: ReleaseParams, body: UpgradeBody } }, async (request, reply) => {
-    const { values, ...target } = request.body;
-    await access.operate(requireUser(request), target, request.params.name, (context) => upgradeRelease(context, values));
+    const { values, dryRun, planToken, ...target } = request.body;
+    const userId = requireUser(request);
+    if (dryRun) return access.plan(userId, target, request.params.name, (context) => planUpgrade(context, values));
+    await access.operate(userId, target, request.params.name, (context) => upgradeRelease(context, values, planToken));
     return reply.code(200).send();
   });
 }

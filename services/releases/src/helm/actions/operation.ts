@@ -1,6 +1,7 @@
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, ErrorMessage } from '@platform/contracts';
 import type { HelmCli } from '../cli.js';
+import type { PlanTokens } from '../plan-tokens.js';
 import type { HelmRelease } from '../codec.js';
 import { ReleaseRecordExistsError, type ReleaseRecord } from '../driver.js';
 import { pendingStatuses, type ReleaseStore } from '../storage.js';
@@ -15,6 +16,9 @@ export interface ReleaseOperationContext {
   cluster?: { kubeconfig: string; context: string; driver: 'secret' | 'configmap' };
   /** Age after which a pending latest revision can no longer have a live writer (see settlePending). */
   pendingStaleAfterMs: number;
+  /** The storage and where it lives (cluster origin or memory scope): what plan tokens and locks name. */
+  location: string;
+  planTokens: PlanTokens;
 }
 
 /** The description of a pending revision marked failed because its operation died with its process. */
@@ -28,13 +32,19 @@ export const stalePendingDescription = 'stale pending operation recovered';
  * doing this at once write the same record; their operations then race as usual (one 409/606).
  */
 export async function settlePending(context: ReleaseOperationContext, latest: ReleaseRecord): Promise<void> {
-  if (!pendingStatuses.has(latest.status)) return;
+  const release = refuseLivePending(context, latest);
+  if (release) await context.store.update({ ...release, info: { ...release.info, status: 'failed', description: stalePendingDescription } });
+}
+
+/** 409/606 while the latest revision is pending and young; the stale pending release when it is old, else nothing. */
+export function refuseLivePending(context: ReleaseOperationContext, latest: ReleaseRecord): HelmRelease | undefined {
+  if (!pendingStatuses.has(latest.status)) return undefined;
   const release = latest.decode();
   const startedAt = Date.parse(release.info.last_deployed ?? '');
   if (Number.isNaN(startedAt) || Date.now() - startedAt < context.pendingStaleAfterMs) {
     throw new AppError(409, ErrorCode.OperationInProgress, [ErrorMessage.operationInProgress]);
   }
-  await context.store.update({ ...release, info: { ...release.info, status: 'failed', description: stalePendingDescription } });
+  return release;
 }
 
 /** Go's time.Time JSON (RFC 3339), as Helm writes `first_deployed`/`last_deployed`. */

@@ -1,52 +1,39 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeChart } from '../chart-files.js';
+import type { HelmRelease } from '../codec.js';
 import { parseUpgradeValues } from '../values.js';
 import { helmTimestamp, recordNewRevision, settlePending, type ReleaseOperationContext } from './operation.js';
+import { upgradeBinding } from './plan-bindings.js';
 
 /**
  * `helm upgrade` with the chart of the latest revision and new values (empty values reuse the previous ones,
  * as Helm does). On a cluster the helm binary runs on the chart materialised from storage, for Helm's
  * fidelity (hooks, three-way merge, schema validation, records). Memory releases are in-process records for
  * tests and demos: `helm template` renders the manifest, no cluster is touched.
- * 422/607 for values that are not a YAML map (checked before helm runs) or fail the chart's schema.
+ * 422/607 for values that are not a YAML map (checked before helm runs) or fail the chart's schema;
+ * 409/609 when `planToken` is not the token of a plan of exactly this upgrade from the latest revision.
  */
-export async function upgradeRelease(context: ReleaseOperationContext, valuesText: string): Promise<void> {
+export async function upgradeRelease(context: ReleaseOperationContext, valuesText: string, planToken?: string): Promise<void> {
   const values = parseUpgradeValues(valuesText);
   const history = await context.store.historyRecords(context.namespace, context.name);
   const latest = history.at(-1)!;
   await settlePending(context, latest);
+  if (planToken !== undefined) context.planTokens.verify(upgradeBinding(context, latest.version, valuesText), planToken);
   const current = latest.decode();
 
   if (context.cluster) {
-    await context.helm.run({
-      args: ['upgrade', context.name, 'chart', '--namespace', context.namespace, ...(values ? ['--values', 'values.yaml'] : ['--reuse-values'])],
-      kubeconfig: { text: context.cluster.kubeconfig, context: context.cluster.context },
-      driver: context.cluster.driver,
-      prepare: async (folder) => {
-        await writeChart(folder, current.chart);
-        // helm parses the text itself, so YAML reads exactly as the CLI would read it.
-        if (values) await writeFile(join(folder, 'values.yaml'), valuesText, { mode: 0o600 });
-      },
-    });
+    await runHelmUpgrade(context, current, valuesText, values !== undefined, []);
     return;
   }
-
   const config = values ?? current.config ?? {};
-  const manifest = await context.helm.run({
-    args: ['template', context.name, 'chart', '--namespace', context.namespace, '--no-hooks', '--values', 'values.json'],
-    prepare: async (folder) => {
-      await writeChart(folder, current.chart);
-      await writeFile(join(folder, 'values.json'), JSON.stringify(config), { mode: 0o600 });
-    },
-  });
   await recordNewRevision(
     context,
     history,
     {
       ...current,
       config,
-      manifest,
+      manifest: await renderTemplate(context, current, config),
       hooks: [],
       version: latest.version + 1,
       info: {
@@ -59,4 +46,36 @@ export async function upgradeRelease(context: ReleaseOperationContext, valuesTex
     },
     'pending-upgrade',
   );
+}
+
+/** `helm upgrade` of a cluster release on the chart of `current`; `extraArgs` such as a dry run. helm's stdout. */
+export function runHelmUpgrade(
+  context: ReleaseOperationContext,
+  current: HelmRelease,
+  valuesText: string,
+  hasValues: boolean,
+  extraArgs: string[],
+): Promise<string> {
+  const cluster = context.cluster!;
+  return context.helm.run({
+    args: ['upgrade', context.name, 'chart', '--namespace', context.namespace, ...(hasValues ? ['--values', 'values.yaml'] : ['--reuse-values']), ...extraArgs],
+    kubeconfig: { text: cluster.kubeconfig, context: cluster.context },
+    driver: cluster.driver,
+    prepare: async (folder) => {
+      await writeChart(folder, current.chart);
+      // helm parses the text itself, so YAML reads exactly as the CLI would read it.
+      if (hasValues) await writeFile(join(folder, 'values.yaml'), valuesText, { mode: 0o600 });
+    },
+  });
+}
+
+/** `helm template` of `current`'s chart with `config`: the manifest of a memory release, no cluster involved. */
+export function renderTemplate(context: ReleaseOperationContext, current: HelmRelease, config: Record<string, unknown>): Promise<string> {
+  return context.helm.run({
+    args: ['template', context.name, 'chart', '--namespace', context.namespace, '--no-hooks', '--values', 'values.json'],
+    prepare: async (folder) => {
+      await writeChart(folder, current.chart);
+      await writeFile(join(folder, 'values.json'), JSON.stringify(config), { mode: 0o600 });
+    },
+  });
 }

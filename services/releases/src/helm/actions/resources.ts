@@ -1,0 +1,36 @@
+import type { ReleaseResource, ReleaseResources } from '@platform/contracts';
+import { byObjectRef, manifestObjects, objectKey } from '../../diff/manifest-objects.js';
+import { objectHealth, summarize, type Health } from '../../kube/health.js';
+import { listCoreByNamespace, readLiveObjects, type LiveObject } from '../../kube/live-objects.js';
+import type { KubeApi } from '../../kube/api.js';
+import type { ReleaseStore } from '../storage.js';
+
+/**
+ * The objects of the deployed revision (0: latest deployed, or the revision asked) with their health, read
+ * with one list per kind and namespace (plus one Endpoints list per namespace with selecting Services).
+ */
+export async function releaseResources(store: ReleaseStore, api: KubeApi, namespace: string, name: string, revision = 0): Promise<ReleaseResources> {
+  const release = await store.get(namespace, name, revision);
+  const live = await readLiveObjects(api, manifestObjects(release.manifest ?? '', release.namespace));
+  const resources = await healthOf(api, live);
+  return { name: release.name, namespace: release.namespace, revision: release.version, health: summarize(resources.map((entry) => entry.status)), resources };
+}
+
+export async function healthOf(api: KubeApi, live: LiveObject[]): Promise<ReleaseResource[]> {
+  const serviceNamespaces = live.filter((entry) => entry.live && entry.ref.kind === 'Service' && entry.ref.apiVersion === 'v1').map((entry) => entry.ref.namespace);
+  const endpoints = serviceNamespaces.length > 0 ? await listCoreByNamespace(api, 'endpoints', serviceNamespaces) : new Map();
+  return live
+    .map((entry): ReleaseResource => {
+      const health = liveHealth(entry, () => endpoints.get(objectKey({ kind: 'endpoints', namespace: entry.ref.namespace, name: entry.ref.name })));
+      return { ...entry.ref, ...health };
+    })
+    .sort(byObjectRef);
+}
+
+function liveHealth(entry: LiveObject, endpointsOf: () => Record<string, unknown> | undefined): Health {
+  if (!entry.served) return { status: 'Unknown', message: `the cluster does not serve ${entry.ref.apiVersion} ${entry.ref.kind}` };
+  if (!entry.live) {
+    return entry.complete ? { status: 'NotFound', message: 'not found on the cluster' } : { status: 'Unknown', message: 'too many objects of this kind to list' };
+  }
+  return objectHealth(entry.ref.kind, entry.live, entry.ref.kind === 'Service' ? endpointsOf() : undefined);
+}
