@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, describe, test } from 'node:test';
-import { chartDir, helm, render, valuesFile, writeValues, type KubeObject } from './support/chart.js';
+import { admits, chartDir, ciValues, container, find, helm, ofKind, render, valuesFile, writeValues, type KubeObject } from './support/chart.js';
 import { platformServices, variablesOf, type PlatformService } from './support/readme-config.js';
 
 /** The platform's chart, linted and rendered with helm (no cluster): objects and the fields that matter. */
@@ -9,37 +9,10 @@ const ports: Record<PlatformService, number> = { gateway: 8080, users: 8081, rel
 const name = (service: PlatformService) => `platform-helm-release-platform-${service}`;
 const secretName = 'platform-helm-release-platform';
 
-const ofKind = (objects: KubeObject[], kind: string) => objects.filter((object) => object.kind === kind);
-function find(objects: KubeObject[], kind: string, objectName: string): KubeObject {
-  const found = objects.find((object) => object.kind === kind && object.metadata.name === objectName);
-  assert.ok(found, `${kind} ${objectName} is rendered`);
-  return found;
-}
-const container = (deployment: KubeObject) => deployment.spec.template.spec.containers[0];
-
-interface Peer {
-  podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] };
-}
-/** Whether a pod with these labels (same namespace) may open a connection to the policy's pods. */
-function admits(policy: KubeObject, labels: Record<string, string>): boolean {
-  return (policy.spec.ingress as { from?: Peer[] }[]).some(
-    (rule) =>
-      rule.from === undefined ||
-      rule.from.some(({ podSelector }) => {
-        if (!podSelector) return false;
-        const byLabel = Object.entries(podSelector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
-        const byExpression = (podSelector.matchExpressions ?? []).every(
-          ({ key, operator, values }) => operator === 'In' && values.includes(labels[key] ?? ''),
-        );
-        return byLabel && byExpression;
-      }),
-  );
-}
-
 describe('helm lint', () => {
-  for (const values of ['default', 'production', 'existing-secret'] as const) {
+  for (const values of ['no', ...ciValues] as const) {
     test(`passes --strict with ${values} values`, async () => {
-      const result = await helm(['lint', '--strict', chartDir, '-f', valuesFile(values)]);
+      const result = await helm(['lint', '--strict', chartDir, ...(values === 'no' ? [] : ['-f', valuesFile(values)])]);
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.match(result.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
     });
@@ -52,13 +25,14 @@ describe('helm template with the default values', () => {
     objects = await render([valuesFile('default')]);
   });
 
-  test('renders a Deployment, Service, ConfigMap, PodDisruptionBudget and NetworkPolicy per service; no HPA or Ingress', () => {
+  test('renders a Deployment, Service, ConfigMap, PodDisruptionBudget and NetworkPolicy per service; no HPA, Ingress or evaluation server', () => {
     for (const kind of ['Deployment', 'Service', 'ConfigMap', 'PodDisruptionBudget', 'NetworkPolicy']) {
       assert.deepEqual(ofKind(objects, kind).map((object) => object.metadata.name).sort(), platformServices.map(name).sort(), kind);
     }
     assert.equal(ofKind(objects, 'HorizontalPodAutoscaler').length, 0);
     assert.equal(ofKind(objects, 'Ingress').length, 0);
-    assert.equal(ofKind(objects, 'Secret').length, 1);
+    assert.equal(ofKind(objects, 'StatefulSet').length, 0, 'every server is external');
+    assert.deepEqual(ofKind(objects, 'Secret').map((secret) => secret.metadata.name), [secretName], 'nothing generated: values gave both secrets');
   });
 
   test('Deployments: two replicas, probes on /livez and /readyz, resources, the service image and port', () => {
@@ -166,11 +140,19 @@ describe('helm template with production values', () => {
     assert.equal(find(objects, 'ConfigMap', name('releases')).data?.CLUSTER_ADDRESS_ALLOWLIST, '10.20.0.0/16,kube.internal.example.com:6443');
     assert.equal(find(objects, 'ConfigMap', name('users')).data?.BCRYPT_COST, '13');
     const gatewayPolicy = find(objects, 'NetworkPolicy', name('gateway'));
-    assert.deepEqual(gatewayPolicy.spec.ingress[0].from, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+    assert.deepEqual(gatewayPolicy.spec.ingress[0].from[0], { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
+    const testPod = find(objects, 'Pod', 'platform-helm-release-platform-test');
+    assert.ok(admits(gatewayPolicy, testPod.metadata.labels!), 'the helm test pod reaches the gateway');
+    assert.ok(!admits(gatewayPolicy, { app: 'something-else' }), 'other pods of the namespace do not');
     for (const service of platformServices) {
       const rules = find(objects, 'NetworkPolicy', name(service)).spec.ingress as { from?: unknown[] }[];
       assert.ok(rules.some((rule) => JSON.stringify(rule.from).includes('monitoring')), `${service} admits monitoring`);
     }
+  });
+
+  test('external servers only: no StatefulSet, nothing generated', () => {
+    assert.equal(ofKind(objects, 'StatefulSet').length, 0);
+    assert.deepEqual(ofKind(objects, 'Secret').map((secret) => secret.metadata.name), [secretName]);
   });
 });
 
@@ -201,15 +183,24 @@ describe('values.schema.json', () => {
     for (const message of messages) assert.match(result.stderr, message);
   };
 
-  test('rejects missing server URLs and secrets', () => rejected('{}\n', /mongodb: url is required/, /redis: url is required/, /nats: url is required/, /secrets/));
-
   test('rejects wrong types, unknown keys and malformed values', async () => {
     const base = await readFile(valuesFile('default'), 'utf8');
-    await rejected(`${base}gateway:\n  replicaCount: two\n`, /gateway\.replicaCount: Invalid type/);
+    await rejected(`${base}gateway:\n  replicaCount: two\n`, /'\/gateway\/replicaCount': got string, want integer/);
     await rejected(`${base}gateway:\n  config:\n    COOKIE_SECURE: maybe\n`, /COOKIE_SECURE/);
-    await rejected(`${base}users:\n  config:\n    SESSION_TTL_SECONDS: 60\n`, /Additional property SESSION_TTL_SECONDS is not allowed/);
-    await rejected(`${base}replicas: 3\n`, /Additional property replicas is not allowed/);
-    await rejected(base.replace('mongodb://', 'http://'), /mongodb\.url: Does not match pattern/);
-    await rejected(base.replace(/kubeconfigEncryptionKeys: .*/, 'kubeconfigEncryptionKeys: k1:tooshort'), /kubeconfigEncryptionKeys/);
+    await rejected(`${base}users:\n  config:\n    SESSION_TTL_SECONDS: 60\n`, /'\/users\/config': additional properties 'SESSION_TTL_SECONDS' not allowed/);
+    await rejected(`${base}replicas: 3\n`, /additional properties 'replicas' not allowed/);
+    await rejected(base.replace('mongodb://', 'http://'), /'\/mongodb\/url': .* does not match pattern/);
+    await rejected(base.replace(/kubeconfigEncryptionKeys: .*/, 'kubeconfigEncryptionKeys: k1:tooshort'), /'\/secrets\/kubeconfigEncryptionKeys'/);
+    await rejected(base.replace(/internalSigningSecret: .*/, 'internalSigningSecret: too-short'), /'\/secrets\/internalSigningSecret'/);
+  });
+
+  test('rejects wrong evaluation-server settings', async () => {
+    await rejected('mongodb:\n  evaluation:\n    persistence: { enabled: yes-please }\n', /'\/mongodb\/evaluation\/persistence\/enabled': got string, want boolean/);
+    await rejected('redis:\n  evaluation:\n    persistence: { size: 8 }\n', /'\/redis\/evaluation\/persistence\/size': got number, want string/);
+    await rejected('nats:\n  evaluation:\n    persistence: { size: 8GB }\n', /'\/nats\/evaluation\/persistence\/size': .* does not match pattern/);
+    await rejected('nats:\n  evaluation:\n    replicas: 3\n', /'\/nats\/evaluation': additional properties 'replicas' not allowed/);
+    await rejected('redis:\n  evaluation:\n    cacheSizeGB: 1\n', /additional properties 'cacheSizeGB' not allowed/);
+    await rejected('mongodb:\n  evaluation:\n    image: { tag: "" }\n', /'\/mongodb\/evaluation\/image\/tag'/);
+    await rejected('mongodb:\n  evaluation:\n    cacheSizeGB: 0.1\n', /'\/mongodb\/evaluation\/cacheSizeGB'/);
   });
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,9 @@ import { repoRoot } from './readme-config.js';
 
 /** The platform's own chart, its test values files, and helm run against it. */
 export const chartDir = join(repoRoot, 'deploy/helm/helm-release-platform');
-export const valuesFile = (name: 'default' | 'production' | 'existing-secret') => join(chartDir, 'ci', `${name}-values.yaml`);
+export type CiValues = 'default' | 'production' | 'existing-secret';
+export const ciValues: readonly CiValues[] = ['default', 'production', 'existing-secret'];
+export const valuesFile = (name: CiValues) => join(chartDir, 'ci', `${name}-values.yaml`);
 
 const run = promisify(execFile);
 let helmHome: Promise<string> | undefined;
@@ -66,4 +69,42 @@ export async function writeValues(values: string): Promise<string> {
   const file = join(await mkdtemp(join(tmpdir(), 'chart-values-')), 'values.yaml');
   await writeFile(file, values);
   return file;
+}
+
+export const ofKind = (objects: KubeObject[], kind: string) => objects.filter((object) => object.kind === kind);
+
+export function find(objects: KubeObject[], kind: string, objectName: string): KubeObject {
+  const found = objects.find((object) => object.kind === kind && object.metadata.name === objectName);
+  assert.ok(found, `${kind} ${objectName} is rendered`);
+  return found;
+}
+
+/** The first container of a Deployment's or StatefulSet's pods. */
+export const container = (workload: KubeObject) => workload.spec.template.spec.containers[0];
+
+/** A key of a rendered Secret, decoded. */
+export function secretValue(objects: KubeObject[], secretName: string, key: string): string {
+  const encoded = find(objects, 'Secret', secretName).data?.[key];
+  assert.ok(encoded, `Secret ${secretName} has ${key}`);
+  return Buffer.from(encoded, 'base64').toString();
+}
+
+interface Peer {
+  podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] };
+}
+
+/** Whether a pod with these labels (same namespace) may open a connection to the policy's pods. */
+export function admits(policy: KubeObject, labels: Record<string, string>): boolean {
+  return (policy.spec.ingress as { from?: Peer[] }[]).some(
+    (rule) =>
+      rule.from === undefined ||
+      rule.from.some(({ podSelector }) => {
+        if (!podSelector) return false;
+        const byLabel = Object.entries(podSelector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+        const byExpression = (podSelector.matchExpressions ?? []).every(
+          ({ key, operator, values }) => operator === 'In' && values.includes(labels[key] ?? ''),
+        );
+        return byLabel && byExpression;
+      }),
+  );
 }

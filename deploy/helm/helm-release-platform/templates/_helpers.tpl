@@ -45,34 +45,6 @@ app.kubernetes.io/part-of: {{ include "platform.name" .root }}
 {{- end }}
 {{- end }}
 
-{{/* The Secret this chart creates for whatever secret values it was given. */}}
-{{- define "platform.secretName" -}}
-{{- include "platform.fullname" . }}
-{{- end }}
-
-{{/* An env entry read from a Secret: (dict "name" ENV "secret" NAME "key" KEY). */}}
-{{- define "platform.secretEnv" -}}
-- name: {{ .name }}
-  valueFrom:
-    secretKeyRef:
-      name: {{ .secret }}
-      key: {{ .key }}
-{{- end }}
-
-{{/* The env entry of an external server's URL: (dict "root" $ "name" "MONGO_URL" "server" .Values.mongodb). */}}
-{{- define "platform.serverUrlEnv" -}}
-{{- if .server.existingSecret }}
-{{- include "platform.secretEnv" (dict "name" .name "secret" .server.existingSecret.name "key" (default .name .server.existingSecret.key)) }}
-{{- else }}
-{{- include "platform.secretEnv" (dict "name" .name "secret" (include "platform.secretName" .root) "key" .name) }}
-{{- end }}
-{{- end }}
-
-{{/* An env entry of the platform's own secrets: (dict "root" $ "name" "INTERNAL_SIGNING_SECRET"). */}}
-{{- define "platform.platformSecretEnv" -}}
-{{- include "platform.secretEnv" (dict "name" .name "secret" (default (include "platform.secretName" .root) .root.Values.secrets.existingSecret) "key" .name) }}
-{{- end }}
-
 {{/* Plain environment of a service: where it listens, whom it calls, and its `config` values. */}}
 {{- define "platform.configData" -}}
 {{- $root := .root }}
