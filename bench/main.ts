@@ -6,6 +6,7 @@ import { writeConfigMapChart } from '../test/support/helm.js';
 import { measureGatewayOverhead } from './figures/gateway-overhead.js';
 import { measureListing } from './figures/list.js';
 import { measureLogin } from './figures/login.js';
+import { measurePlan } from './figures/plan.js';
 import { measureClientMemory } from './figures/rss.js';
 import { measureUpgrade } from './figures/upgrade.js';
 import { startBenchPlatform } from './support/bench-platform.js';
@@ -48,6 +49,8 @@ try {
   sections.push(await measureGatewayOverhead(platform, user, { connections: 10, rounds: scale.rounds, seconds: scale.seconds }));
   step('upgrade through the API and with helm');
   sections.push(await measureUpgrade(user, namespaces, chart, scale.rounds));
+  step('upgrade preview against the upgrade; diff, resources and drift of a 50-object release');
+  sections.push(await measurePlan(user, namespaces, scale.rounds));
   step(`list through the API and with helm at ${scale.listSizes.join(', ')} releases`);
   sections.push(
     await measureListing(platform, user, api, namespaces, chart, {

@@ -88,3 +88,4 @@ export function kubeconfigPath(): Promise<string> {
 export async function helmBin(): Promise<string> {
   return configured('HELM_BIN') ?? 'helm';
 }
+export { planChartDefaults, writePlanChart } from './plan-chart.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ReleaseDrift, ReleaseResources } from '@platform/contracts';
 import { buildTestApp, call, createNamespace, deleteNamespace, helm, kubectl, query } from './fixtures.js';
-import { writePlanChart } from './plan-chart.js';
+import { writePlanChart } from '@platform/test-support';
 
 const name = 'live';
 let namespace: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ErrorCode, ReleaseDiff } from '@platform/contracts';
 import { buildTestApp, call, createNamespace, deleteNamespace, helm, query } from './fixtures.js';
-import { planChartDefaults, writePlanChart } from './plan-chart.js';
+import { planChartDefaults, writePlanChart } from '@platform/test-support';
 
 const name = 'viewed';
 let namespace: string;

@@ -7,7 +7,8 @@ export const planChartDefaults = { greeting: 'hello', password: 'first-secret-va
 
 /**
  * A chart of several kinds, for plans, diffs, drift and health: a ConfigMap, a Secret built from a value,
- * a Deployment, a Service, a Job and a PersistentVolumeClaim. `objects` extra ConfigMaps make a bigger release.
+ * a Deployment, a Service, a Job and a PersistentVolumeClaim; the value `extraObjects` adds that many ConfigMaps.
+ * Used by the releases service's plan, diff, drift and health tests and by the benchmark of them.
  */
 export async function writePlanChart(version = '0.1.0'): Promise<string> {
   const folder = join(await mkdtemp(join(tmpdir(), 'releases-test-plan-chart-')), 'planned');
