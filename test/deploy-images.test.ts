@@ -45,7 +45,10 @@ describe('Dockerfile', () => {
     assert.ok(install?.includes('--omit=dev') && install.includes('--workspace services/${SERVICE}'), 'production install');
     const manifests = manifestsStage.lines.filter((line) => line.startsWith('COPY') && line.includes('package.json'));
     assert.ok(!manifests.some((line) => line.includes('test-support')), 'test-support is not installed');
-    assert.ok(manifests.some((line) => line.includes('libs/contracts/')) && manifests.some((line) => line.includes('libs/service-kit/')));
+    for (const lib of ['contracts', 'service-kit', 'kubeconfig']) {
+      assert.ok(manifests.some((line) => line.includes(`libs/${lib}/`)), `${lib} is installed`);
+      assert.ok(app.lines.includes(`COPY --from=build /app/libs/${lib}/dist libs/${lib}/dist`), `${lib} is copied`);
+    }
   });
 
   test('runs the compiled server of the named service as a non-root user without npm', async () => {

@@ -60,6 +60,12 @@ export const ErrorMessage = {
 /** `"<rule> validation failed"`, the original server's wording for a failed validation rule. */
 export const validationFailed = (rule: string): string => `${rule} validation failed`;
 
+/** 422/601: a kubeconfig the platform refuses to use, and why (said alike by the users and releases services). */
+export const kubeconfigRefused = (reason: string): string => `${validationFailed('kubeconfig')}: ${reason}`;
+
+/** The reason of kubeconfigRefused for one context of it. */
+export const contextUnusable = (context: string, reason: string): string => `context ${context} cannot be used: ${reason}`;
+
 export interface ErrorReply {
   status: number;
   body: ErrorBody;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { signIdentity } from '@platform/service-kit';
+import { ErrorCode } from '@platform/contracts';
 import { asGateway, asReleases, asUser, build, kubeconfigJson, kubeconfigYaml } from './helper.js';
 
 const notFound = { code: 602, errors: ['could not find requested object'] };
@@ -79,8 +80,8 @@ describe('PUT /api/users/:id and GET /api/users/:id/contexts', () => {
     const contexts = await call(asUser(id), 'GET', `${url}/contexts`);
     assert.equal(contexts.statusCode, 200);
     assert.deepEqual(contexts.json(), [
-      { name: 'alpha', server: 'https://alpha.example.com:6443', cluster: 'alpha-cluster', user: 'alpha-user', selected: false },
-      { name: 'beta', server: 'https://beta.example.com', cluster: 'beta-cluster', user: 'beta-user', selected: true },
+      { name: 'alpha', server: 'https://alpha.example.com:6443', cluster: 'alpha-cluster', user: 'alpha-user', selected: false, usable: true },
+      { name: 'beta', server: 'https://beta.example.com', cluster: 'beta-cluster', user: 'beta-user', selected: true, usable: true },
     ]);
   });
 
@@ -110,8 +111,36 @@ describe('PUT /api/users/:id and GET /api/users/:id/contexts', () => {
     assert.deepEqual((await call(asUser(id), 'GET', url)).json().contexts, []);
     assert.equal((await call(asUser(id), 'PUT', url, { allowedContexts: ['gamma', 'alpha'] })).statusCode, 204);
     assert.deepEqual((await call(asUser(id), 'GET', `${url}/contexts`)).json(), [
-      { name: 'gamma', server: 'https://gamma.example.com', cluster: 'g', user: 'g-user', selected: true },
+      { name: 'gamma', server: 'https://gamma.example.com', cluster: 'g', user: 'g-user', selected: true, usable: true },
     ]);
+  });
+
+  test('contexts the platform cannot use say why, and may not be allowed (422/601 naming them)', async (t) => {
+    const { call, createUser } = await build(t);
+    const id = await createUser();
+    const url = `/api/users/${id}`;
+    const withExec = kubeconfigYaml().replace(
+      '- name: beta-user\n  user:\n    token: secret-token-beta',
+      '- name: beta-user\n  user:\n    exec: { apiVersion: client.authentication.k8s.io/v1, command: gke-gcloud-auth-plugin }',
+    );
+    assert.notEqual(withExec, kubeconfigYaml());
+    // Storing such a kubeconfig is fine: its usable contexts can still be allowed.
+    assert.equal((await call(asUser(id), 'PUT', url, { rawKubeConfig: withExec, allowedContexts: ['alpha'] })).statusCode, 204);
+    const contexts = (await call(asUser(id), 'GET', `${url}/contexts`)).json();
+    assert.deepEqual(contexts[0], { name: 'alpha', server: 'https://alpha.example.com:6443', cluster: 'alpha-cluster', user: 'alpha-user', selected: true, usable: true });
+    assert.equal(contexts[1].usable, false);
+    assert.match(contexts[1].unusableReason, /^user field exec runs a program/);
+
+    const refused = await call(asUser(id), 'PUT', url, { allowedContexts: ['alpha', 'beta'] });
+    assert.equal(refused.statusCode, 422);
+    assert.equal(refused.json().code, ErrorCode.ValidationFailed);
+    assert.match(refused.json().errors[0], /^kubeconfig validation failed: context beta cannot be used: user field exec runs a program/);
+    assert.deepEqual((await call(asUser(id), 'GET', url)).json().contexts, ['alpha'], 'nothing was stored');
+
+    // A new kubeconfig that makes a kept allowed context unusable is refused too, and the old one stays.
+    await call(asUser(id), 'PUT', url, { rawKubeConfig: kubeconfigYaml(), allowedContexts: ['beta'] });
+    assert.equal((await call(asUser(id), 'PUT', url, { rawKubeConfig: withExec })).statusCode, 422);
+    assert.equal((await call(asUser(id), 'GET', url)).json().rawKubeConfig, kubeconfigYaml());
   });
 
   test('no stored kubeconfig lists no contexts and allows none', async (t) => {

@@ -48,6 +48,10 @@ export const KubeContext = z.object({
   cluster: z.string(),
   user: z.string(),
   selected: z.boolean(),
+  /** Ours, additive: whether the platform can use the context (inline credentials only, an http(s) server). */
+  usable: z.boolean(),
+  /** Why not, in one line; only when `usable` is false. */
+  unusableReason: z.string().optional(),
 });
 export type KubeContext = z.infer<typeof KubeContext>;
 

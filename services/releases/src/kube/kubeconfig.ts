@@ -1,93 +1,30 @@
 import { AppError } from '@platform/service-kit';
-import { ErrorCode, z } from '@platform/contracts';
-import { parse, stringify } from 'yaml';
+import { ErrorCode, contextUnusable, kubeconfigRefused } from '@platform/contracts';
+import { KubeconfigParseError, kubeconfigContexts, type ClusterAccess } from '@platform/kubeconfig';
+import { stringify } from 'yaml';
 
-/** Everything needed to reach one context's cluster; credentials are only ever inline data. */
-export interface ClusterAccess {
-  context: string;
-  /** The context's namespace, or `default`. */
-  namespace: string;
-  server: URL;
-  caData?: string;
-  insecureSkipTlsVerify: boolean;
-  tlsServerName?: string;
-  clientCertificateData?: string;
-  clientKeyData?: string;
-  token?: string;
-  username?: string;
-  password?: string;
-}
-
-const Fields = z.record(z.unknown());
-const RawKubeconfig = z
-  .object({
-    clusters: z.array(z.object({ name: z.string(), cluster: Fields.optional() })).nullish(),
-    users: z.array(z.object({ name: z.string(), user: Fields.nullish() })).nullish(),
-    contexts: z.array(z.object({ name: z.string(), context: Fields.optional() })).nullish(),
-  })
-  .passthrough();
-
-/**
- * Fields that make a client read local files, run programs or talk through a proxy. A kubeconfig is user
- * input: on this server it may only carry inline data, and nothing in it is ever executed.
- */
-const refusedUserFields = ['exec', 'auth-provider', 'client-certificate', 'client-key', 'tokenFile', 'token-file'];
-const refusedClusterFields = ['certificate-authority', 'proxy-url'];
+export type { ClusterAccess };
 
 export function kubeconfigInvalid(reason: string): AppError {
-  return new AppError(422, ErrorCode.ValidationFailed, [`kubeconfig validation failed: ${reason}`]);
+  return new AppError(422, ErrorCode.ValidationFailed, [kubeconfigRefused(reason)]);
 }
 
-/** The cluster access of `context` in a raw kubeconfig, refusing anything but inline credentials. */
+/**
+ * The cluster access of `context` in a raw kubeconfig, read by the platform's one kubeconfig parser: inline
+ * credentials only, nothing in it is read from disk or run. 422/601 for a context the platform cannot use
+ * (the users service refuses to allow such contexts; this holds for kubeconfigs stored before it did).
+ */
 export function clusterAccessOf(rawKubeConfig: string, context: string): ClusterAccess {
-  let document: unknown;
+  let found;
   try {
-    document = parse(rawKubeConfig, { maxAliasCount: 10 });
-  } catch {
-    throw kubeconfigInvalid('not valid YAML');
+    found = kubeconfigContexts(rawKubeConfig).find((entry) => entry.name === context);
+  } catch (error) {
+    if (error instanceof KubeconfigParseError) throw kubeconfigInvalid(error.message);
+    throw error;
   }
-  const parsed = RawKubeconfig.safeParse(document);
-  if (!parsed.success) throw kubeconfigInvalid('not a kubeconfig');
-  const kubeconfig = parsed.data;
-  const contextEntry = kubeconfig.contexts?.find((entry) => entry.name === context)?.context;
-  if (!contextEntry) throw kubeconfigInvalid(`context ${context} does not exist`);
-  const cluster = kubeconfig.clusters?.find((entry) => entry.name === contextEntry.cluster)?.cluster;
-  const user = kubeconfig.users?.find((entry) => entry.name === contextEntry.user)?.user ?? {};
-  if (!cluster) throw kubeconfigInvalid(`cluster of context ${context} does not exist`);
-
-  for (const field of refusedUserFields) if (user[field] !== undefined) throw kubeconfigInvalid(`user field ${field} is not allowed`);
-  for (const field of refusedClusterFields) {
-    if (cluster[field] !== undefined) throw kubeconfigInvalid(`cluster field ${field} is not allowed`);
-  }
-  let server: URL;
-  try {
-    server = new URL(stringField(cluster, 'server') ?? '');
-  } catch {
-    throw kubeconfigInvalid('cluster server is not a URL');
-  }
-  if (server.protocol !== 'https:' && server.protocol !== 'http:') throw kubeconfigInvalid('cluster server must be http or https');
-  if (server.username || server.password) throw kubeconfigInvalid('cluster server must not carry credentials');
-
-  return {
-    context,
-    namespace: stringField(contextEntry, 'namespace') || 'default',
-    server,
-    caData: stringField(cluster, 'certificate-authority-data'),
-    insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
-    tlsServerName: stringField(cluster, 'tls-server-name'),
-    clientCertificateData: stringField(user, 'client-certificate-data'),
-    clientKeyData: stringField(user, 'client-key-data'),
-    token: stringField(user, 'token'),
-    username: stringField(user, 'username'),
-    password: stringField(user, 'password'),
-  };
-}
-
-function stringField(record: Record<string, unknown>, field: string): string | undefined {
-  const value = record[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw kubeconfigInvalid(`${field} must be a string`);
-  return value;
+  if (!found) throw kubeconfigInvalid(`context ${context} does not exist`);
+  if (!found.usable) throw kubeconfigInvalid(contextUnusable(context, found.reason));
+  return found.access;
 }
 
 /**

@@ -1,6 +1,8 @@
 import {
   ErrorCode,
   ErrorMessage,
+  contextUnusable,
+  kubeconfigRefused,
   type CreateUserBody,
   type KubeContext,
   type UpdateUserBody,
@@ -9,9 +11,9 @@ import {
   type UserKubeconfig,
   type UserKubeconfigVersion,
 } from '@platform/contracts';
+import { KubeconfigParseError, kubeconfigContexts, type KubeconfigContext } from '@platform/kubeconfig';
 import { AppError } from '@platform/service-kit';
 import type { KubeconfigCipher } from './kubeconfig-cipher.js';
-import { UnparseableKubeconfigError, usableContexts, type UsableContext } from './kubeconfig.js';
 import type { PasswordHasher } from './passwords.js';
 import { EmailTakenError, type PendingEvent, type StoredUser, type UserRepository } from './user-repository.js';
 
@@ -64,7 +66,15 @@ export class UserService {
   async listContexts(id: number): Promise<KubeContext[]> {
     const user = await this.liveUser(id);
     const allowed = new Set(user.allowedContexts);
-    return this.storedContexts(user).map((context) => ({ ...context, selected: allowed.has(context.name) }));
+    return this.storedContexts(user).map((context) => ({
+      name: context.name,
+      server: context.server,
+      cluster: context.cluster,
+      user: context.user,
+      selected: allowed.has(context.name),
+      usable: context.usable,
+      ...(context.usable ? {} : { unusableReason: context.reason }),
+    }));
   }
 
   async userKubeconfig(id: number): Promise<UserKubeconfig> {
@@ -85,6 +95,8 @@ export class UserService {
   /**
    * API-NOTES semantics: an empty or missing kubeconfig keeps the stored one, a missing list keeps the
    * stored list, and allowed names are cut down to the contexts the kubeconfig has. Nothing changed, no event.
+   * An allowed context must be one the platform can use: otherwise every release call on it would fail, so
+   * the update is refused (422/601 naming the context and why) rather than stored.
    */
   async updateUser(id: number, body: UpdateUserBody): Promise<void> {
     const newRaw = body.rawKubeConfig ? body.rawKubeConfig : null;
@@ -95,8 +107,10 @@ export class UserService {
       const kubeconfigChanged = newRaw !== null && newRaw !== storedRaw;
       const contexts = newContexts ?? (storedRaw ? parse(storedRaw) : []);
       const wanted = new Set(body.allowedContexts ?? user.allowedContexts);
-      const allowedContexts = contexts.map((context) => context.name).filter((name) => wanted.has(name));
+      const allowed = contexts.filter((context) => wanted.has(context.name));
+      const allowedContexts = allowed.map((context) => context.name);
       if (!kubeconfigChanged && sameList(allowedContexts, user.allowedContexts)) return;
+      refuseUnusable(allowed);
       const change = kubeconfigChanged
         ? { kubeconfig: this.deps.cipher.encrypt(id, newRaw), allowedContexts }
         : { allowedContexts };
@@ -141,18 +155,24 @@ export class UserService {
     }
   }
 
-  private storedContexts(user: StoredUser): UsableContext[] {
+  private storedContexts(user: StoredUser): KubeconfigContext[] {
     const raw = this.plaintext(user);
     return raw ? parse(raw) : [];
   }
 }
 
-function parse(raw: string): UsableContext[] {
+function parse(raw: string): KubeconfigContext[] {
   try {
-    return usableContexts(raw);
+    return kubeconfigContexts(raw);
   } catch (error) {
-    if (error instanceof UnparseableKubeconfigError) throw AppError.badRequest(error);
+    if (error instanceof KubeconfigParseError) throw AppError.badRequest(error);
     throw error;
+  }
+}
+
+function refuseUnusable(allowed: readonly KubeconfigContext[]): void {
+  for (const context of allowed) {
+    if (!context.usable) throw new AppError(422, ErrorCode.ValidationFailed, [kubeconfigRefused(contextUnusable(context.name, context.reason))]);
   }
 }
 
