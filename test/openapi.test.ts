@@ -38,6 +38,7 @@ describe('the OpenAPI document', () => {
       'POST /api/users',
       'POST /api/login',
       'POST /api/logout',
+      'GET /api/auth/check',
       'GET /api/users/{id}',
       'PUT /api/users/{id}',
       'DELETE /api/users/{id}',

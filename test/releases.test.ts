@@ -12,6 +12,11 @@ let client: GatewayClient;
 let userId: number;
 let chart: string;
 const namespace = `it-rel-${randomBytes(3).toString('hex')}`;
+/** Two more namespaces, and release names no other suite uses: an empty namespace searches the whole cluster. */
+const otherNamespace = `${namespace}-b`;
+const thirdNamespace = `${namespace}-c`;
+const solo = `solo-${randomBytes(3).toString('hex')}`;
+const twin = `twin-${randomBytes(3).toString('hex')}`;
 
 before(async () => {
   platform = await startPlatform();
@@ -21,10 +26,16 @@ before(async () => {
   chart = await writeConfigMapChart();
   await helm(['install', 'web', chart, '-n', namespace, '--create-namespace']);
   await helm(['install', 'api', chart, '-n', namespace, '--set', 'message=from-cli']);
+  await helm(['install', solo, chart, '-n', otherNamespace, '--create-namespace']);
+  await helm(['install', twin, chart, '-n', otherNamespace]);
+  await helm(['install', twin, chart, '-n', thirdNamespace, '--create-namespace']);
 });
 after(async () => {
   await helm(['uninstall', 'web', '-n', namespace]).catch(() => undefined);
   await helm(['uninstall', 'api', '-n', namespace]).catch(() => undefined);
+  await helm(['uninstall', twin, '-n', otherNamespace]).catch(() => undefined);
+  await helm(['uninstall', twin, '-n', thirdNamespace]).catch(() => undefined);
+  await helm(['uninstall', solo, '-n', otherNamespace]).catch(() => undefined);
   await platform?.stop();
 });
 
@@ -84,6 +95,54 @@ describe('releases through the gateway', () => {
     const noContext = await client.get(`/api/releases?namespace=${namespace}`);
     assert.equal(noContext.status, 422);
     assert.deepEqual(noContext.json, { code: 601, errors: ['required validation failed'] });
+  });
+
+  test('an empty namespace (the dashboard\'s "All") finds a release by name in its one namespace', async () => {
+    const everywhere = 'namespace=&context=admin';
+    const latest = await client.get(`/api/releases/${solo}/0?${everywhere}`);
+    assert.equal(latest.status, 200, latest.text);
+    assert.deepEqual([(latest.json as Release).namespace, (latest.json as Release).version], [otherNamespace, 1]);
+
+    const upgrade = await client.post(`/api/releases/${solo}/upgrade`, { namespace: '', context: 'admin', values: 'message: everywhere\n' });
+    assert.equal(upgrade.status, 200, upgrade.text);
+    assert.deepEqual(JSON.parse(await helm(['get', 'values', solo, '-n', otherNamespace, '-o', 'json'])), { message: 'everywhere' });
+    const rollback = await client.post(`/api/releases/${solo}/rollback`, { namespace: '', context: 'admin', revision: 0 });
+    assert.equal(rollback.status, 200, rollback.text);
+    const cli = JSON.parse(await helm(['history', solo, '-n', otherNamespace, '-o', 'json'])) as Array<{ revision: number; status: string; description: string }>;
+    assert.deepEqual(cli.map((entry) => [entry.revision, entry.status]), [[1, 'superseded'], [2, 'superseded'], [3, 'deployed']]);
+    assert.equal(cli[2]!.description, 'Rollback to 1');
+
+    const history = await client.get(`/api/releases/${solo}/history?${everywhere}`);
+    assert.equal(history.status, 200, history.text);
+    assert.deepEqual((history.json as Release[]).map((release) => [release.namespace, release.version]), [[otherNamespace, 1], [otherNamespace, 2], [otherNamespace, 3]]);
+
+    const missing = await client.get(`/api/releases/nothing-${solo}/0?${everywhere}`);
+    assert.deepEqual([missing.status, missing.json], [404, { code: 602, errors: ['release not found'] }]);
+  });
+
+  test('an empty namespace and a name in two namespaces: 409/610 naming both, and nothing is changed', async () => {
+    const expected = { code: 610, errors: [`release ${twin} exists in more than one namespace (${[otherNamespace, thirdNamespace].join(', ')}): name one with namespace`] };
+    for (const reply of [
+      await client.get(`/api/releases/${twin}/0?namespace=&context=admin`),
+      await client.get(`/api/releases/${twin}/history?context=admin`),
+      await client.post(`/api/releases/${twin}/upgrade`, { namespace: '', context: 'admin', values: 'message: which\n' }),
+      await client.post(`/api/releases/${twin}/rollback`, { context: 'admin' }),
+    ]) {
+      assert.equal(reply.status, 409, reply.text);
+      assert.deepEqual(reply.json, expected);
+    }
+    for (const where of [otherNamespace, thirdNamespace]) {
+      const cli = JSON.parse(await helm(['history', twin, '-n', where, '-o', 'json'])) as unknown[];
+      assert.equal(cli.length, 1, `${where}: no revision was written`);
+      const named = await client.get(`/api/releases/${twin}/0?namespace=${where}&context=admin`);
+      assert.equal((named.json as Release).namespace, where);
+    }
+  });
+
+  test('an empty namespace needs credentials that may list every namespace: the limited context gets 403/608', async () => {
+    const reply = await client.get(`/api/releases/${solo}/0?namespace=&context=limited`);
+    assert.equal(reply.status, 403, reply.text);
+    assert.equal((reply.json as { code: number }).code, 608);
   });
 
   test('namespaces of an allowed context', async () => {

@@ -132,6 +132,29 @@ describe('POST /api/login and /api/logout', () => {
   });
 });
 
+describe('GET /api/auth/check', () => {
+  test('a live session: 200 with the user as GET /api/users/{id} shows it; otherwise 403 Forbidden', async () => {
+    const anonymous = await new GatewayClient(platform.gatewayUrl).get('/api/auth/check');
+    assert.deepEqual([anonymous.status, anonymous.text], [403, 'Forbidden']);
+
+    const address = email('check');
+    const { client, id } = await signUp(platform.gatewayUrl, address);
+    assert.equal((await client.put(`/api/users/${id}`, { rawKubeConfig: sampleKubeconfig(), allowedContexts: ['prod-ctx'] })).status, 204);
+    const check = await client.get('/api/auth/check');
+    assert.equal(check.status, 200, check.text);
+    assert.deepEqual(check.json, (await client.get(`/api/users/${id}`)).json);
+    assert.deepEqual((check.json as { id: number; email: string; contexts: string[] }).contexts, ['prod-ctx']);
+    assert.equal((check.json as { email: string }).email, address.toLowerCase());
+
+    const session = client.cookie;
+    assert.equal((await client.post('/api/logout')).status, 200);
+    const replay = new GatewayClient(platform.gatewayUrl);
+    replay.cookie = session;
+    const ended = await replay.get('/api/auth/check');
+    assert.deepEqual([ended.status, ended.text], [403, 'Forbidden']);
+  });
+});
+
 describe('GET, PUT /api/users/{id} and contexts', () => {
   test('stores a kubeconfig, intersects allowed contexts and lists contexts', async () => {
     const { client, id } = await signUp(platform.gatewayUrl, email('kube'));
@@ -149,8 +172,8 @@ describe('GET, PUT /api/users/{id} and contexts', () => {
     const contexts = await client.get(`/api/users/${id}/contexts`);
     assert.equal(contexts.status, 200);
     assert.deepEqual(contexts.json, [
-      { name: 'prod-ctx', server: 'https://cluster.example.test:6443', cluster: 'prod', user: 'alice', selected: true },
-      { name: 'staging-ctx', server: 'https://staging.example.test', cluster: 'staging', user: 'alice', selected: false },
+      { name: 'prod-ctx', server: 'https://cluster.example.test:6443', cluster: 'prod', user: 'alice', selected: true, usable: true },
+      { name: 'staging-ctx', server: 'https://staging.example.test', cluster: 'staging', user: 'alice', selected: false, usable: true },
     ]);
 
     // A missing kubeconfig keeps the stored one; a new list replaces the old; [] clears it.
@@ -221,6 +244,7 @@ describe('authorization', () => {
       ['DELETE', '/api/users/1'],
       ['GET', '/api/users/abc'],
       ['POST', '/api/logout'],
+      ['GET', '/api/auth/check'],
       ['GET', '/api/releases?context=x'],
       ['GET', '/api/k8s/namespaces?context=x'],
     ] as const) {

@@ -16,8 +16,9 @@ export interface FuzzUser {
 
 /**
  * Releases the helm CLI installed, so that release routes find something real: one name in three
- * namespaces, so that most pairs of a real context and a real (or left out) namespace find it: `admin`
- * reaches all three, `limited` only team-a, which is also its default, as `default` is admin's.
+ * namespaces, so that most pairs of a real context and a real namespace find it: `admin` reaches all
+ * three, `limited` only team-a. A left-out namespace (all namespaces) meets the name's ambiguity (409/610)
+ * with `admin`, and RBAC's 403/608 with `limited`.
  */
 export interface FuzzReleases {
   name: string;

@@ -26,6 +26,8 @@ export const ErrorCode = {
   ClusterForbidden: 608,
   /** An upgrade or rollback with a plan token, after the release moved or with other inputs than planned. */
   PlanStale: 609,
+  /** An empty namespace names a release that exists in more than one namespace (409). */
+  AmbiguousRelease: 610,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -62,6 +64,10 @@ export const validationFailed = (rule: string): string => `${rule} validation fa
 
 /** 422/601: a kubeconfig the platform refuses to use, and why (said alike by the users and releases services). */
 export const kubeconfigRefused = (reason: string): string => `${validationFailed('kubeconfig')}: ${reason}`;
+
+/** 409/610: the release name is in several namespaces, so an empty namespace cannot say which one is meant. */
+export const ambiguousRelease = (name: string, namespaces: readonly string[]): string =>
+  `release ${name} exists in more than one namespace (${namespaces.join(', ')}): name one with namespace`;
 
 /** The reason of kubeconfigRefused for one context of it. */
 export const contextUnusable = (context: string, reason: string): string => `context ${context} cannot be used: ${reason}`;

@@ -33,6 +33,31 @@ function rawGet(address: string, path: string, cookie: string): Promise<{ status
   });
 }
 
+describe('GET /api/auth/check', () => {
+  test('is the logged-in user\'s own GET /api/users/{id}, signed as that user', async () => {
+    for (const user of [alice, bob]) {
+      const reply = await get('/api/auth/check', user.cookie);
+      assert.equal(reply.statusCode, 200);
+      const echo = reply.json<Echo>();
+      assert.deepEqual([echo.method, echo.url, echo.identity], ['GET', `/api/users/${user.id}`, { kind: 'user', userId: user.id }]);
+    }
+  });
+
+  test('without a live session it is 403 plain Forbidden, and nothing reaches the users service', async () => {
+    for (const cookie of [undefined, 'porter_session=invented-session-id']) {
+      const reply = await get('/api/auth/check', cookie);
+      assert.deepEqual([reply.statusCode, reply.body], [403, 'Forbidden']);
+    }
+  });
+
+  test('only GET is a route', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE'] as const) {
+      const reply = await gateway.app.inject({ method, url: '/api/auth/check', headers: { cookie: alice.cookie }, payload: {} });
+      assert.equal(reply.statusCode, 404, method);
+    }
+  });
+});
+
 describe('authorization of /api/users/{id}', () => {
   test('a user reaches their own id, with the path and query unchanged', async () => {
     const reply = await get(`/api/users/${alice.id}/contexts?x=1&x=2`, alice.cookie);

@@ -23,19 +23,22 @@ export class ReleaseAccess {
     private readonly planTokens: PlanTokens,
   ) {}
 
-  /** The store of the target; `namespace` stays as asked ('' lists all namespaces). */
+  /** The store of the target; `namespace` stays as asked ('' is all namespaces). */
   async store(userId: number, target: ReleaseTarget): Promise<{ store: ReleaseStore; client: ClusterClient }> {
     const client = await this.clients.clientFor(userId, target.context);
     return { store: new ReleaseStore(this.driverOf(userId, client, target)), client };
   }
 
-  /** The store and namespace of one release: an empty namespace is the context's namespace. */
-  async release(userId: number, target: ReleaseTarget): Promise<{ store: ReleaseStore; namespace: string; client: ClusterClient }> {
+  /**
+   * The store, client and namespace of one release. An empty namespace is the one namespace the release is
+   * in, found by name in every namespace (404/602 in none, 409/610 in several).
+   */
+  async release(userId: number, target: ReleaseTarget, name: string): Promise<{ store: ReleaseStore; namespace: string; client: ClusterClient }> {
     const { store, client } = await this.store(userId, target);
-    return { store, namespace: target.namespace || client.access.namespace, client };
+    return { store, client, namespace: await namespaceOf(store, target, name) };
   }
 
-  /** Runs a rollback or upgrade of `name`, one at a time per release in this process. */
+  /** Runs a rollback or upgrade of `name`, one at a time per release in this process (namespace as in release()). */
   async operate(userId: number, target: ReleaseTarget, name: string, operation: (context: ReleaseOperationContext) => Promise<void>): Promise<void> {
     const context = await this.operationContext(userId, target, name);
     await this.locks.with(`${context.location}|${context.namespace}|${name}`, () => operation(context));
@@ -52,7 +55,7 @@ export class ReleaseAccess {
     return {
       store,
       helm: this.helm,
-      namespace: target.namespace || client.access.namespace,
+      namespace: await namespaceOf(store, target, name),
       name,
       pendingStaleAfterMs: this.pendingStaleAfterMs,
       location: `${target.storage}|${where}`,
@@ -74,6 +77,11 @@ export class ReleaseAccess {
         return this.memory.driver(memoryScope(userId, target.context));
     }
   }
+}
+
+/** The target's namespace, or with an empty one the namespace the release `name` is in. */
+async function namespaceOf(store: ReleaseStore, target: ReleaseTarget, name: string): Promise<string> {
+  return target.namespace || (await store.last('', name)).namespace;
 }
 
 export function memoryScope(userId: number, context: string): string {

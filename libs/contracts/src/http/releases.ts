@@ -24,7 +24,10 @@ export const ReleaseName = z
   .max(53)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'releasename');
 
-/** Kubernetes namespace names (DNS-1123 label); empty means all namespaces in a list, else the context's. */
+/**
+ * Kubernetes namespace names (DNS-1123 label); empty means all namespaces: a list lists them all, a call on one
+ * release finds it by name in any namespace (409/610 when the name is in several).
+ */
 export const Namespace = z
   .string()
   .max(63)

@@ -71,6 +71,9 @@ const clusterCall = {
   502: error('The cluster could not be reached or refused the credentials (604).'),
 } as const;
 
+/** An empty namespace finds a release by name in every namespace; its name may be in several. */
+const ambiguous = 'the namespace is empty and the release name is in more than one namespace (610, naming them)';
+
 const sessionCookie = { 'Set-Cookie': 'The session cookie (HttpOnly, SameSite=Lax): a new session id at every login.' };
 const clearedCookie = { 'Set-Cookie': 'Clears the session cookie.' };
 
@@ -121,6 +124,20 @@ export const ApiOperations: readonly ApiOperation[] = [
       400: error('A body was sent that could not be decoded (600).'),
       403: forbiddenChange,
       413: withBody[413],
+    },
+  },
+  {
+    operationId: 'checkAuth',
+    method: 'GET',
+    path: '/api/auth/check',
+    summary: 'Whether the session cookie is a live session: the logged-in user, as `GET /api/users/{id}` shapes it.',
+    tag: 'auth',
+    session: true,
+    responses: {
+      ...everywhere,
+      200: { description: 'Logged in: the user.', json: User },
+      403: { description: 'Not logged in: the plain text `Forbidden`.', text: [ErrorMessage.forbidden] },
+      404: error('The session\'s user no longer exists (602); its sessions are being ended.'),
     },
   },
   {
@@ -209,7 +226,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     session: true,
     params: ReleaseParams,
     query: ReleaseQuery,
-    responses: { ...clusterCall, 200: { description: 'Helm release JSON.', json: ReleaseList } },
+    responses: { ...clusterCall, 200: { description: 'Helm release JSON.', json: ReleaseList }, 409: error(`Refused: ${ambiguous}.`) },
   },
   {
     operationId: 'getRelease',
@@ -220,7 +237,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     session: true,
     params: RevisionParams,
     query: ReleaseQuery,
-    responses: { ...clusterCall, 200: { description: 'Helm release JSON.', json: Release } },
+    responses: { ...clusterCall, 200: { description: 'Helm release JSON.', json: Release }, 409: error(`Refused: ${ambiguous}.`) },
   },
   {
     operationId: 'diffRevisions',
@@ -300,7 +317,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     responses: {
       ...clusterCall,
       200: { description: 'Rolled back; empty body. With `dryRun`: the plan (nothing changed).', json: ReleasePlan },
-      409: error('Another operation on this release is in progress (606), or the release moved since the plan or the request is not the planned one (609).'),
+      409: error(`Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`),
       413: withBody[413],
     },
   },
@@ -316,7 +333,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     responses: {
       ...clusterCall,
       200: { description: 'Upgraded; empty body. With `dryRun`: the plan (nothing changed).', json: ReleasePlan },
-      409: error('Another operation on this release is in progress (606), or the release moved since the plan or the request is not the planned one (609).'),
+      409: error(`Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`),
       413: withBody[413],
     },
   },

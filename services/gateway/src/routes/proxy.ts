@@ -31,13 +31,18 @@ interface Upstream {
   routes: string[];
   /** `/api/users/{id}`: a user may only touch their own id. */
   ownUserIdOnly: boolean;
+  /** Only these methods (default: all). */
+  methods?: Array<'GET'>;
+  /** The service's path for the logged-in user, instead of the client's path. */
+  pathFor?: (userId: number) => string;
 }
 
 const identityHeaderPrefix = 'x-platform-';
 
 /**
  * `/api/users/*` goes to the users service, `/api/releases*` and `/api/k8s/*` to the releases service,
- * for logged-in users only, with the user's identity signed for the service. `POST /api/users` is
+ * for logged-in users only, with the user's identity signed for the service. `GET /api/auth/check` is the
+ * logged-in user's own `GET /api/users/{id}` (the original server's session check). `POST /api/users` is
  * answered by the gateway itself (routes/auth.ts); `/internal/*` is never proxied.
  */
 export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps): Promise<void> {
@@ -46,6 +51,16 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
     { service: 'users', url: deps.usersUrl, prefix: '/api/users', routes: ['/*'], ownUserIdOnly: true },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/releases', routes: ['/', '/*'], ownUserIdOnly: false },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/k8s', routes: ['/*'], ownUserIdOnly: false },
+    {
+      service: 'users',
+      url: deps.usersUrl,
+      prefix: '/api/auth/check',
+      // The prefix itself only, not also `/api/auth/check/`.
+      routes: [''],
+      ownUserIdOnly: false,
+      methods: ['GET'],
+      pathFor: (userId) => `/api/users/${userId}`,
+    },
   ];
   for (const upstream of upstreams) {
     await app.register(httpProxy, {
@@ -53,14 +68,16 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
       prefix: upstream.prefix,
       rewritePrefix: upstream.prefix,
       routes: upstream.routes,
+      ...(upstream.methods ? { httpMethods: upstream.methods } : {}),
       // Bodies are parsed here, so the gateway's body limit and JSON rules hold before anything reaches a
       // service (a streamed body would pass any size, and a service refusing it mid-stream looks like an outage).
       proxyPayloads: false,
       // The gateway already logs each request once; reply-from would add two lines more.
       disableRequestLogging: true,
       preHandler: async (request: FastifyRequest) => authorize(request, upstream, deps.sessions),
-      handler: (request, reply, dest, options) =>
-        reply.from(dest, {
+      handler: (request, reply, clientDest, options) => {
+        const dest = upstream.pathFor && request.sessionUserId !== null ? upstream.pathFor(request.sessionUserId) : clientDest;
+        return reply.from(dest, {
           ...options,
           // reply-from would retry a GET that got 503 up to ten times: a service's 503 names an outage (its
           // database, or a service behind it) that milliseconds will not cure, and the client is owed a fast answer.
@@ -80,7 +97,8 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
               .type('application/json; charset=utf-8')
               .send({ code: ErrorCode.Unavailable, errors: [ErrorMessage.serviceUnavailable] });
           },
-        }),
+        });
+      },
     });
   }
 }

@@ -1,5 +1,5 @@
 import { AppError } from '@platform/service-kit';
-import { ErrorMessage } from '@platform/contracts';
+import { ErrorCode, ErrorMessage, ambiguousRelease } from '@platform/contracts';
 import type { HelmRelease } from './codec.js';
 import type { ReleaseDriver, ReleaseRecord } from './driver.js';
 
@@ -18,10 +18,15 @@ export class ReleaseStore {
     return this.driver.list(namespace);
   }
 
-  /** The revisions of one release, ascending; 404/602 when there is none. */
+  /**
+   * The revisions of one release, ascending; 404/602 when there is none. With namespace '' the release is
+   * found by name in every namespace, in the same one labelled list (409/610 when the name is in several).
+   */
   async historyRecords(namespace: string, name: string): Promise<ReleaseRecord[]> {
     const records = await this.driver.list(namespace, name);
     if (records.length === 0) throw releaseNotFound();
+    const namespaces = [...new Set(records.map((record) => record.namespace))].sort();
+    if (namespaces.length > 1) throw new AppError(409, ErrorCode.AmbiguousRelease, [ambiguousRelease(name, namespaces)]);
     return records.sort((a, b) => a.version - b.version);
   }
 

@@ -23,13 +23,13 @@ export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): v
   });
 
   app.get('/api/releases/:name/history', { schema: { params: ReleaseParams, querystring: ReleaseQuery } }, async (request) => {
-    const { store, namespace } = await access.release(requireUser(request), request.query);
-    return releaseHistory(store, namespace, request.params.name);
+    const { store } = await access.store(requireUser(request), request.query);
+    return releaseHistory(store, request.query.namespace, request.params.name);
   });
 
   app.get('/api/releases/:name/:revision', { schema: { params: RevisionParams, querystring: ReleaseQuery } }, async (request) => {
-    const { store, namespace } = await access.release(requireUser(request), request.query);
-    return getRelease(store, namespace, request.params.name, request.params.revision);
+    const { store } = await access.store(requireUser(request), request.query);
+    return getRelease(store, request.query.namespace, request.params.name, request.params.revision);
   });
 
   app.post('/api/releases/:name/rollback', { schema: { params: ReleaseParams, body: RollbackBody } }, async (request, reply) => {
