@@ -129,6 +129,11 @@ describe('helm install and upgrade with no values', () => {
     assert.equal(env.find((entry) => entry.name === 'INTERNAL_SIGNING_SECRET')?.valueFrom.secretKeyRef.name, prefix);
     assert.equal(decoded(await secretData(namespace, prefix), 'INTERNAL_SIGNING_SECRET'), 'given-later-signing-secret-0123456789');
     assert.deepEqual(await secretData(namespace, `${prefix}-generated`), generated);
+
+    const dropped = await helm(['upgrade', release, chartDir, '--reset-values', '--kubeconfig', kubeconfig, '--kube-context', 'admin', '--namespace', namespace]);
+    assert.notEqual(dropped.code, 0, 'leaving the given secret out again would switch back to the generated one');
+    assert.match(dropped.stderr, /secrets\.internalSigningSecret was given to this release before and is left out now/);
+    assert.deepEqual(await statusOf(namespace), ['deployed', 3]);
   });
 
   test('uninstall keeps only the generated Secret; a reinstall uses it again', async () => {
@@ -138,6 +143,20 @@ describe('helm install and upgrade with no values', () => {
     await helmIn(namespace, ['install', release, chartDir]);
     assert.deepEqual(await secretData(namespace, `${prefix}-generated`), generated);
     assert.deepEqual(await secretData(namespace, prefix), urls);
+  });
+});
+
+describe('secrets given at install and left out of an upgrade', () => {
+  test('carry over into the generated Secret: the key in use does not change', async () => {
+    const namespace = namespaceFor('carry');
+    await helmIn(namespace, ['install', release, chartDir, '--create-namespace', '-f', valuesFile('default')]);
+    const given = await secretData(namespace, prefix);
+    // Without --reset-values, an upgrade given no values at all would reuse the release's.
+    await helmIn(namespace, ['upgrade', release, chartDir, '--reset-values']);
+    const generated = await secretData(namespace, `${prefix}-generated`);
+    assert.equal(generated.KUBECONFIG_ENCRYPTION_KEYS, given.KUBECONFIG_ENCRYPTION_KEYS);
+    assert.equal(generated.INTERNAL_SIGNING_SECRET, given.INTERNAL_SIGNING_SECRET);
+    assert.deepEqual(Object.keys(generated).sort(), ['INTERNAL_SIGNING_SECRET', 'KUBECONFIG_ENCRYPTION_KEYS', 'MONGODB_PASSWORD', 'REDIS_PASSWORD']);
   });
 });
 

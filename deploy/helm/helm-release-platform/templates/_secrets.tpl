@@ -42,6 +42,18 @@ on the root context, so every template of a render sees the same values, even wh
 {{- $_ := set $data $key (b64dec $value) }}
 {{- end }}
 {{- if not .Values.secrets.existingSecret }}
+{{- /* A secret given in values before and left out of this upgrade stays the one in use: it carries over. */}}
+{{- $given := (lookup "v1" "Secret" .Release.Namespace (include "platform.secretName" .)).data | default dict }}
+{{- range $name, $value := include "platform.platformSecretValues" . | fromYaml }}
+{{- if and (not (index $.Values.secrets $value)) (hasKey $given $name) }}
+{{- $previous := b64dec (index $given $name) }}
+{{- if not (hasKey $data $name) }}
+{{- $_ := set $data $name $previous }}
+{{- else if ne (index $data $name) $previous }}
+{{- fail (printf "secrets.%s was given to this release before and is left out now: give it again (the generated one would replace the one in use)" $value) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if not (or .Values.secrets.internalSigningSecret (hasKey $data "INTERNAL_SIGNING_SECRET")) }}
 {{- $_ := set $data "INTERNAL_SIGNING_SECRET" (randAlphaNum 64) }}
 {{- end }}
