@@ -68,6 +68,15 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  test('upgrade and rollback: an empty 200, and the plan named for dryRun (x-when) so no fuzzer expects a body', () => {
+    for (const path of ['/api/releases/{name}/upgrade', '/api/releases/{name}/rollback']) {
+      const ok = (document.paths[path]!.post!.responses as Record<string, Record<string, unknown>>)['200']!;
+      assert.equal(ok.content, undefined, path);
+      assert.deepEqual(ok['x-when'], { condition: 'dryRun is true', content: { 'application/json': { schema: { $ref: '#/components/schemas/ReleasePlan' } } } });
+    }
+    assert.ok(document.components.schemas.ReleasePlan);
+  });
+
   test('documents the session cookie, and which operations need no session', () => {
     assert.deepEqual(document.components.securitySchemes.session, {
       type: 'apiKey',

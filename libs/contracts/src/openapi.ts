@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import { ErrorBody } from './errors.js';
 import { NamespaceList } from './http/k8s.js';
+import { ReleasePlan } from './http/plan.js';
 import { Release, RollbackBody, UpgradeBody } from './http/releases.js';
 import { ApiOperations, type ApiOperation, type ApiReply } from './http/routes.js';
 import { CreateUserBody, DeleteUserBody, KubeContext, UpdateUserBody, User } from './http/users.js';
@@ -37,6 +38,7 @@ const namedSchemas = new Map<z.ZodTypeAny, string>([
   [DeleteUserBody, 'DeleteUserBody'],
   [RollbackBody, 'RollbackBody'],
   [UpgradeBody, 'UpgradeBody'],
+  [ReleasePlan, 'ReleasePlan'],
 ]);
 
 /**
@@ -131,10 +133,14 @@ function responseOf(reply: ApiReply, schemaOf: SchemaOf): JsonSchema {
   if (reply.json) content['application/json'] = { schema: schemaOf(reply.json, 'response') };
   if (reply.text) content['text/plain'] = { schema: { type: 'string', enum: [...reply.text] } };
   const headers = Object.entries(reply.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }]);
+  const when = reply.jsonWhen
+    ? { 'x-when': { condition: reply.jsonWhen.condition, content: { 'application/json': { schema: schemaOf(reply.jsonWhen.json, 'response') } } } }
+    : {};
   return {
     description: reply.description,
     ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
     ...(Object.keys(content).length > 0 ? { content } : {}),
+    ...when,
   };
 }
 

@@ -16,6 +16,12 @@ export interface ApiReply {
   text?: readonly string[];
   /** Response headers a client relies on, name → description. */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * A JSON body sent only when the request asks for it, the status being otherwise empty (a plan, with
+   * `dryRun`). OpenAPI 3.0 cannot say "empty or JSON" (a fuzzer would take the empty answer for a missing
+   * content type), so the document names it in the `x-when` extension and in components.
+   */
+  jsonWhen?: { condition: string; json: z.ZodTypeAny };
 }
 
 /** One operation of the public API, as the gateway serves it (itself or by proxy). */
@@ -316,7 +322,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     body: RollbackBody,
     responses: {
       ...clusterCall,
-      200: { description: 'Rolled back; empty body. With `dryRun`: the plan (nothing changed).', json: ReleasePlan },
+      200: { description: 'Rolled back; empty body. With `dryRun: true`: the plan, a `ReleasePlan` (nothing changed).', jsonWhen: { condition: 'dryRun is true', json: ReleasePlan } },
       409: error(`Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`),
       413: withBody[413],
     },
@@ -332,7 +338,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     body: UpgradeBody,
     responses: {
       ...clusterCall,
-      200: { description: 'Upgraded; empty body. With `dryRun`: the plan (nothing changed).', json: ReleasePlan },
+      200: { description: 'Upgraded; empty body. With `dryRun: true`: the plan, a `ReleasePlan` (nothing changed).', jsonWhen: { condition: 'dryRun is true', json: ReleasePlan } },
       409: error(`Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`),
       413: withBody[413],
     },
