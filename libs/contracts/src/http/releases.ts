@@ -59,6 +59,8 @@ export const ListReleasesQuery = ReleaseTarget.extend({
   skip: Count.optional(),
   byDate: QueryBoolean.optional(),
   statusFilter: StatusFilter.optional(),
+  /** Adds each listed release's `health` (see ReleaseHealth): its objects read with one list per kind and namespace. */
+  health: QueryBoolean.optional(),
 });
 export type ListReleasesQuery = z.infer<typeof ListReleasesQuery>;
 

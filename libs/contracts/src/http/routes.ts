@@ -217,7 +217,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     operationId: 'listReleases',
     method: 'GET',
     path: '/api/releases',
-    summary: 'The latest revision of each release, filtered, sorted and paged as `helm list` does.',
+    summary: 'The latest revision of each release, filtered, sorted and paged as `helm list` does; with `health=true` each carries `health` (worst object status and counts).',
     tag: 'releases',
     session: true,
     query: ListReleasesQuery,

@@ -11,6 +11,7 @@ import { getRelease } from '../helm/actions/get.js';
 import { releaseHistory } from '../helm/actions/history.js';
 import { listReleases } from '../helm/actions/list.js';
 import { planRollback, planUpgrade } from '../helm/actions/plan.js';
+import { withHealth } from '../helm/actions/resources.js';
 import { rollbackRelease } from '../helm/actions/rollback.js';
 import { upgradeRelease } from '../helm/actions/upgrade.js';
 import type { ReleaseAccess } from '../release-access.js';
@@ -18,8 +19,9 @@ import type { ReleaseAccess } from '../release-access.js';
 /** Release JSON goes out as Helm stored it: no response schema, so no field is dropped or reshaped. */
 export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): void {
   app.get('/api/releases', { schema: { querystring: ListReleasesQuery } }, async (request) => {
-    const { store } = await access.store(requireUser(request), request.query);
-    return listReleases(store, request.query);
+    const { store, client } = await access.store(requireUser(request), request.query);
+    const releases = await listReleases(store, request.query);
+    return request.query.health ? withHealth(client.api, releases) : releases;
   });
 
   app.get('/api/releases/:name/history', { schema: { params: ReleaseParams, querystring: ReleaseQuery } }, async (request) => {

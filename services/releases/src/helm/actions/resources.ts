@@ -1,8 +1,9 @@
-import type { ReleaseResource, ReleaseResources } from '@platform/contracts';
+import type { ReleaseHealth, ReleaseResource, ReleaseResources } from '@platform/contracts';
 import { byObjectRef, manifestObjects, objectKey } from '../../diff/manifest-objects.js';
 import { objectHealth, summarize, type Health } from '../../kube/health.js';
 import { listCoreByNamespace, readLiveObjects, type LiveObject } from '../../kube/live-objects.js';
 import type { KubeApi } from '../../kube/api.js';
+import type { HelmRelease } from '../codec.js';
 import type { ReleaseStore } from '../storage.js';
 
 /**
@@ -16,15 +17,38 @@ export async function releaseResources(store: ReleaseStore, api: KubeApi, namesp
   return { name: release.name, namespace: release.namespace, revision: release.version, health: summarize(resources.map((entry) => entry.status)), resources };
 }
 
-export async function healthOf(api: KubeApi, live: LiveObject[]): Promise<ReleaseResource[]> {
+/**
+ * Listed releases with their summary health: the objects of all of them are read together, so releases in
+ * one namespace share one list per kind (the calls grow with kinds and namespaces, not with releases).
+ */
+export async function withHealth(api: KubeApi, releases: HelmRelease[]): Promise<Array<HelmRelease & { health: ReleaseHealth }>> {
+  // A release whose stored manifest does not parse is Unknown; it does not fail the list.
+  const objectsOf = releases.map((release) => {
+    try {
+      return manifestObjects(release.manifest ?? '', release.namespace);
+    } catch {
+      return undefined;
+    }
+  });
+  const health = await healthOf(api, await readLiveObjects(api, objectsOf.flatMap((objects) => objects ?? [])), false);
+  let next = 0;
+  return releases.map((release, index) => {
+    const objects = objectsOf[index];
+    if (!objects) return { ...release, health: { status: 'Unknown', counts: {} } };
+    const own = health.slice(next, (next += objects.length));
+    return { ...release, health: summarize(own.map((entry) => entry.status)) };
+  });
+}
+
+/** Each object's health, sorted by kind, namespace and name unless `sorted` is false (then in `live`'s order). */
+export async function healthOf(api: KubeApi, live: LiveObject[], sorted = true): Promise<ReleaseResource[]> {
   const serviceNamespaces = live.filter((entry) => entry.live && entry.ref.kind === 'Service' && entry.ref.apiVersion === 'v1').map((entry) => entry.ref.namespace);
   const endpoints = serviceNamespaces.length > 0 ? await listCoreByNamespace(api, 'endpoints', serviceNamespaces) : new Map();
-  return live
-    .map((entry): ReleaseResource => {
-      const health = liveHealth(entry, () => endpoints.get(objectKey({ kind: 'endpoints', namespace: entry.ref.namespace, name: entry.ref.name })));
-      return { ...entry.ref, ...health };
-    })
-    .sort(byObjectRef);
+  const resources = live.map((entry): ReleaseResource => {
+    const health = liveHealth(entry, () => endpoints.get(objectKey({ kind: 'endpoints', namespace: entry.ref.namespace, name: entry.ref.name })));
+    return { ...entry.ref, ...health };
+  });
+  return sorted ? resources.sort(byObjectRef) : resources;
 }
 
 function liveHealth(entry: LiveObject, endpointsOf: () => Record<string, unknown> | undefined): Health {
