@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ErrorCode, ReleasePlan } from '@platform/contracts';
-import { buildTestApp, call, createNamespace, deleteNamespace, helm, query } from './fixtures.js';
+import { MemoryReleaseRecords } from '../src/helm/drivers/memory.js';
+import { memoryScope } from '../src/release-access.js';
+import { buildTestApp, call, createNamespace, deleteNamespace, helm, query, userId } from './fixtures.js';
 import { planChartDefaults, writePlanChart } from '@platform/test-support';
 
 const name = 'planned';
@@ -111,4 +113,38 @@ test('plans refuse what the operation would refuse: bad values 422/607, unknown 
   assert.equal(unknown.statusCode, 404);
   const status = await call(built.app, 'GET', `/api/releases/${name}/history?${query({ namespace, context: 'admin' })}`);
   assert.equal(status.json().length, 4);
+});
+
+test('a memory release is planned with helm template, and its plan token applies it', async () => {
+  const memory = new MemoryReleaseRecords();
+  const template = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-memo\ndata:\n  note: {{ .Values.note | quote }}\n';
+  const rendered = '---\n# Source: memo/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: memo-memo\ndata:\n  note: "first"\n';
+  await memory.driver(memoryScope(userId, 'admin')).create({
+    name: 'memo',
+    namespace: 'in-memory',
+    version: 1,
+    info: { first_deployed: '2024-01-01T00:00:00Z', last_deployed: '2024-01-01T00:00:00Z', deleted: '', description: 'Install complete', status: 'deployed' },
+    chart: {
+      metadata: { apiVersion: 'v2', name: 'memo', version: '0.1.0' },
+      templates: [{ name: 'templates/cm.yaml', data: Buffer.from(template).toString('base64') }],
+      values: { note: 'first' },
+    },
+    config: {},
+    manifest: rendered,
+    hooks: [],
+  });
+  const memoryApp = await buildTestApp({ memoryReleases: memory });
+  try {
+    const memoryTarget = { namespace: 'in-memory', context: 'admin', storage: 'memory' };
+    const response = await call(memoryApp.app, 'POST', '/api/releases/memo/upgrade', { ...memoryTarget, values: 'note: second\n', dryRun: true });
+    assert.equal(response.statusCode, 200, response.body);
+    const plan = ReleasePlan.parse(response.json());
+    assert.deepEqual(plan.objects.map((object) => [object.kind, object.name, object.paths]), [['ConfigMap', 'memo-memo', ['data.note']]]);
+    const applied = await call(memoryApp.app, 'POST', '/api/releases/memo/upgrade', { ...memoryTarget, values: 'note: second\n', planToken: plan.planToken });
+    assert.equal(applied.statusCode, 200, applied.body);
+    const again = await call(memoryApp.app, 'POST', '/api/releases/memo/upgrade', { ...memoryTarget, values: 'note: second\n', planToken: plan.planToken });
+    assert.equal(again.json().code, ErrorCode.PlanStale);
+  } finally {
+    await memoryApp.app.close();
+  }
 });
