@@ -3,7 +3,7 @@ import type { KubeApi } from '@platform/releases/dist/kube/api.js';
 import { helm } from '../../test/support/helm.js';
 import type { Platform } from '../../test/support/platform.js';
 import type { BenchUser } from '../support/bench-users.js';
-import { benchContext, type BenchNamespaces } from '../support/cluster.js';
+import { benchContext, benchDecoder, type BenchNamespaces } from '../support/cluster.js';
 import { round, type Figure, type Section } from '../support/report.js';
 import { ReleaseSeeder, seededName } from '../support/seed-releases.js';
 import { median, sideBySide, timeMs } from '../support/stats.js';
@@ -33,7 +33,8 @@ export async function measureListing(
   const template = seededName(0);
   await helm(['install', template, chart, '-n', namespace]);
   for (const message of ['two', 'three']) await helm(['upgrade', template, chart, '-n', namespace, '--set', `message=${message}`]);
-  const history = (await secretsDriver(api).list(namespace, template)).sort((a, b) => a.version - b.version).map((record) => record.decode());
+  const records = (await secretsDriver(api, benchDecoder).list(namespace, template)).sort((a, b) => a.version - b.version);
+  const history = await Promise.all(records.map((record) => record.decode()));
   const seeder = new ReleaseSeeder(api, history);
 
   const helmList = () => helm(['list', '-n', namespace, '-o', 'json', '--max', '0']);

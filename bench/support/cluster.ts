@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 // The releases service's own Kubernetes client, so the benchmark reaches the cluster exactly as the service does.
 import { KubeApi } from '@platform/releases/dist/kube/api.js';
+import { ReleaseDecoder, releaseDecoderOptions } from '@platform/releases/dist/helm/release-decoder.js';
 import { clusterAccessOf } from '@platform/releases/dist/kube/kubeconfig.js';
 import { testClusterKubeconfig } from '../../test/support/kubeconfig.js';
 
 /** The test cluster as its `admin` context (the context every benchmark user is allowed). */
 export const benchContext = 'admin';
+
+/** The service's own decoder with its default caps, for reading back what the benchmark seeded. */
+export const benchDecoder = new ReleaseDecoder(releaseDecoderOptions(32 * 2 ** 20, 1));
 
 export async function adminKubeApi(): Promise<KubeApi> {
   const access = clusterAccessOf(await testClusterKubeconfig(), benchContext);
@@ -24,15 +28,16 @@ export class BenchNamespaces {
 
   async create(purpose: string): Promise<string> {
     const name = `${this.run}-${purpose}`;
-    await this.api.call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    await this.api.call('POST', '/api/v1/namespaces', 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     this.created.push(name);
     return name;
   }
 
   async deleteAll(): Promise<void> {
     for (const name of this.created) {
-      for (const resource of ['secrets', 'configmaps']) await this.api.call('DELETE', `/api/v1/namespaces/${name}/${resource}`);
-      await this.api.call('DELETE', `/api/v1/namespaces/${name}`);
+      await this.api.call('DELETE', `/api/v1/namespaces/${name}/secrets`, 'SecretList');
+      await this.api.call('DELETE', `/api/v1/namespaces/${name}/configmaps`, 'ConfigMapList');
+      await this.api.call('DELETE', `/api/v1/namespaces/${name}`, 'Namespace');
     }
   }
 }

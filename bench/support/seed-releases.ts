@@ -1,6 +1,7 @@
 import type { HelmRelease } from '@platform/releases/dist/helm/codec.js';
 import { secretsDriver } from '@platform/releases/dist/helm/drivers/secrets.js';
 import type { KubeApi } from '@platform/releases/dist/kube/api.js';
+import { benchDecoder } from './cluster.js';
 import { inParallel } from './stats.js';
 
 /** Release names in a seeded namespace sort in creation order: `app-00001`, `app-00002`, … */
@@ -18,7 +19,7 @@ export class ReleaseSeeder {
     api: KubeApi,
     private readonly history: HelmRelease[],
   ) {
-    this.driver = secretsDriver(api);
+    this.driver = secretsDriver(api, benchDecoder);
   }
 
   /** Writes releases `from`…`to - 1` into `namespace`, every revision of each. */

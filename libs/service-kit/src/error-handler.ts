@@ -16,7 +16,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error.cause ?? error }, error.message);
-      return sendError(reply, error.status, error.body);
+      return sendError(reply.headers(error.headers), error.status, error.body);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const { status, body } = validationErrorReply(error.validation.map((entry) => entry.params.issue));

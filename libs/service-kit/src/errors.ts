@@ -2,18 +2,20 @@ import { ErrorCode, ErrorMessage, type ErrorBody } from '@platform/contracts';
 
 /**
  * The one error type services throw for an answer in the contract's shape. `status` is the HTTP status,
- * `code` and `errors` the body; `cause` is logged, never sent.
+ * `code` and `errors` the body; `cause` is logged, never sent; `headers` go with the answer (`retry-after`).
  */
 export class AppError extends Error {
   override readonly name = 'AppError';
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     readonly status: number,
     readonly code: number,
     readonly errors: string[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(errors.join('; '), options);
+    this.headers = options?.headers ?? {};
   }
 
   get body(): ErrorBody {

@@ -1,9 +1,11 @@
 import { createServiceApp, HealthPaths, MetricsPath, registerHealthRoutes, signedIdentityPlugin, type EventBus, type ServiceApp } from '@platform/service-kit';
 import type { ReleasesConfig } from './config.js';
 import { HelmCli } from './helm/cli.js';
+import { HelmSlots } from './helm/helm-slots.js';
 import { MemoryReleaseRecords } from './helm/drivers/memory.js';
 import { KubeCacheFolders } from './helm/kube-cache-folders.js';
 import { PlanTokens } from './helm/plan-tokens.js';
+import { ReleaseDecoder, releaseDecoderOptions } from './helm/release-decoder.js';
 import { ReleaseLocks } from './helm/release-locks.js';
 import { ClusterAddressPolicy, type Resolver } from './kube/address-policy.js';
 import { KubeClientCache } from './kube/clients.js';
@@ -32,7 +34,12 @@ export type ReleasesAppConfig = Pick<
   | 'CLIENT_CACHE_MAX'
   | 'CLIENT_CACHE_IDLE_SECONDS'
   | 'KUBE_REQUEST_TIMEOUT_MS'
+  | 'KUBE_RESPONSE_MAX_BYTES'
+  | 'RELEASE_RECORD_MAX_BYTES'
+  | 'RELEASE_DECODE_WORKERS'
   | 'HELM_TIMEOUT_MS'
+  | 'HELM_MAX_CONCURRENT'
+  | 'HELM_MAX_CONCURRENT_PER_USER'
   | 'PENDING_STALE_AFTER_MS'
   | 'LOG_LEVEL'
 >;
@@ -40,6 +47,7 @@ export type ReleasesAppConfig = Pick<
 export interface ReleasesApp {
   app: ServiceApp;
   clients: KubeClientCache;
+  decoder: ReleaseDecoder;
 }
 
 /** Clusters whose discovery helm keeps between upgrades and rollbacks (a few MB each on disk). */
@@ -54,14 +62,23 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     max: config.CLIENT_CACHE_MAX,
     idleSeconds: config.CLIENT_CACHE_IDLE_SECONDS,
     requestTimeoutMs: config.KUBE_REQUEST_TIMEOUT_MS,
+    responseMaxBytes: config.KUBE_RESPONSE_MAX_BYTES,
     onLookup: metrics.clientCache,
   });
   const memoryReleases = deps.memoryReleases ?? new MemoryReleaseRecords();
+  const decoder = new ReleaseDecoder(releaseDecoderOptions(config.RELEASE_RECORD_MAX_BYTES, config.RELEASE_DECODE_WORKERS));
   const kubeCaches = new KubeCacheFolders({ max: kubeCacheFoldersMax, idleSeconds: config.CLIENT_CACHE_IDLE_SECONDS });
   const access = new ReleaseAccess(
     clients,
+    decoder,
     memoryReleases,
-    new HelmCli(config.HELM_BIN, config.HELM_TIMEOUT_MS, metrics.helmRuns, kubeCaches),
+    new HelmCli({
+      bin: config.HELM_BIN,
+      timeoutMs: config.HELM_TIMEOUT_MS,
+      slots: new HelmSlots(config.HELM_MAX_CONCURRENT, config.HELM_MAX_CONCURRENT_PER_USER),
+      observe: metrics.helmRuns,
+      kubeCaches,
+    }),
     new ReleaseLocks(),
     config.PENDING_STALE_AFTER_MS ?? config.HELM_TIMEOUT_MS + 30_000,
     new PlanTokens(config.INTERNAL_SIGNING_SECRET, metrics.planTokenChecks),
@@ -89,7 +106,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   });
   app.addHook('onClose', async () => {
     clients.close();
-    await kubeCaches.close();
+    await Promise.all([kubeCaches.close(), decoder.close()]);
   });
-  return { app, clients };
+  return { app, clients, decoder };
 }

@@ -11,8 +11,8 @@ export const ReleasesConfig = z.object({
   INTERNAL_SIGNING_SECRET: z.string().min(16),
   HELM_BIN: z.string().min(1).default('helm'),
   /**
-   * Cluster addresses reachable even though they are loopback, private or link-local: comma list of CIDRs
-   * (`127.0.0.0/8`, `::1/128`) or `host:port` (`127.0.0.1:6443`). Empty: none.
+   * Cluster addresses reachable even though they are private, loopback, link-local or shared (100.64/10):
+   * comma list of CIDRs (`10.20.0.0/16`, `::1/128`) or `host:port` (`127.0.0.1:6443`). Empty: none.
    */
   CLUSTER_ADDRESS_ALLOWLIST: z
     .string()
@@ -21,7 +21,16 @@ export const ReleasesConfig = z.object({
   CLIENT_CACHE_MAX: positiveInt(1000),
   CLIENT_CACHE_IDLE_SECONDS: positiveInt(600),
   KUBE_REQUEST_TIMEOUT_MS: positiveInt(10_000),
+  /** Largest answer read from a cluster; a larger one is 502/604 (the list of every release record is the big one). */
+  KUBE_RESPONSE_MAX_BYTES: positiveInt(64 * 2 ** 20),
+  /** Largest release JSON a stored record may inflate to; a record past it is refused 500/603, naming it. */
+  RELEASE_RECORD_MAX_BYTES: positiveInt(32 * 2 ** 20),
+  /** Worker threads that decode large release records off the event loop. */
+  RELEASE_DECODE_WORKERS: positiveInt(2),
   HELM_TIMEOUT_MS: positiveInt(120_000),
+  /** helm processes at once in this replica, and per user; beyond them a run is refused (503, 429), never queued. */
+  HELM_MAX_CONCURRENT: positiveInt(4),
+  HELM_MAX_CONCURRENT_PER_USER: positiveInt(2),
   /**
    * A pending revision older than this is taken as left by a process that died mid-operation, and marked
    * failed by the next operation. Longer than HELM_TIMEOUT_MS (our helm runs are killed then); by default

@@ -5,6 +5,7 @@ import type { MemoryReleaseRecords } from './helm/drivers/memory.js';
 import { secretsDriver } from './helm/drivers/secrets.js';
 import type { ReleaseOperationContext } from './helm/actions/operation.js';
 import type { PlanTokens } from './helm/plan-tokens.js';
+import type { ReleaseDecoder } from './helm/release-decoder.js';
 import type { ReleaseLocks } from './helm/release-locks.js';
 import { ReleaseStore } from './helm/storage.js';
 import type { ClusterClient, KubeClientCache } from './kube/clients.js';
@@ -16,6 +17,7 @@ import type { ClusterClient, KubeClientCache } from './kube/clients.js';
 export class ReleaseAccess {
   constructor(
     private readonly clients: KubeClientCache,
+    private readonly decoder: ReleaseDecoder,
     private readonly memory: MemoryReleaseRecords,
     private readonly helm: HelmCli,
     private readonly locks: ReleaseLocks,
@@ -53,6 +55,7 @@ export class ReleaseAccess {
     const { store, client } = await this.store(userId, target);
     const where = target.storage === 'memory' ? memoryScope(userId, target.context) : client.access.server.origin;
     return {
+      user: userId,
       store,
       helm: this.helm,
       namespace: await namespaceOf(store, target, name),
@@ -70,9 +73,9 @@ export class ReleaseAccess {
   private driverOf(userId: number, client: ClusterClient, target: ReleaseTarget) {
     switch (target.storage) {
       case 'secret':
-        return secretsDriver(client.api);
+        return secretsDriver(client.api, this.decoder);
       case 'configmap':
-        return configMapsDriver(client.api);
+        return configMapsDriver(client.api, this.decoder);
       case 'memory':
         return this.memory.driver(memoryScope(userId, target.context));
     }

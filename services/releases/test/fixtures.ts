@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
 import { signIdentity } from '@platform/service-kit';
 import { helmBin, kubeconfigPath } from '@platform/test-support';
-import { buildApp, type ReleasesDeps } from '../src/app.js';
+import { buildApp, type ReleasesAppConfig, type ReleasesDeps } from '../src/app.js';
 import type { UserKubeconfigSource } from '../src/users/kubeconfig-source.js';
 
 const run = promisify(execFile);
@@ -40,6 +40,8 @@ export interface TestAppOptions {
   timeoutMs?: number;
   /** Loopback endpoints the test may reach besides the test cluster. */
   allow?: string[];
+  /** Settings other than the defaults below. */
+  config?: Partial<ReleasesAppConfig>;
 }
 
 export async function buildTestApp(deps: Partial<ReleasesDeps> = {}, options: TestAppOptions = {}) {
@@ -53,8 +55,14 @@ export async function buildTestApp(deps: Partial<ReleasesDeps> = {}, options: Te
       CLIENT_CACHE_MAX: 100,
       CLIENT_CACHE_IDLE_SECONDS: 600,
       KUBE_REQUEST_TIMEOUT_MS: options.timeoutMs ?? 10_000,
+      KUBE_RESPONSE_MAX_BYTES: 64 * 2 ** 20,
+      RELEASE_RECORD_MAX_BYTES: 32 * 2 ** 20,
+      RELEASE_DECODE_WORKERS: 2,
       HELM_TIMEOUT_MS: 120_000,
+      HELM_MAX_CONCURRENT: 8,
+      HELM_MAX_CONCURRENT_PER_USER: 2,
       LOG_LEVEL: 'silent',
+      ...options.config,
     },
   );
   await built.app.ready();

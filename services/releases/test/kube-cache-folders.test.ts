@@ -34,13 +34,13 @@ test('helm runs with a kubeconfig get its cache folder as KUBECACHEDIR; runs wit
   await writeFile(bin, '#!/bin/sh\nprintf "%s" "${KUBECACHEDIR:-none}"\n');
   await chmod(bin, 0o755);
   const folders = new KubeCacheFolders({ max: 4, idleSeconds: 600 });
-  const helm = new HelmCli(bin, 10_000, () => {}, folders);
+  const helm = new HelmCli({ bin, timeoutMs: 10_000, kubeCaches: folders });
   const kubeconfig = { text: 'apiVersion: v1\nkind: Config\n', context: 'ctx' };
 
-  const used = await helm.run({ args: ['upgrade'], kubeconfig });
+  const used = await helm.run({ user: 1, args: ['upgrade'], kubeconfig });
   assert.equal(used, await folders.folderFor(kubeconfig.text));
-  assert.equal(await helm.run({ args: ['upgrade'], kubeconfig }), used, 'the next run reuses it');
-  assert.equal(await helm.run({ args: ['template'] }), 'none');
+  assert.equal(await helm.run({ user: 1, args: ['upgrade'], kubeconfig }), used, 'the next run reuses it');
+  assert.equal(await helm.run({ user: 1, args: ['template'] }), 'none');
   await folders.close();
 });
 

@@ -80,6 +80,15 @@ const clusterCall = {
 /** An empty namespace finds a release by name in every namespace; its name may be in several. */
 const ambiguous = 'the namespace is empty and the release name is in more than one namespace (610, naming them)';
 
+/** Upgrade and rollback run helm: a bounded number at once per user and per replica, never queued. */
+const helmBusy = {
+  429: { ...error('The user has as many helm operations running as allowed (429).'), headers: { 'Retry-After': 'Seconds after which a new attempt may succeed.' } },
+  503: {
+    ...error('The session store or the service behind the route is unavailable, or the service runs as many helm operations as allowed (503).'),
+    headers: { 'Retry-After': 'Seconds after which a new attempt may succeed (when helm operations are full).' },
+  },
+} as const;
+
 const sessionCookie = { 'Set-Cookie': 'The session cookie (HttpOnly, SameSite=Lax): a new session id at every login.' };
 const clearedCookie = { 'Set-Cookie': 'Clears the session cookie.' };
 
@@ -325,6 +334,7 @@ export const ApiOperations: readonly ApiOperation[] = [
       200: { description: 'Rolled back; empty body. With `dryRun: true`: the plan, a `ReleasePlan` (nothing changed).', jsonWhen: { condition: 'dryRun is true', json: ReleasePlan } },
       409: error(`Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`),
       413: withBody[413],
+      ...helmBusy,
     },
   },
   {
@@ -341,6 +351,7 @@ export const ApiOperations: readonly ApiOperation[] = [
       200: { description: 'Upgraded; empty body. With `dryRun: true`: the plan, a `ReleasePlan` (nothing changed).', jsonWhen: { condition: 'dryRun is true', json: ReleasePlan } },
       409: error(`Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`),
       413: withBody[413],
+      ...helmBusy,
     },
   },
   {

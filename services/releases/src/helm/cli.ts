@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, ErrorMessage } from '@platform/contracts';
+import { scrubClusterMessage } from '../cluster-messages.js';
+import type { HelmSlots } from './helm-slots.js';
 import type { KubeCacheFolders } from './kube-cache-folders.js';
 
 export interface HelmInvocation {
+  /** The user the run is for: each user has a bound of concurrent runs (HelmSlots). */
+  user: number;
   args: string[];
   /** A kubeconfig with only the context helm may use; written 0600 into the private folder. */
   kubeconfig?: { text: string; context: string };
@@ -19,22 +23,41 @@ export interface HelmInvocation {
 /** How one run of the helm binary went; `operation` is helm's command (`upgrade`, `rollback`, `template`). */
 export type HelmRunObserver = (run: { operation: string; outcome: 'success' | 'failure' | 'timeout'; seconds: number }) => void;
 
+export interface HelmCliOptions {
+  bin: string;
+  timeoutMs: number;
+  /** Bounds on concurrent runs; none in tests that build a HelmCli of their own. */
+  slots?: HelmSlots;
+  observe?: HelmRunObserver;
+  kubeCaches?: KubeCacheFolders;
+}
+
 /**
  * Runs the helm binary in a private, throw-away folder (0700, removed afterwards) with a minimal environment:
  * no inherited KUBECONFIG, HOME or plugins, so helm sees only the one context we hand it. Only the discovery
- * cache outlives a run (see KubeCacheFolders). Killed at the timeout.
+ * cache outlives a run (see KubeCacheFolders). Killed at the timeout. At most as many at once as `slots` allow.
  */
 export class HelmCli {
-  constructor(
-    private readonly bin: string,
-    private readonly timeoutMs: number,
-    private readonly observe: HelmRunObserver = () => {},
-    private readonly kubeCaches?: KubeCacheFolders,
-  ) {}
+  private readonly bin: string;
+  private readonly timeoutMs: number;
+  private readonly observe: HelmRunObserver;
 
-  /** helm's stdout; throws the AppError that helm's message maps to (see helmFailure). */
+  constructor(private readonly options: HelmCliOptions) {
+    this.bin = options.bin;
+    this.timeoutMs = options.timeoutMs;
+    this.observe = options.observe ?? (() => {});
+  }
+
+  /**
+   * helm's stdout; throws the AppError that helm's message maps to (see helmFailure), with paths, addresses and
+   * tokens removed from the message; 429 or 503 at once when no slot is free.
+   */
   async run(invocation: HelmInvocation): Promise<string> {
-    const folder = await mkdtemp(join(tmpdir(), 'releases-helm-'));
+    const release = this.options.slots?.acquire(invocation.user);
+    const folder = await mkdtemp(join(tmpdir(), 'releases-helm-')).catch((error: unknown) => {
+      release?.();
+      throw error;
+    });
     try {
       const args = [...invocation.args];
       let kubeCacheDir: string | undefined;
@@ -42,11 +65,12 @@ export class HelmCli {
         const file = join(folder, 'kubeconfig');
         await writeFile(file, invocation.kubeconfig.text, { mode: 0o600 });
         args.push('--kubeconfig', file, '--kube-context', invocation.kubeconfig.context);
-        kubeCacheDir = await this.kubeCaches?.folderFor(invocation.kubeconfig.text);
+        kubeCacheDir = await this.options.kubeCaches?.folderFor(invocation.kubeconfig.text);
       }
       await invocation.prepare?.(folder);
       return await this.exec(args, folder, invocation.driver, kubeCacheDir);
     } finally {
+      release?.();
       await rm(folder, { recursive: true, force: true });
     }
   }
@@ -75,8 +99,9 @@ export class HelmCli {
           if (error.killed) {
             return reject(new AppError(500, ErrorCode.ClusterOperationFailed, [`helm did not finish within ${this.timeoutMs} ms`], { cause: error }));
           }
-          const message = stderr.trim().replace(/^Error: /, '') || error.message;
-          reject(helmFailure(message, error));
+          // The private folder's paths say nothing to the user: chart-relative names remain.
+          const message = scrubClusterMessage((stderr.trim() || error.message).replace(/^Error: /, '').replaceAll(`${folder}/`, ''));
+          reject(helmFailure(message, new Error(stderr, { cause: error })));
         },
       );
     });

@@ -3,14 +3,15 @@ import type { HelmRelease } from './codec.js';
 
 /**
  * One stored revision as its labels describe it. Listing reads labels only; `decode()` gunzips and parses
- * the record, so only the revisions a caller returns are ever decoded.
+ * the record (within the decoder's caps, off the event loop when large), so only the revisions a caller
+ * returns are ever decoded. A record refused by the decoder is a 500/603 naming it.
  */
 export interface ReleaseRecord {
   namespace: string;
   name: string;
   version: number;
   status: string;
-  decode(): HelmRelease;
+  decode(): Promise<HelmRelease>;
 }
 
 /** No stored revision matches. */

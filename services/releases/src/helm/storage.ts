@@ -46,7 +46,7 @@ export class ReleaseStore {
         ? (history.filter((entry) => entry.status === 'deployed').at(-1) ?? history.at(-1))
         : history.find((entry) => entry.version === revision);
     if (!record) throw releaseNotFound();
-    return record.decode();
+    return await record.decode();
   }
 
   create(release: HelmRelease): Promise<void> {

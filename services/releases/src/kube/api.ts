@@ -1,7 +1,8 @@
 import { Agent, request as undiciRequest } from 'undici';
 import { AppError } from '@platform/service-kit';
-import { ErrorCode } from '@platform/contracts';
-import { isIpLiteral, type ClusterAccess } from './kubeconfig.js';
+import { ErrorCode, z } from '@platform/contracts';
+import { scrubClusterMessage } from '../cluster-messages.js';
+import { isIpLiteral, kubeconfigInvalid, type ClusterAccess } from './kubeconfig.js';
 
 /** The Kubernetes API answered 404. */
 export class KubeNotFoundError extends Error {
@@ -13,21 +14,60 @@ export class KubeConflictError extends Error {
   override readonly name = 'KubeConflictError';
 }
 
+const ObjectMeta = z
+  .object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string()).nullish() })
+  .passthrough();
+/** An item of a list: the apiserver leaves `kind` out of list items. */
+const ListedObject = z.object({ metadata: ObjectMeta, data: z.record(z.string()).nullish() }).passthrough();
+const kindOf = <K extends string>(kind: K) => z.object({ kind: z.literal(kind), apiVersion: z.literal('v1'), metadata: z.record(z.unknown()) }).passthrough();
+const listOf = <K extends string>(kind: K) => kindOf(kind).extend({ items: z.array(ListedObject) });
+const objectOf = <K extends string>(kind: K) => kindOf(kind).extend({ metadata: ObjectMeta, data: z.record(z.string()).nullish() });
+
+/**
+ * Every answer this service uses, by kind. A cluster is user input: an answer is used or passed on only once
+ * it is the object expected, so a "cluster" that is some other HTTP service cannot be read through us.
+ */
+export const KubeKinds = {
+  /** Discovery of one group-version (core `/api/v1` leaves `apiVersion` out). */
+  APIResourceList: z
+    .object({ kind: z.literal('APIResourceList'), groupVersion: z.string(), resources: z.array(z.record(z.unknown())) })
+    .passthrough(),
+  /** A list of any kind (`DeploymentList`, …), for reading the live objects of a manifest. */
+  List: z
+    .object({ kind: z.string().regex(/^[A-Za-z0-9]+List$/), apiVersion: z.string(), metadata: z.record(z.unknown()), items: z.array(z.object({ metadata: ObjectMeta }).passthrough()) })
+    .passthrough(),
+  NamespaceList: listOf('NamespaceList'),
+  SecretList: listOf('SecretList'),
+  ConfigMapList: listOf('ConfigMapList'),
+  Namespace: objectOf('Namespace'),
+  Secret: objectOf('Secret'),
+  ConfigMap: objectOf('ConfigMap'),
+} as const;
+export type KubeKind = keyof typeof KubeKinds;
+export type KubeObjectOf<K extends KubeKind> = z.infer<(typeof KubeKinds)[K]>;
+
+/** The default bound on one answer's body. */
+export const defaultResponseMaxBytes = 64 * 2 ** 20;
+
 /**
  * A small Kubernetes REST client for one context: the handful of calls this service makes, each bounded by
- * `timeoutMs`, with the cluster's TLS settings in one connection pool. It connects to the address the
- * address policy checked (no second DNS answer) and verifies TLS against the server's name.
+ * `timeoutMs` and `responseMaxBytes`, with the cluster's TLS settings in one connection pool. It connects to
+ * the address the address policy checked (no second DNS answer), verifies TLS against the server's name,
+ * keeps the server URL's path (proxies such as Rancher's serve clusters under one) and follows no redirect.
  */
 export class KubeApi {
   private readonly agent: Agent;
-  private readonly origin: string;
+  private readonly base: string;
   private readonly headers: Record<string, string> = { accept: 'application/json' };
 
+  /** Throws 422/601 for a server URL with a query or fragment (they would be glued to every call's path). */
   constructor(
     readonly access: ClusterAccess,
     readonly connectAddress: string,
     private readonly timeoutMs: number,
+    responseMaxBytes = defaultResponseMaxBytes,
   ) {
+    if (/[?#]/.test(access.server.href)) throw kubeconfigInvalid('cluster server must not carry a query or fragment');
     const host = access.server.hostname.replace(/^\[|\]$/g, '');
     const serverName = access.tlsServerName ?? (isIpLiteral(host) ? undefined : host);
     this.agent = new Agent({
@@ -40,29 +80,33 @@ export class KubeApi {
         timeout: timeoutMs,
       },
       keepAliveTimeout: 30_000,
+      maxResponseSize: responseMaxBytes,
     });
-    const connectUrl = new URL(access.server.toString());
-    connectUrl.hostname = connectAddress.includes(':') ? `[${connectAddress}]` : connectAddress;
-    this.origin = connectUrl.toString().replace(/\/$/, '');
+    const address = connectAddress.includes(':') ? `[${connectAddress}]` : connectAddress;
+    const port = access.server.port ? `:${access.server.port}` : '';
+    this.base = `${access.server.protocol}//${address}${port}${access.server.pathname.replace(/\/+$/, '')}`;
     if (access.token) this.headers.authorization = `Bearer ${access.token}`;
     else if (access.username) {
       this.headers.authorization = `Basic ${Buffer.from(`${access.username}:${access.password ?? ''}`).toString('base64')}`;
     }
   }
 
-  /** The server URL with the checked address in place of the name (for the helm binary). */
+  /** The server URL with the checked address in place of the name, path kept (for the helm binary). */
   get connectUrl(): URL {
-    return new URL(this.origin);
+    return new URL(this.base);
   }
 
   /**
-   * Calls the API and returns its JSON. Throws KubeNotFoundError (404), KubeConflictError (409), 403/608 when
-   * RBAC forbids it, 502/604 when the cluster cannot be reached in time or refuses the credentials.
+   * Calls the API and returns its answer once it is a `kind`. Throws KubeNotFoundError (404),
+   * KubeConflictError (409), 403/608 when RBAC forbids it, 502/604 when the cluster cannot be reached in
+   * time, refuses the credentials, redirects, answers too much or answers something else than a `kind`.
+   * Messages from the cluster are scrubbed; its bodies are never echoed.
    */
-  async call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-    let response;
+  async call<K extends KubeKind>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, kind: K, body?: unknown): Promise<KubeObjectOf<K>> {
+    let statusCode: number;
+    let text: string;
     try {
-      response = await undiciRequest(`${this.origin}${path}`, {
+      const response = await undiciRequest(`${this.base}${path}`, {
         method,
         dispatcher: this.agent,
         headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
@@ -71,25 +115,15 @@ export class KubeApi {
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
-    } catch (error) {
-      throw unreachable(error);
-    }
-    let text: string;
-    try {
+      statusCode = response.statusCode;
       text = await response.body.text();
     } catch (error) {
       throw unreachable(error);
     }
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      try {
-        return JSON.parse(text) as T;
-      } catch (error) {
-        // Something answered that is not a Kubernetes API server (a proxy page, a different service).
-        throw new AppError(502, ErrorCode.ClusterUnreachable, ['cluster unreachable: the server did not answer as a Kubernetes API'], { cause: error });
-      }
-    }
-    const message = statusMessage(text) ?? `HTTP ${response.statusCode}`;
-    switch (response.statusCode) {
+    if (statusCode >= 200 && statusCode < 300) return expectKind(text, kind);
+    if (statusCode >= 300 && statusCode < 400) throw notKubernetes(`answered with a redirect (HTTP ${statusCode}), which is not followed`);
+    const message = statusMessage(text) ?? `HTTP ${statusCode}`;
+    switch (statusCode) {
       case 401:
         throw new AppError(502, ErrorCode.ClusterUnreachable, ['cluster refused our credentials']);
       case 403:
@@ -108,19 +142,40 @@ export class KubeApi {
   }
 }
 
+function expectKind<K extends KubeKind>(text: string, kind: K): KubeObjectOf<K> {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw notKubernetes('did not answer JSON', error);
+  }
+  const parsed = KubeKinds[kind].safeParse(document);
+  if (!parsed.success) throw notKubernetes(`did not answer a ${kind}`);
+  // The document itself, not zod's copy: the fields zod does not describe stay exactly as the cluster sent them.
+  return document as KubeObjectOf<K>;
+}
+
+/** Something answered that is not a Kubernetes API server (a proxy page, a different service). */
+function notKubernetes(what: string, cause?: unknown): AppError {
+  return new AppError(502, ErrorCode.ClusterUnreachable, [`cluster unreachable: the server ${what}`], { cause });
+}
+
 function unreachable(error: unknown): AppError {
+  const code = (error as { code?: string }).code;
   const reason =
     error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError' || /timeout/i.test(error.name))
       ? 'timed out'
-      : ((error as { code?: string }).code ?? (error instanceof Error ? error.message : 'connection failed'));
+      : code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
+        ? 'the answer is larger than this service reads'
+        : scrubClusterMessage(code ?? (error instanceof Error ? error.message : 'connection failed'));
   return new AppError(502, ErrorCode.ClusterUnreachable, [`cluster unreachable: ${reason}`], { cause: error });
 }
 
-/** The `message` of a Kubernetes Status body, e.g. `secrets is forbidden: User "x" cannot list ...`. */
+/** The scrubbed `message` of a Kubernetes Status body, e.g. `secrets is forbidden: User "x" cannot list ...`. */
 function statusMessage(text: string): string | undefined {
   try {
-    const status = JSON.parse(text) as { message?: unknown };
-    return typeof status.message === 'string' ? status.message : undefined;
+    const status = JSON.parse(text) as { kind?: unknown; message?: unknown };
+    return status.kind === 'Status' && typeof status.message === 'string' ? scrubClusterMessage(status.message) : undefined;
   } catch {
     return undefined;
   }

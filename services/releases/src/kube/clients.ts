@@ -23,6 +23,8 @@ export interface KubeClientCacheOptions {
   max: number;
   idleSeconds: number;
   requestTimeoutMs: number;
+  /** Largest answer body read from a cluster. */
+  responseMaxBytes: number;
   onLookup?: ClientCacheObserver;
 }
 
@@ -45,7 +47,10 @@ export class KubeClientCache {
     });
   }
 
-  /** 403/605 when the context is not allowed; 422/601 for a kubeconfig we refuse; 502/604 for an address we refuse. */
+  /**
+   * 403/605 when the context is not allowed; 422/601 for a kubeconfig we refuse (a server URL with a query);
+   * 502/604 for an address we refuse.
+   */
   async clientFor(userId: number, context: string): Promise<ClusterClient> {
     const { kubeconfigVersion } = await this.options.source.version(userId);
     const cached = this.clients.get(cacheKey(userId, kubeconfigVersion, context));
@@ -59,7 +64,7 @@ export class KubeClientCache {
     }
     const access = clusterAccessOf(kubeconfig.rawKubeConfig, context);
     const address = await this.options.policy.check(access.server);
-    const api = new KubeApi(access, address, this.options.requestTimeoutMs);
+    const api = new KubeApi(access, address, this.options.requestTimeoutMs, this.options.responseMaxBytes);
     const client: ClusterClient = { userId, access, api, helmKubeconfig: minimalKubeconfig(access, api.connectUrl) };
     this.clients.set(cacheKey(userId, kubeconfig.kubeconfigVersion, context), client);
     return client;

@@ -76,7 +76,7 @@ async function servedKinds(api: KubeApi, apiVersions: string[]): Promise<Map<str
       const basePath = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
       let discovery: unknown;
       try {
-        discovery = await api.call<unknown>('GET', basePath);
+        discovery = await api.call('GET', basePath, 'APIResourceList');
       } catch (error) {
         if (error instanceof KubeNotFoundError) return;
         throw error;
@@ -97,7 +97,7 @@ async function listAll(api: KubeApi, path: string): Promise<{ byName: Map<string
   let next = '';
   for (let page = 0; page < maxPages; page += 1) {
     const query = `?limit=${pageSize}${next ? `&continue=${encodeURIComponent(next)}` : ''}`;
-    const list = await api.call<unknown>('GET', `${path}${query}`);
+    const list = await api.call('GET', `${path}${query}`, 'List');
     const items = isRecord(list) && Array.isArray(list.items) ? list.items : [];
     for (const item of items) {
       const name = isRecord(item) && isRecord(item.metadata) ? item.metadata.name : undefined;

@@ -6,6 +6,7 @@ import type { KubeClientCache } from '../kube/clients.js';
 export function registerK8sRoutes(app: ServiceApp, clients: KubeClientCache): void {
   app.get('/api/k8s/namespaces', { schema: { querystring: NamespacesQuery } }, async (request) => {
     const client = await clients.clientFor(requireUser(request), request.query.context);
-    return client.api.call<NamespaceList>('GET', '/api/v1/namespaces');
+    const namespaces: NamespaceList = await client.api.call('GET', '/api/v1/namespaces', 'NamespaceList');
+    return namespaces;
   });
 }

@@ -20,12 +20,12 @@ export async function listReleases(store: ReleaseStore, query: ListReleasesQuery
   const skip = query.skip ?? 0;
   const limit = query.limit ? query.limit : Number.POSITIVE_INFINITY;
   if (query.byDate) {
-    const releases = candidates.map((record) => record.decode());
+    const releases = await Promise.all(candidates.map((record) => record.decode()));
     releases.sort((a, b) => lastDeployed(a) - lastDeployed(b) || byName(a, b));
     return releases.slice(skip, skip + limit);
   }
   candidates.sort(byName);
-  return candidates.slice(skip, skip + limit).map((record) => record.decode());
+  return Promise.all(candidates.slice(skip, skip + limit).map((record) => record.decode()));
 }
 
 function latestPerRelease(records: ReleaseRecord[]): ReleaseRecord[] {

@@ -8,6 +8,8 @@ import { pendingStatuses, type ReleaseStore } from '../storage.js';
 
 /** What an operation on one release shares (Helm's action Configuration). */
 export interface ReleaseOperationContext {
+  /** The user asking: helm runs are bounded per user. */
+  user: number;
   store: ReleaseStore;
   helm: HelmCli;
   namespace: string;
@@ -32,14 +34,14 @@ export const stalePendingDescription = 'stale pending operation recovered';
  * doing this at once write the same record; their operations then race as usual (one 409/606).
  */
 export async function settlePending(context: ReleaseOperationContext, latest: ReleaseRecord): Promise<void> {
-  const release = refuseLivePending(context, latest);
+  const release = await refuseLivePending(context, latest);
   if (release) await context.store.update({ ...release, info: { ...release.info, status: 'failed', description: stalePendingDescription } });
 }
 
 /** 409/606 while the latest revision is pending and young; the stale pending release when it is old, else nothing. */
-export function refuseLivePending(context: ReleaseOperationContext, latest: ReleaseRecord): HelmRelease | undefined {
+export async function refuseLivePending(context: ReleaseOperationContext, latest: ReleaseRecord): Promise<HelmRelease | undefined> {
   if (!pendingStatuses.has(latest.status)) return undefined;
-  const release = latest.decode();
+  const release = await latest.decode();
   const startedAt = Date.parse(release.info.last_deployed ?? '');
   if (Number.isNaN(startedAt) || Date.now() - startedAt < context.pendingStaleAfterMs) {
     throw new AppError(409, ErrorCode.OperationInProgress, [ErrorMessage.operationInProgress]);
@@ -72,7 +74,7 @@ export async function recordNewRevision(
     throw error;
   }
   for (const record of history.filter((entry) => entry.status === 'deployed')) {
-    const previous = record.decode();
+    const previous = await record.decode();
     await context.store.update({ ...previous, info: { ...previous.info, status: 'superseded' } });
   }
   await context.store.update(next);

@@ -19,8 +19,8 @@ export async function planUpgrade(context: ReleaseOperationContext, valuesText: 
   const values = parseUpgradeValues(valuesText);
   const history = await context.store.historyRecords(context.namespace, context.name);
   const latest = history.at(-1)!;
-  refuseLivePending(context, latest);
-  const current = latest.decode();
+  await refuseLivePending(context, latest);
+  const current = await latest.decode();
   const planned = context.cluster
     ? plannedRelease(await runHelmUpgrade(context, current, valuesText, values !== undefined, ['--dry-run=server', '--output', 'json']))
     : await templatedRelease(context, current, values ?? current.config ?? {});
@@ -34,17 +34,17 @@ export async function planUpgrade(context: ReleaseOperationContext, valuesText: 
 export async function planRollback(context: ReleaseOperationContext, revision: number): Promise<ReleasePlan> {
   const history = await context.store.historyRecords(context.namespace, context.name);
   const latest = history.at(-1)!;
-  refuseLivePending(context, latest);
+  await refuseLivePending(context, latest);
   const targetVersion = revision === 0 ? latest.version - 1 : revision;
   const target = history.find((record) => record.version === targetVersion);
   if (!target) throw releaseNotFound();
-  return planOf(context, 'rollback', history, target.decode(), context.planTokens.sign(rollbackBinding(context, latest.version, targetVersion)));
+  return planOf(context, 'rollback', history, await target.decode(), context.planTokens.sign(rollbackBinding(context, latest.version, targetVersion)));
 }
 
-function planOf(context: ReleaseOperationContext, operation: ReleasePlan['operation'], history: ReleaseRecord[], planned: HelmRelease, planToken: string): ReleasePlan {
+async function planOf(context: ReleaseOperationContext, operation: ReleasePlan['operation'], history: ReleaseRecord[], planned: HelmRelease, planToken: string): Promise<ReleasePlan> {
   const latest = history.at(-1)!;
   const deployedRecord = history.filter((record) => record.status === 'deployed').at(-1) ?? latest;
-  const deployed = deployedRecord.decode();
+  const deployed = await deployedRecord.decode();
   const diff = diffReleases({ revision: deployed.version, release: deployed }, { revision: null, release: planned });
   return {
     operation,

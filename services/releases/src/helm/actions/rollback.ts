@@ -20,14 +20,15 @@ export async function rollbackRelease(context: ReleaseOperationContext, revision
 
   if (context.cluster) {
     await context.helm.run({
+      user: context.user,
       args: ['rollback', context.name, String(targetVersion), '--namespace', context.namespace],
       kubeconfig: { text: context.cluster.kubeconfig, context: context.cluster.context },
       driver: context.cluster.driver,
     });
     return;
   }
-  const targetRelease = target.decode();
-  const current = latest.decode();
+  const targetRelease = await target.decode();
+  const current = await latest.decode();
   await recordNewRevision(
     context,
     history,

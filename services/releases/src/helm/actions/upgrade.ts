@@ -20,7 +20,7 @@ export async function upgradeRelease(context: ReleaseOperationContext, valuesTex
   const latest = history.at(-1)!;
   await settlePending(context, latest);
   if (planToken !== undefined) context.planTokens.verify(upgradeBinding(context, latest.version, valuesText), planToken);
-  const current = latest.decode();
+  const current = await latest.decode();
 
   if (context.cluster) {
     await runHelmUpgrade(context, current, valuesText, values !== undefined, []);
@@ -58,6 +58,7 @@ export function runHelmUpgrade(
 ): Promise<string> {
   const cluster = context.cluster!;
   return context.helm.run({
+    user: context.user,
     args: ['upgrade', context.name, 'chart', '--namespace', context.namespace, ...(hasValues ? ['--values', 'values.yaml'] : ['--reuse-values']), ...extraArgs],
     kubeconfig: { text: cluster.kubeconfig, context: cluster.context },
     driver: cluster.driver,
@@ -72,6 +73,7 @@ export function runHelmUpgrade(
 /** `helm template` of `current`'s chart with `config`: the manifest of a memory release, no cluster involved. */
 export function renderTemplate(context: ReleaseOperationContext, current: HelmRelease, config: Record<string, unknown>): Promise<string> {
   return context.helm.run({
+    user: context.user,
     args: ['template', context.name, 'chart', '--namespace', context.namespace, '--no-hooks', '--values', 'values.json'],
     prepare: async (folder) => {
       await writeChart(folder, current.chart);

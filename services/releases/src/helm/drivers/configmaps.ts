@@ -1,14 +1,15 @@
 import type { KubeApi } from '../../kube/api.js';
+import type { ReleaseDecoder } from '../release-decoder.js';
 import { KubeObjectReleaseDriver } from './kube-objects.js';
 
 /** Helm's `configmap` driver: `data.release` holds Helm's encoded release as it is. */
-export function configMapsDriver(api: KubeApi): KubeObjectReleaseDriver {
-  return new KubeObjectReleaseDriver(api, {
+export function configMapsDriver(api: KubeApi, decoder: ReleaseDecoder): KubeObjectReleaseDriver {
+  return new KubeObjectReleaseDriver(api, decoder, {
     driver: 'configmap',
     resource: 'configmaps',
     kind: 'ConfigMap',
     extraFields: {},
     wrap: (encoded) => encoded,
-    unwrap: (data) => data,
+    base64Layers: 1,
   });
 }

@@ -1,4 +1,4 @@
-import { decodeRelease, encodeRelease, releaseKey, type HelmRelease } from '../codec.js';
+import { decodeRelease, encodeRelease, releaseKey, type DecodeLimits, type HelmRelease } from '../codec.js';
 import { ReleaseRecordExistsError, ReleaseRecordNotFoundError, type ReleaseDriver, type ReleaseRecord } from '../driver.js';
 
 interface StoredRecord {
@@ -40,7 +40,7 @@ export class MemoryDriver implements ReleaseDriver {
   async list(namespace: string, releaseName?: string): Promise<ReleaseRecord[]> {
     return [...this.records.values()]
       .filter((record) => (!namespace || record.namespace === namespace) && (!releaseName || record.name === releaseName))
-      .map((record) => ({ ...record, decode: () => decodeRelease(record.encoded) }));
+      .map((record) => ({ ...record, decode: async () => decodeRelease(record.encoded, ownRecords) }));
   }
 
   async create(release: HelmRelease): Promise<void> {
@@ -55,6 +55,9 @@ export class MemoryDriver implements ReleaseDriver {
     this.records.set(key, storedRecordOf(release));
   }
 }
+
+/** Memory records are this process's own encoding of what helm rendered: no cluster wrote them. */
+const ownRecords: DecodeLimits = { maxEncodedChars: Number.POSITIVE_INFINITY, maxDecodedBytes: 2 ** 31 - 1 };
 
 function storeKey(release: HelmRelease): string {
   return `${release.namespace}/${releaseKey(release.name, release.version)}`;

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { AppError } from '@platform/service-kit';
+import { encodeRelease, ReleaseRecordRefusedError } from '../src/helm/codec.js';
+import { ReleaseDecoder } from '../src/helm/release-decoder.js';
+
+const sample = {
+  name: 'demo',
+  info: { status: 'deployed' },
+  chart: { metadata: { name: 'demo', version: '0.1.0' } },
+  version: 1,
+  namespace: 'ns',
+};
+const withManifest = (bytes: number) => ({ ...sample, manifest: 'm'.repeat(bytes) });
+
+function decoder(overrides: Partial<ConstructorParameters<typeof ReleaseDecoder>[0]> = {}) {
+  return new ReleaseDecoder({
+    limits: { maxEncodedChars: 3 * 2 ** 20, maxDecodedBytes: 8 * 2 ** 20 },
+    workers: 1,
+    queueMax: 4,
+    inlineMaxBytes: 64 * 1024,
+    ...overrides,
+  });
+}
+
+test('small records decode inline, larger ones in a worker, both as Helm wrote them (Secret data: base64 twice)', async () => {
+  const pool = decoder();
+  try {
+    assert.deepEqual(await pool.decode(encodeRelease(sample), 1), sample);
+    const large = withManifest(2 * 2 ** 20);
+    assert.deepEqual(await pool.decode(Buffer.from(encodeRelease(large)).toString('base64'), 2), large);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a gzip bomb stops at the cap; broken gzip, non-JSON, non-releases and oversized records are refused', async () => {
+  const pool = decoder();
+  const refusal = async (data: string) => {
+    const error = await pool.decode(data, 1).then(() => undefined, (failure: unknown) => failure);
+    assert.ok(error instanceof ReleaseRecordRefusedError, String(error));
+    return error.message;
+  };
+  try {
+    assert.equal(await refusal(gzipSync(Buffer.alloc(200 * 2 ** 20), { level: 9 }).toString('base64')), 'decoded record over 8388608 bytes');
+    assert.equal(await refusal(Buffer.from([0x1f, 0x8b, 0x08, 0, 0]).toString('base64')), 'stored record is not valid gzip');
+    assert.equal(await refusal(gzipSync('{"a":').toString('base64')), 'stored record is not JSON');
+    assert.equal(await refusal(gzipSync('[1,2]').toString('base64')), 'stored record is not a Helm release');
+    assert.equal(await refusal('A'.repeat(3 * 2 ** 20 + 4)), `stored record over ${3 * 2 ** 20} characters`);
+    // The pool still decodes after refusals.
+    assert.equal((await pool.decode(encodeRelease(withManifest(2 * 2 ** 20)), 1)).version, 1);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('beyond the queue of the worker pool, decoding is refused 503 with Retry-After, never queued', async () => {
+  const pool = decoder({ queueMax: 1 });
+  const big = encodeRelease(withManifest(4 * 2 ** 20));
+  try {
+    // One record in the worker, one waiting: the queue is full.
+    const accepted = [pool.decode(big, 1), pool.decode(big, 1)];
+    await assert.rejects(pool.decode(big, 1), (error: unknown) => {
+      assert.ok(error instanceof AppError);
+      assert.equal(error.status, 503);
+      assert.equal(error.headers['retry-after'], '5');
+      return true;
+    });
+    for (const release of await Promise.all(accepted)) assert.equal(release.manifest?.length, 4 * 2 ** 20);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a worker that dies fails only its record and is replaced', async () => {
+  // A heap far too small for the record: the worker runs out of memory.
+  const pool = decoder({ limits: { maxEncodedChars: 3 * 2 ** 20, maxDecodedBytes: 1024 * 2 ** 20 }, workerHeapMb: 16 });
+  try {
+    const huge = encodeRelease({ ...sample, chart: { ...sample.chart, values: Object.fromEntries(Array.from({ length: 400_000 }, (_, i) => [`k${i}`, { v: i }])) } });
+    await assert.rejects(pool.decode(huge, 1), /exhausted its memory/);
+    assert.equal((await pool.decode(encodeRelease(withManifest(2 * 2 ** 20)), 1)).version, 1);
+  } finally {
+    await pool.close();
+  }
+});
