@@ -60,6 +60,18 @@ test('a name in two namespaces is 409/610 naming both; a named namespace still f
   assert.equal(named.json().namespace, 'team-y');
 });
 
+test('the views of one revision resolve an empty namespace alike', async () => {
+  const values = await get('solo/1/values');
+  assert.equal(values.statusCode, 200, values.body);
+  assert.equal((await get('solo/0/manifest')).statusCode, 200);
+  for (const path of ['twin/0/values', 'twin/0/manifest', 'twin/0/notes', 'twin/diff?from=1&to=1']) {
+    const [route, extra] = path.split('?');
+    const response = await call(built.app, 'GET', `/api/releases/${route}?${query(everywhere)}${extra ? `&${extra}` : ''}`);
+    assert.equal(response.statusCode, 409, path);
+    assert.equal(response.json().code, ErrorCode.AmbiguousRelease, path);
+  }
+});
+
 test('an unknown name is 404/602 in every namespace too', async () => {
   assert.deepEqual((await get('nobody/0')).json(), { code: ErrorCode.NotFound, errors: ['release not found'] });
   assert.equal((await get('nobody/history')).statusCode, 404);

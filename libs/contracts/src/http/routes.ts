@@ -89,6 +89,9 @@ const helmBusy = {
   },
 } as const;
 
+/** Reads of one release: cluster calls, and the ambiguity of an empty namespace. */
+const oneReleaseRead = { ...clusterCall, 409: error(`Refused: ${ambiguous}.`) } as const;
+
 const sessionCookie = { 'Set-Cookie': 'The session cookie (HttpOnly, SameSite=Lax): a new session id at every login.' };
 const clearedCookie = { 'Set-Cookie': 'Clears the session cookie.' };
 
@@ -241,7 +244,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     session: true,
     params: ReleaseParams,
     query: ReleaseQuery,
-    responses: { ...clusterCall, 200: { description: 'Helm release JSON.', json: ReleaseList }, 409: error(`Refused: ${ambiguous}.`) },
+    responses: { ...oneReleaseRead, 200: { description: 'Helm release JSON.', json: ReleaseList } },
   },
   {
     operationId: 'getRelease',
@@ -252,7 +255,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     session: true,
     params: RevisionParams,
     query: ReleaseQuery,
-    responses: { ...clusterCall, 200: { description: 'Helm release JSON.', json: Release }, 409: error(`Refused: ${ambiguous}.`) },
+    responses: { ...oneReleaseRead, 200: { description: 'Helm release JSON.', json: Release } },
   },
   {
     operationId: 'diffRevisions',
@@ -263,7 +266,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     session: true,
     params: ReleaseParams,
     query: DiffQuery,
-    responses: { ...clusterCall, 200: { description: 'The structured diff, in a fixed order.', json: ReleaseDiff } },
+    responses: { ...oneReleaseRead, 200: { description: 'The structured diff, in a fixed order.', json: ReleaseDiff } },
   },
   {
     operationId: 'getRevisionManifest',
@@ -274,7 +277,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     session: true,
     params: RevisionViewParams,
     query: ReleaseQuery,
-    responses: { ...clusterCall, 200: { description: 'The manifest.', json: RevisionManifest } },
+    responses: { ...oneReleaseRead, 200: { description: 'The manifest.', json: RevisionManifest } },
   },
   {
     operationId: 'getRevisionValues',
@@ -285,7 +288,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     session: true,
     params: RevisionViewParams,
     query: RevisionValuesQuery,
-    responses: { ...clusterCall, 200: { description: 'The values.', json: RevisionValues } },
+    responses: { ...oneReleaseRead, 200: { description: 'The values.', json: RevisionValues } },
   },
   {
     operationId: 'getRevisionNotes',
@@ -296,7 +299,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     session: true,
     params: RevisionViewParams,
     query: ReleaseQuery,
-    responses: { ...clusterCall, 200: { description: 'The notes.', json: RevisionNotes } },
+    responses: { ...oneReleaseRead, 200: { description: 'The notes.', json: RevisionNotes } },
   },
   {
     operationId: 'releaseResources',
@@ -307,7 +310,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     session: true,
     params: ReleaseParams,
     query: ReleaseQuery,
-    responses: { ...clusterCall, 200: { description: 'The objects and their health.', json: ReleaseResources } },
+    responses: { ...oneReleaseRead, 200: { description: 'The objects and their health.', json: ReleaseResources } },
   },
   {
     operationId: 'releaseDrift',
@@ -318,7 +321,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     session: true,
     params: ReleaseParams,
     query: ReleaseQuery,
-    responses: { ...clusterCall, 200: { description: 'The drift, in a fixed order.', json: ReleaseDrift } },
+    responses: { ...oneReleaseRead, 200: { description: 'The drift, in a fixed order.', json: ReleaseDrift } },
   },
   {
     operationId: 'rollbackRelease',
