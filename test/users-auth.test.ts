@@ -197,6 +197,28 @@ describe('GET, PUT /api/users/{id} and contexts', () => {
     assert.deepEqual((await client.get(`/api/users/${id}/contexts`)).json, []);
   });
 
+  test('a context whose user runs a program or reads a file is listed unusable, with why, and cannot be allowed', async () => {
+    const { client, id } = await signUp(platform.gatewayUrl, email('unusable'));
+    const kubeconfig = sampleKubeconfig().replace(
+      "- name: staging-ctx\n  context: { cluster: staging, user: alice }",
+      "- name: staging-ctx\n  context: { cluster: staging, user: plugin }\n- name: file-ctx\n  context: { cluster: prod, user: on-disk }",
+    ).replace(
+      'contexts:',
+      ['- name: plugin', '  user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: aws } }', '- name: on-disk', '  user: { token-file: /etc/hostname }', 'contexts:'].join('\n'),
+    );
+    assert.equal((await client.put(`/api/users/${id}`, { rawKubeConfig: kubeconfig, allowedContexts: ['prod-ctx'] })).status, 204);
+    const contexts = (await client.get(`/api/users/${id}/contexts`)).json as Array<{ name: string; usable: boolean; unusableReason?: string }>;
+    assert.deepEqual(contexts.map((context) => [context.name, context.usable]), [['file-ctx', false], ['prod-ctx', true], ['staging-ctx', false]]);
+    assert.match(contexts[0]!.unusableReason ?? '', /^user field token-file names a file on disk/);
+    assert.match(contexts[2]!.unusableReason ?? '', /^user field exec runs a program/);
+    assert.equal(contexts[1]!.unusableReason, undefined);
+
+    const refused = await client.put(`/api/users/${id}`, { allowedContexts: ['prod-ctx', 'staging-ctx'] });
+    assert.equal(refused.status, 422);
+    assert.match((refused.json as { errors: string[] }).errors[0]!, /^kubeconfig validation failed: context staging-ctx cannot be used: user field exec /);
+    assert.deepEqual(((await client.get(`/api/users/${id}`)).json as { contexts: string[] }).contexts, ['prod-ctx']);
+  });
+
   test('an unparseable kubeconfig is 400/600 and keeps the stored one', async () => {
     const { client, id } = await signUp(platform.gatewayUrl, email('badkube'));
     await client.put(`/api/users/${id}`, { rawKubeConfig: sampleKubeconfig() });
