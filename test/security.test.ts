@@ -30,7 +30,7 @@ before(async () => {
       // Production's bcrypt cost order of magnitude, so timing differences would show; debug logs, so that
       // more of what the services do is in the logs searched for secrets.
       users: { BCRYPT_COST: '10', LOG_LEVEL: 'debug' },
-      gateway: { LOGIN_MAX_ATTEMPTS_PER_EMAIL: '1000', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000', LOG_LEVEL: 'debug' },
+      gateway: { LOGIN_MAX_ATTEMPTS_PER_EMAIL_AND_ADDRESS: '1000', LOGIN_MAX_ATTEMPTS_PER_EMAIL: '1000', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000', LOG_LEVEL: 'debug' },
       releases: { LOG_LEVEL: 'debug' },
     },
   });

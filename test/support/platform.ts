@@ -194,6 +194,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       REDIS_URL: await servers.redisUrl(),
       REDIS_KEY_PREFIX: `${scope}:`,
       COOKIE_SECURE: 'false',
+      // Every suite's clients share 127.0.0.1; suites about the budget set their own.
+      PASSWORD_WORK_MAX_PER_ADDRESS: '100000',
     },
   };
   for (const name of Object.keys(env) as ServiceName[]) Object.assign(env[name], options.extraEnv?.[name] ?? {});

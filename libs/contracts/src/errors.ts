@@ -44,6 +44,8 @@ export const ErrorMessage = {
   incorrectPassword: 'incorrect password',
   invalidPassword: 'invalid password',
   tooManyLoginAttempts: 'too many login attempts, try again later',
+  /** Sign-up or account deletion refused: the client's address asked for too many password checks lately. */
+  tooManyPasswordRequests: 'too many password requests, try again later',
   bodyTooLarge: 'request body too large',
   contextNotAllowed: 'context is not one of the allowed contexts',
   operationInProgress: 'another operation (install/upgrade/rollback) is in progress',

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import { UsersClient, type UsersApi } from './clients/users-client.js';
 import type { GatewayConfig } from './config.js';
 import { LoginThrottle } from './domain/login-throttle.js';
+import { PasswordWorkThrottle } from './domain/password-work-throttle.js';
+import { SlidingWindows } from './domain/sliding-windows.js';
 import { registerCrossOriginGuard } from './plugins/cross-origin-guard.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerApiDocs } from './routes/api-docs.js';
@@ -33,8 +35,15 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
     ttlSeconds: config.SESSION_TTL_SECONDS,
   });
   const sessions = new SessionCookies(sessionStore, { name: config.SESSION_COOKIE_NAME, secure: config.COOKIE_SECURE });
-  const loginThrottle = new LoginThrottle(deps.redis, {
+  const windows = new SlidingWindows(deps.redis);
+  const passwordWork = new PasswordWorkThrottle(windows, {
     keyPrefix: config.REDIS_KEY_PREFIX,
+    maxPerAddress: config.PASSWORD_WORK_MAX_PER_ADDRESS,
+    windowSeconds: config.PASSWORD_WORK_WINDOW_SECONDS,
+  });
+  const loginThrottle = new LoginThrottle(windows, passwordWork, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    maxPerEmailAndAddress: config.LOGIN_MAX_ATTEMPTS_PER_EMAIL_AND_ADDRESS,
     maxPerEmail: config.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
     maxPerAddress: config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
     windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
@@ -47,10 +56,11 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
   // Without NATS only the ending of deleted users' sessions waits (the durable consumer catches up later):
   // reported, not a reason to take the gateway out of service.
   registerHealthRoutes(app, { redis: async () => (await deps.redis.ping()) === 'PONG' }, { events: () => deps.events.isConnected?.() ?? true });
-  registerAuthRoutes(app, { users, sessions, loginThrottle });
+  registerAuthRoutes(app, { users, sessions, loginThrottle, passwordWork });
   await registerProxyRoutes(app, {
     sessions,
     sessionStore,
+    passwordWork,
     signingSecret: config.INTERNAL_SIGNING_SECRET,
     usersUrl: config.USERS_URL,
     releasesUrl: config.RELEASES_URL,

@@ -57,9 +57,14 @@ export const GatewayConfig = z.object({
   COOKIE_SECURE: Flag.default('true'),
   /** Every Redis key of the gateway starts with this (tests use their own). */
   REDIS_KEY_PREFIX: z.string().min(1).max(64).default('gw:'),
-  LOGIN_MAX_ATTEMPTS_PER_EMAIL: Count.default(10),
+  /** Login attempts kept per sliding window of LOGIN_THROTTLE_WINDOW_SECONDS (see LoginThrottle). */
+  LOGIN_MAX_ATTEMPTS_PER_EMAIL_AND_ADDRESS: Count.default(10),
+  LOGIN_MAX_ATTEMPTS_PER_EMAIL: Count.default(100),
   LOGIN_MAX_ATTEMPTS_PER_ADDRESS: Count.default(50),
   LOGIN_THROTTLE_WINDOW_SECONDS: Seconds.default(900),
+  /** bcrypt runs (sign-up, login, account deletion) one client address may cause per sliding window. */
+  PASSWORD_WORK_MAX_PER_ADDRESS: Count.default(30),
+  PASSWORD_WORK_WINDOW_SECONDS: Seconds.default(60),
   /** Keeps side-by-side platforms' events apart on one NATS (see EventBus); empty in production. */
   EVENTS_SCOPE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   /** Origins whose browsers may change state (POST, PUT, DELETE, PATCH); empty: the gateway's own host only. */

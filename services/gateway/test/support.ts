@@ -26,8 +26,17 @@ export interface Echo {
  * A stand-in for our users or releases service: it refuses requests without a valid signed identity (as
  * the real services do), answers the users service's internal routes from memory, and echoes the rest.
  */
-export async function startStandInService(audience: ServiceName): Promise<{ server: FastifyInstance; url: string; passwords: Map<string, { id: number; password: string }> }> {
+export interface StandInService {
+  server: FastifyInstance;
+  url: string;
+  passwords: Map<string, { id: number; password: string }>;
+  /** How many times a password was checked (login), and how long each check takes, as bcrypt would. */
+  passwordChecks: { count: number; delayMs: number };
+}
+
+export async function startStandInService(audience: ServiceName): Promise<StandInService> {
   const passwords = new Map<string, { id: number; password: string }>();
+  const passwordChecks = { count: 0, delayMs: 0 };
   const server = Fastify();
   server.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   server.addHook('onRequest', async (request, reply) => {
@@ -44,6 +53,8 @@ export async function startStandInService(audience: ServiceName): Promise<{ serv
   });
   server.post(InternalRoutes.verifyCredentials, async (request, reply) => {
     const { email, password } = request.body as { email: string; password: string };
+    passwordChecks.count += 1;
+    await new Promise((resolve) => setTimeout(resolve, passwordChecks.delayMs));
     const user = passwords.get(email);
     if (!user) return reply.code(401).send({ code: 401, errors: [ErrorMessage.emailNotRegistered] });
     if (user.password !== password) return reply.code(401).send({ code: 401, errors: [ErrorMessage.incorrectPassword] });
@@ -58,7 +69,7 @@ export async function startStandInService(audience: ServiceName): Promise<{ serv
     body: request.body ?? null,
   }));
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
-  return { server, url: address, passwords };
+  return { server, url: address, passwords, passwordChecks };
 }
 
 export interface TestGateway {
@@ -66,8 +77,8 @@ export interface TestGateway {
   redis: Redis;
   events: EventBus;
   config: GatewayConfig;
-  users: Awaited<ReturnType<typeof startStandInService>>;
-  releases: Awaited<ReturnType<typeof startStandInService>>;
+  users: StandInService;
+  releases: StandInService;
   /** The events of this gateway's own scope (another suite's events never reach it). */
   scope: string;
   close(): Promise<void>;
@@ -87,6 +98,8 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     REDIS_KEY_PREFIX: `${scope}:`,
     COOKIE_SECURE: 'false',
     LOG_LEVEL: 'silent',
+    // Every test's requests come from the same address; suites about the budget set their own.
+    PASSWORD_WORK_MAX_PER_ADDRESS: '100000',
     ...env,
   });
   const redis = createRedisClient(config.REDIS_URL, () => {});

@@ -92,6 +92,10 @@ const helmBusy = {
 /** Reads of one release: cluster calls, and the ambiguity of an empty namespace. */
 const oneReleaseRead = { ...clusterCall, 409: error(`Refused: ${ambiguous}.`) } as const;
 
+const retryAfter = { 'Retry-After': 'Seconds until the next attempt may succeed.' };
+/** Every password check (bcrypt) counts against the client address's budget (see the gateway's README section). */
+const tooManyPasswordRequests = { ...error('Too many password checks from this address lately.'), headers: retryAfter };
+
 const sessionCookie = { 'Set-Cookie': 'The session cookie (HttpOnly, SameSite=Lax): a new session id at every login.' };
 const clearedCookie = { 'Set-Cookie': 'Clears the session cookie.' };
 
@@ -110,6 +114,7 @@ export const ApiOperations: readonly ApiOperation[] = [
       ...withBody,
       201: { description: 'The user: only `id` is filled.', json: User, headers: sessionCookie },
       403: crossOriginRefused,
+      429: tooManyPasswordRequests,
     },
   },
   {
@@ -126,7 +131,10 @@ export const ApiOperations: readonly ApiOperation[] = [
       200: { description: 'The user: only `id` is filled.', json: User, headers: sessionCookie },
       401: error('Email not registered, or incorrect password (401).'),
       403: crossOriginRefused,
-      429: { ...error('Too many failed logins for this email or address.'), headers: { 'Retry-After': 'Seconds until the next attempt may succeed.' } },
+      429: {
+        ...error('Too many failed logins for this email, this address, or both, or too many password checks from this address.'),
+        headers: retryAfter,
+      },
     },
   },
   {
@@ -223,6 +231,7 @@ export const ApiOperations: readonly ApiOperation[] = [
       400: error('Invalid password (601), or the body or id could not be decoded (600).'),
       403: forbiddenChange,
       404: error('No such user (602).'),
+      429: tooManyPasswordRequests,
     },
   },
   {

@@ -1,65 +1,78 @@
-import type { Redis } from 'ioredis';
-import { failOnCommandError, redisCommand } from '../sessions/redis-client.js';
-
-/** Whether an attempt may go ahead; when not, how long until the window that blocks it ends. */
-export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+import { randomUUID } from 'node:crypto';
+import type { PasswordWorkThrottle } from './password-work-throttle.js';
+import type { SlidingWindow, SlidingWindows, ThrottleVerdict } from './sliding-windows.js';
 
 export interface LoginThrottleOptions {
   keyPrefix: string;
+  /** One client guessing one account's password. */
+  maxPerEmailAndAddress: number;
+  /** Every client together guessing one account's password (many addresses). */
   maxPerEmail: number;
+  /** One client trying many accounts. */
   maxPerAddress: number;
   windowSeconds: number;
 }
 
-/** One login attempt's keys: the lower-cased email and the client's address. */
+/** One login attempt's keys: the email and the client's address. */
 export interface LoginAttempt {
   email: string;
   address: string;
 }
 
 /**
- * Failed logins counted per email (against guessing one account's password) and per client address
- * (against trying many accounts), in fixed windows kept in Redis so every gateway replica sees them.
+ * A place taken for one attempt; say how the password check ended. A wrong password or unknown email
+ * needs no call: its place stays taken until it ages out of the windows.
+ */
+export interface LoginTicket {
+  /** The right password: this client's failures on this account are forgiven, and the attempt counts nowhere. */
+  succeeded(): Promise<void>;
+  /** No verdict on the password (the users service failed, the request was invalid): the place is given back. */
+  undecided(): Promise<void>;
+}
+
+export type LoginAdmission = ({ allowed: true } & LoginTicket) | Extract<ThrottleVerdict, { allowed: false }>;
+
+/**
+ * Login attempts in sliding windows kept in Redis (every gateway replica sees them). The place of an attempt
+ * is taken before the password is checked and atomically with the count (see SlidingWindows), so a burst of
+ * concurrent attempts gets exactly as many password checks as the limits leave, and the rest 429.
+ *
+ * Three windows, so that a guessing client cannot lock the account's owner out: the tight one is per
+ * (email, address), which stops one client; per email counts all clients and is set well above it, so it
+ * takes many addresses to close an account to others, and only while they keep failing (refused attempts
+ * take no place, so hammering does not extend the block); per address stops one client trying many emails.
+ * Every login also spends the address's password-work budget (bcrypt is the expensive part).
  */
 export class LoginThrottle {
   constructor(
-    private readonly redis: Redis,
+    private readonly windows: SlidingWindows,
+    private readonly passwordWork: PasswordWorkThrottle,
     private readonly options: LoginThrottleOptions,
   ) {}
 
-  /** Refuses the attempt when either counter is at its limit. */
-  async check(attempt: LoginAttempt): Promise<ThrottleVerdict> {
-    const [emailKey, addressKey] = this.keys(attempt);
-    const [emailCount, addressCount] = await this.run(() => this.redis.mget(emailKey, addressKey));
-    const blockedKeys = [
-      Number(emailCount ?? 0) >= this.options.maxPerEmail ? emailKey : null,
-      Number(addressCount ?? 0) >= this.options.maxPerAddress ? addressKey : null,
-    ].filter((key): key is string => key !== null);
-    if (blockedKeys.length === 0) return { allowed: true };
-    const ttls = await this.run(() => Promise.all(blockedKeys.map((key) => this.redis.ttl(key))));
-    return { allowed: false, retryAfterSeconds: Math.max(1, ...ttls) };
+  async admit(attempt: LoginAttempt): Promise<LoginAdmission> {
+    const [pair, email, address] = this.loginWindows(attempt);
+    const entry = randomUUID();
+    const verdict = await this.windows.reserve([pair, email, address, this.passwordWork.window(attempt.address)], entry);
+    if (!verdict.allowed) return verdict;
+    return {
+      allowed: true,
+      succeeded: async () => {
+        await this.windows.clear(pair.key);
+        await this.windows.release([email.key, address.key], entry);
+      },
+      undecided: () => this.windows.release([pair.key, email.key, address.key], entry),
+    };
   }
 
-  async recordFailure(attempt: LoginAttempt): Promise<void> {
-    const window = this.options.windowSeconds;
-    const transaction = this.redis.multi();
-    // NX: the window starts with the first failure and is not pushed back by later ones.
-    for (const key of this.keys(attempt)) transaction.incr(key).expire(key, window, 'NX');
-    await this.run(() => transaction.exec().then(failOnCommandError));
-  }
-
-  /** A successful login forgives the email's failures (not the address's: it may be trying many). */
-  async recordSuccess(attempt: LoginAttempt): Promise<void> {
-    const [emailKey] = this.keys(attempt);
-    await this.run(() => this.redis.del(emailKey));
-  }
-
-  private keys(attempt: LoginAttempt): [string, string] {
-    const prefix = `${this.options.keyPrefix}login-failures:`;
-    return [`${prefix}email:${attempt.email.toLowerCase()}`, `${prefix}address:${attempt.address}`];
-  }
-
-  private run<T>(command: () => Promise<T>): Promise<T> {
-    return redisCommand(command);
+  private loginWindows(attempt: LoginAttempt): [SlidingWindow, SlidingWindow, SlidingWindow] {
+    const prefix = `${this.options.keyPrefix}login:`;
+    const email = attempt.email.trim().toLowerCase();
+    const windowMs = this.options.windowSeconds * 1000;
+    return [
+      { key: `${prefix}email-address:${email}|${attempt.address}`, limit: this.options.maxPerEmailAndAddress, windowMs },
+      { key: `${prefix}email:${email}`, limit: this.options.maxPerEmail, windowMs },
+      { key: `${prefix}address:${attempt.address}`, limit: this.options.maxPerAddress, windowMs },
+    ];
   }
 }

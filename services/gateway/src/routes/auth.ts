@@ -1,19 +1,24 @@
-import { CreateUserBody, ErrorCode, ErrorMessage, LoginBody, idOnlyUser } from '@platform/contracts';
+import { CreateUserBody, ErrorMessage, LoginBody, idOnlyUser } from '@platform/contracts';
 import type { ServiceApp } from '@platform/service-kit';
-import type { UsersApi } from '../clients/users-client.js';
+import type { UsersApi, UsersReply } from '../clients/users-client.js';
 import { loginOutcomeCounter } from '../domain/login-outcomes.js';
 import type { LoginThrottle } from '../domain/login-throttle.js';
+import type { PasswordWorkThrottle } from '../domain/password-work-throttle.js';
 import type { SessionCookies } from '../sessions/session-cookies.js';
+import { replyThrottled } from './throttled.js';
 
 export interface AuthRouteDeps {
   users: UsersApi;
   sessions: SessionCookies;
   loginThrottle: LoginThrottle;
+  passwordWork: PasswordWorkThrottle;
 }
 
 /** Creating a user, login and logout: the routes the gateway answers itself, because they own the session. */
-export function registerAuthRoutes(app: ServiceApp, { users, sessions, loginThrottle }: AuthRouteDeps): void {
+export function registerAuthRoutes(app: ServiceApp, { users, sessions, loginThrottle, passwordWork }: AuthRouteDeps): void {
   app.post('/api/users', { schema: { body: CreateUserBody } }, async (request, reply) => {
+    const verdict = await passwordWork.take(request.ip);
+    if (!verdict.allowed) return replyThrottled(reply, verdict.retryAfterSeconds, ErrorMessage.tooManyPasswordRequests);
     const created = await users.createUser(request.body, request.id);
     if (!created.ok) return reply.code(created.status).send(created.body);
     // Creating a user logs them in, as the original did.
@@ -24,20 +29,21 @@ export function registerAuthRoutes(app: ServiceApp, { users, sessions, loginThro
   const countLogin = loginOutcomeCounter(app.metrics);
   const onResponse = async (_request: unknown, reply: { statusCode: number }) => countLogin(reply.statusCode);
   app.post('/api/login', { schema: { body: LoginBody }, onResponse }, async (request, reply) => {
-    const attempt = { email: request.body.email, address: request.ip };
-    const verdict = await loginThrottle.check(attempt);
-    if (!verdict.allowed) {
-      return reply
-        .code(429)
-        .header('retry-after', String(verdict.retryAfterSeconds))
-        .send({ code: ErrorCode.TooManyRequests, errors: [ErrorMessage.tooManyLoginAttempts] });
+    const admission = await loginThrottle.admit({ email: request.body.email, address: request.ip });
+    if (!admission.allowed) return replyThrottled(reply, admission.retryAfterSeconds, ErrorMessage.tooManyLoginAttempts);
+    let verified: UsersReply;
+    try {
+      verified = await users.verifyCredentials(request.body, request.id);
+    } catch (error) {
+      await admission.undecided().catch(() => undefined);
+      throw error;
     }
-    const verified = await users.verifyCredentials(request.body, request.id);
     if (!verified.ok) {
-      if (verified.status === 401) await loginThrottle.recordFailure(attempt);
+      // A wrong password or unknown email (401) keeps its place in the windows; anything else decided nothing.
+      if (verified.status !== 401) await admission.undecided();
       return reply.code(verified.status).send(verified.body);
     }
-    await loginThrottle.recordSuccess(attempt);
+    await admission.succeeded();
     await sessions.start(request, reply, verified.userId);
     return reply.code(200).send(idOnlyUser(verified.userId));
   });

@@ -5,8 +5,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { authorizeUsersPath, hasDotSegment } from '../domain/authorization.js';
+import type { PasswordWorkThrottle } from '../domain/password-work-throttle.js';
 import type { SessionCookies } from '../sessions/session-cookies.js';
 import type { SessionStore } from '../sessions/session-store.js';
+import { replyThrottled } from './throttled.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,6 +20,8 @@ declare module 'fastify' {
 export interface ProxyRouteDeps {
   sessions: SessionCookies;
   sessionStore: SessionStore;
+  /** Deleting an account checks its password with bcrypt. */
+  passwordWork: PasswordWorkThrottle;
   signingSecret: string;
   usersUrl: string;
   releasesUrl: string;
@@ -74,7 +78,13 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
       proxyPayloads: false,
       // The gateway already logs each request once; reply-from would add two lines more.
       disableRequestLogging: true,
-      preHandler: async (request: FastifyRequest) => authorize(request, upstream, deps.sessions),
+      preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+        await authorize(request, upstream, deps.sessions);
+        if (upstream.ownUserIdOnly && request.method === 'DELETE' && isUserItself(request.url, upstream)) {
+          const verdict = await deps.passwordWork.take(request.ip);
+          if (!verdict.allowed) return replyThrottled(reply, verdict.retryAfterSeconds, ErrorMessage.tooManyPasswordRequests);
+        }
+      },
       handler: (request, reply, clientDest, options) => {
         const dest = upstream.pathFor && request.sessionUserId !== null ? upstream.pathFor(request.sessionUserId) : clientDest;
         return reply.from(dest, {
@@ -140,6 +150,12 @@ function withSignedIdentity(
   return { ...forwarded, ...serviceCallHeaders(secret, { kind: 'user', userId }, signed, request.id) };
 }
 
+/** `/api/users/{id}` itself, not a path below it. */
+function isUserItself(url: string, upstream: Upstream): boolean {
+  const path = url.split('?', 1)[0] ?? '';
+  return !path.slice(upstream.prefix.length + 1).includes('/');
+}
+
 interface UpstreamResponse {
   statusCode: number;
   stream: Readable;
@@ -156,9 +172,7 @@ async function afterResponse(
   upstream: Upstream,
   deps: ProxyRouteDeps,
 ): Promise<void> {
-  const path = request.url.split('?', 1)[0] ?? '';
-  const deletedSelf =
-    upstream.ownUserIdOnly && request.method === 'DELETE' && response.statusCode === 204 && !path.slice(upstream.prefix.length + 1).includes('/');
+  const deletedSelf = upstream.ownUserIdOnly && request.method === 'DELETE' && response.statusCode === 204 && isUserItself(request.url, upstream);
   if (deletedSelf && request.sessionUserId !== null) {
     try {
       await deps.sessionStore.deleteAllOfUser(request.sessionUserId);
