@@ -66,7 +66,7 @@ export class ReleaseAccess {
       cluster:
         target.storage === 'memory'
           ? undefined
-          : { kubeconfig: client.helmKubeconfig, context: target.context, driver: target.storage },
+          : { kubeconfig: client.helmKubeconfig, context: target.context, driver: target.storage, api: client.api },
     };
   }
 

@@ -53,6 +53,7 @@ test('an upgrade plan: the objects and fields that change, the Secret redacted, 
   for (const secret of [planChartDefaults.password, 'rotated-secret-value']) {
     assert.ok(!objectsAndManifest.includes(secret) && !objectsAndManifest.includes(Buffer.from(secret).toString('base64')), 'a Secret value leaked');
   }
+  assert.deepEqual(plan.admission, { accepted: 6, refused: [], unknown: [] });
   assert.deepEqual(await revisions(), [1], 'a plan changes nothing');
 
   const again = await call(built.app, 'POST', `/api/releases/${name}/upgrade`, { ...target, values: newValues, dryRun: true });
@@ -109,6 +110,13 @@ test('plans refuse what the operation would refuse: bad values 422/607, unknown 
   const bad = await call(built.app, 'POST', `/api/releases/${name}/upgrade`, { ...target, values: 'replicas: [unclosed', dryRun: true });
   assert.equal(bad.statusCode, 422);
   assert.equal(bad.json().code, ErrorCode.InvalidValues);
+  // helm renders `replicas: many` without complaint; the apiserver's dry run refuses it.
+  const refused = await call(built.app, 'POST', `/api/releases/${name}/upgrade`, { ...target, values: 'replicas: many\n', dryRun: true });
+  assert.equal(refused.statusCode, 200, refused.body);
+  const admission = ReleasePlan.parse(refused.json()).admission!;
+  assert.deepEqual(admission.refused.map((verdict) => [verdict.kind, verdict.name]), [['Deployment', `${name}-web`]]);
+  assert.match(admission.refused[0]!.message, /replicas/);
+  assert.equal(admission.accepted, 5);
   const unknown = await call(built.app, 'POST', `/api/releases/${name}/rollback`, { ...target, revision: 99, dryRun: true });
   assert.equal(unknown.statusCode, 404);
   const status = await call(built.app, 'GET', `/api/releases/${name}/history?${query({ namespace, context: 'admin' })}`);
@@ -140,6 +148,7 @@ test('a memory release is planned with helm template, and its plan token applies
     assert.equal(response.statusCode, 200, response.body);
     const plan = ReleasePlan.parse(response.json());
     assert.deepEqual(plan.objects.map((object) => [object.kind, object.name, object.paths]), [['ConfigMap', 'memo-memo', ['data.note']]]);
+    assert.equal(plan.admission, null, 'a memory release touches no cluster');
     const applied = await call(memoryApp.app, 'POST', '/api/releases/memo/upgrade', { ...memoryTarget, values: 'note: second\n', planToken: plan.planToken });
     assert.equal(applied.statusCode, 200, applied.body);
     const again = await call(memoryApp.app, 'POST', '/api/releases/memo/upgrade', { ...memoryTarget, values: 'note: second\n', planToken: plan.planToken });

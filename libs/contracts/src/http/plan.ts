@@ -56,6 +56,20 @@ export const ReleaseDiff = z.object({
 });
 export type ReleaseDiff = z.infer<typeof ReleaseDiff>;
 
+/** The apiserver's verdict on one planned object, from a server-side apply dry run. */
+export const AdmissionVerdict = ObjectRef.extend({ message: z.string() });
+
+/**
+ * A server-side apply dry run of every planned object (defaulting, validation, admission; nothing written).
+ * `refused` objects would fail the operation; `unknown` are of kinds the cluster does not serve yet.
+ */
+export const PlanAdmission = z.object({
+  accepted: z.number().int(),
+  refused: z.array(AdmissionVerdict),
+  unknown: z.array(AdmissionVerdict),
+});
+export type PlanAdmission = z.infer<typeof PlanAdmission>;
+
 /** What an upgrade or rollback would do: the diff from the deployed revision, and the token to apply exactly it. */
 export const ReleasePlan = ReleaseDiff.extend({
   operation: z.enum(['upgrade', 'rollback']),
@@ -67,6 +81,8 @@ export const ReleasePlan = ReleaseDiff.extend({
   planToken: z.string(),
   /** The manifest the operation would apply (Secret values redacted). */
   manifest: z.string(),
+  /** What the cluster says of the planned objects; null for memory releases, which touch no cluster. */
+  admission: PlanAdmission.nullable(),
 });
 export type ReleasePlan = z.infer<typeof ReleasePlan>;
 

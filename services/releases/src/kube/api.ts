@@ -36,6 +36,8 @@ export const KubeKinds = {
   List: z
     .object({ kind: z.string().regex(/^[A-Za-z0-9]+List$/), apiVersion: z.string(), metadata: z.record(z.unknown()), items: z.array(z.object({ metadata: ObjectMeta }).passthrough()) })
     .passthrough(),
+  /** One object of any kind, as a (dry-run) apply answers it. */
+  AppliedObject: z.object({ apiVersion: z.string(), kind: z.string(), metadata: ObjectMeta }).passthrough(),
   NamespaceList: listOf('NamespaceList'),
   SecretList: listOf('SecretList'),
   ConfigMapList: listOf('ConfigMapList'),
@@ -102,14 +104,20 @@ export class KubeApi {
    * time, refuses the credentials, redirects, answers too much or answers something else than a `kind`.
    * Messages from the cluster are scrubbed; its bodies are never echoed.
    */
-  async call<K extends KubeKind>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, kind: K, body?: unknown): Promise<KubeObjectOf<K>> {
+  async call<K extends KubeKind>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    kind: K,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<KubeObjectOf<K>> {
     let statusCode: number;
     let text: string;
     try {
       const response = await undiciRequest(`${this.base}${path}`, {
         method,
         dispatcher: this.agent,
-        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': contentType },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
         headersTimeout: this.timeoutMs,

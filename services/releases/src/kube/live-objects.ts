@@ -4,7 +4,7 @@ import { objectKey, type ManifestObject } from '../diff/manifest-objects.js';
 import { KubeNotFoundError, type KubeApi } from './api.js';
 
 /** A kind as the cluster serves it: its plural path segment and whether it lives in namespaces. */
-interface ServedKind {
+export interface ServedKind {
   basePath: string;
   resource: string;
   namespaced: boolean;
@@ -68,7 +68,8 @@ export async function listCoreByNamespace(api: KubeApi, resource: string, namesp
   return found;
 }
 
-async function servedKinds(api: KubeApi, apiVersions: string[]): Promise<Map<string, ServedKind>> {
+/** The kinds served in each of `apiVersions`, keyed `apiVersion NUL kind`: one discovery call per group-version. */
+export async function servedKinds(api: KubeApi, apiVersions: string[]): Promise<Map<string, ServedKind>> {
   const kinds = new Map<string, ServedKind>();
   await Promise.all(
     apiVersions.map(async (apiVersion) => {

@@ -1,5 +1,6 @@
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, ErrorMessage } from '@platform/contracts';
+import type { KubeApi } from '../../kube/api.js';
 import type { HelmCli } from '../cli.js';
 import type { PlanTokens } from '../plan-tokens.js';
 import type { HelmRelease } from '../codec.js';
@@ -15,7 +16,7 @@ export interface ReleaseOperationContext {
   namespace: string;
   name: string;
   /** How the helm binary reaches the cluster; absent for memory releases, which never touch a cluster. */
-  cluster?: { kubeconfig: string; context: string; driver: 'secret' | 'configmap' };
+  cluster?: { kubeconfig: string; context: string; driver: 'secret' | 'configmap'; api: KubeApi };
   /** Age after which a pending latest revision can no longer have a live writer (see settlePending). */
   pendingStaleAfterMs: number;
   /** The storage and where it lives (cluster origin or memory scope): what plan tokens and locks name. */

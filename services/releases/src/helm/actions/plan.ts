@@ -1,7 +1,10 @@
 import { AppError } from '@platform/service-kit';
-import { ErrorCode, Release, type ReleasePlan } from '@platform/contracts';
+import { ErrorCode, Release, type PlanAdmission, type ReleasePlan } from '@platform/contracts';
+import { manifestObjects } from '../../diff/manifest-objects.js';
 import { diffReleases } from '../../diff/release-diff.js';
+import { admissionDryRun } from '../../kube/admission.js';
 import { redactManifestSecrets } from '../../diff/secret-redaction.js';
+import type { KubeApi } from '../../kube/api.js';
 import type { HelmRelease } from '../codec.js';
 import type { ReleaseRecord } from '../driver.js';
 import { releaseNotFound } from '../storage.js';
@@ -41,11 +44,18 @@ export async function planRollback(context: ReleaseOperationContext, revision: n
   return planOf(context, 'rollback', history, await target.decode(), context.planTokens.sign(rollbackBinding(context, latest.version, targetVersion)));
 }
 
-async function planOf(context: ReleaseOperationContext, operation: ReleasePlan['operation'], history: ReleaseRecord[], planned: HelmRelease, planToken: string): Promise<ReleasePlan> {
+async function planOf(
+  context: ReleaseOperationContext,
+  operation: ReleasePlan['operation'],
+  history: ReleaseRecord[],
+  planned: HelmRelease,
+  planToken: string,
+): Promise<ReleasePlan> {
   const latest = history.at(-1)!;
   const deployedRecord = history.filter((record) => record.status === 'deployed').at(-1) ?? latest;
   const deployed = await deployedRecord.decode();
   const diff = diffReleases({ revision: deployed.version, release: deployed }, { revision: null, release: planned });
+  const admission = context.cluster ? await admissionOf(context.cluster.api, planned) : null;
   return {
     operation,
     name: context.name,
@@ -53,8 +63,16 @@ async function planOf(context: ReleaseOperationContext, operation: ReleasePlan['
     basedOnRevision: latest.version,
     planToken,
     manifest: redactManifestSecrets(planned.manifest ?? ''),
+    admission,
     ...diff,
   };
+}
+
+async function admissionOf(api: KubeApi, planned: HelmRelease): Promise<PlanAdmission> {
+  const verdicts = await admissionDryRun(api, manifestObjects(planned.manifest ?? '', planned.namespace));
+  const withMessage = (outcome: string) =>
+    verdicts.filter((verdict) => verdict.outcome === outcome).map(({ apiVersion, kind, namespace, name, message }) => ({ apiVersion, kind, namespace, name, message }));
+  return { accepted: verdicts.filter((verdict) => verdict.outcome === 'accepted').length, refused: withMessage('refused'), unknown: withMessage('unknown') };
 }
 
 /** helm's `--output json` of a dry run: the release it would have stored. */
