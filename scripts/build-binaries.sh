@@ -4,7 +4,7 @@
 # (e.g. $HOME/.cache/porter-platform) so a fresh clone reuses the binaries.
 # A binary already present at the pinned version (see <name>.version stamps) is reused,
 # so CI and later runs skip the long builds.
-# Usage: scripts/build-binaries.sh [helm|ferretdb|kube|all]...
+# Usage: scripts/build-binaries.sh [helm|helm4|registry|ferretdb|kube|all]...
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache="${PLATFORM_CACHE_DIR:-$root/.cache}"
@@ -15,6 +15,8 @@ export GOFLAGS=-buildvcs=false
 
 K8S_VERSION=v1.32.13
 HELM_VERSION=v3.22.0
+HELM4_VERSION=v4.3.2
+REGISTRY_VERSION=v3.1.2
 
 stamp_ok() { [ -x "$bin/$1" ] && [ "$(cat "$bin/$1.version" 2>/dev/null)" = "$2" ]; }
 stamp() { echo "$2" > "$bin/$1.version"; }
@@ -36,6 +38,32 @@ build_helm() {
     -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=32" \
     "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
   stamp helm "$HELM_VERSION"
+}
+
+# Helm 4 reads the Kubernetes version it assumes from the client-go module in its build info (kept by
+# go install), so only its own version is set, as its Makefile does for a tagged build.
+build_helm4() {
+  stamp_ok helm4 "$HELM4_VERSION" && return 0
+  echo "building helm $HELM4_VERSION" >&2
+  local out
+  out=$(mktemp -d)
+  GOBIN="$out" go install -ldflags "-s -w \
+    -X helm.sh/helm/v4/internal/version.version=$HELM4_VERSION \
+    -X helm.sh/helm/v4/internal/version.metadata= \
+    -X helm.sh/helm/v4/internal/version.gitTreeState=clean" \
+    "helm.sh/helm/v4/cmd/helm@$HELM4_VERSION"
+  mv "$out/helm" "$bin/helm4" && rmdir "$out"
+  stamp helm4 "$HELM4_VERSION"
+}
+
+# The CNCF distribution registry: the OCI registry charts are pushed to and installed from in tests.
+build_registry() {
+  stamp_ok registry "$REGISTRY_VERSION" && return 0
+  echo "building the distribution registry $REGISTRY_VERSION" >&2
+  GOBIN="$bin" go install -ldflags "-s -w \
+    -X github.com/distribution/distribution/v3/version.version=$REGISTRY_VERSION" \
+    "github.com/distribution/distribution/v3/cmd/registry@$REGISTRY_VERSION"
+  stamp registry "$REGISTRY_VERSION"
 }
 
 build_ferretdb() {
@@ -71,9 +99,11 @@ targets=("$@")
 for t in "${targets[@]}"; do
   case "$t" in
     helm) locked helm build_helm ;;
+    helm4) locked helm4 build_helm4 ;;
+    registry) locked registry build_registry ;;
     ferretdb) locked ferretdb build_ferretdb ;;
     kube) locked kube build_kube ;;
-    all) locked helm build_helm; locked ferretdb build_ferretdb; locked kube build_kube ;;
+    all) locked helm build_helm; locked helm4 build_helm4; locked registry build_registry; locked ferretdb build_ferretdb; locked kube build_kube ;;
     *) echo "unknown target $t" >&2; exit 2 ;;
   esac
 done

@@ -54,6 +54,8 @@ describe('the OpenAPI document', () => {
       'GET /api/releases/{name}/drift',
       'POST /api/releases/{name}/rollback',
       'POST /api/releases/{name}/upgrade',
+      'POST /api/releases',
+      'DELETE /api/releases/{name}',
       'GET /api/k8s/namespaces',
     ];
     assert.deepEqual([...documented].sort(), [...expected].sort());

@@ -28,6 +28,8 @@ export const ErrorCode = {
   PlanStale: 609,
   /** An empty namespace names a release that exists in more than one namespace (409). */
   AmbiguousRelease: 610,
+  /** An install names a release that already exists in the namespace (409), uninstalled with its history kept or not. */
+  ReleaseNameTaken: 611,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -70,6 +72,10 @@ export const kubeconfigRefused = (reason: string): string => `${validationFailed
 /** 409/610: the release name is in several namespaces, so an empty namespace cannot say which one is meant. */
 export const ambiguousRelease = (name: string, namespaces: readonly string[]): string =>
   `release ${name} exists in more than one namespace (${namespaces.join(', ')}): name one with namespace`;
+
+/** 409/611: an install of a name that has revisions in the namespace (Helm's "cannot re-use a name that is still in use"). */
+export const releaseNameTaken = (name: string, namespace: string): string =>
+  `release name ${name} is in use in namespace ${namespace}: uninstall it, or roll back an uninstalled one`;
 
 /** The reason of kubeconfigRefused for one context of it. */
 export const contextUnusable = (context: string, reason: string): string => `context ${context} cannot be used: ${reason}`;

@@ -15,6 +15,7 @@ import { releasesMetrics } from './metrics.js';
 import { registerReleaseRoutes } from './routes/releases.js';
 import { registerReleaseViewRoutes } from './routes/release-views.js';
 import { registerReleaseLiveRoutes } from './routes/release-live.js';
+import { registerReleaseLifecycleRoutes } from './routes/release-lifecycle.js';
 import type { UserKubeconfigSource } from './users/kubeconfig-source.js';
 
 export interface ReleasesDeps {
@@ -56,9 +57,11 @@ const kubeCacheFoldersMax = 64;
 export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): ReleasesApp {
   const app = createServiceApp({ service: 'releases', logLevel: config.LOG_LEVEL });
   const metrics = releasesMetrics(app.metrics);
+  // One policy for every address a user gives: clusters, chart repositories.
+  const policy = new ClusterAddressPolicy(config.CLUSTER_ADDRESS_ALLOWLIST, deps.resolve);
   const clients = new KubeClientCache({
     source: deps.kubeconfigs,
-    policy: new ClusterAddressPolicy(config.CLUSTER_ADDRESS_ALLOWLIST, deps.resolve),
+    policy,
     max: config.CLIENT_CACHE_MAX,
     idleSeconds: config.CLIENT_CACHE_IDLE_SECONDS,
     requestTimeoutMs: config.KUBE_REQUEST_TIMEOUT_MS,
@@ -102,6 +105,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     registerReleaseRoutes(app, access);
     registerReleaseViewRoutes(app, access);
     registerReleaseLiveRoutes(app, access, metrics.driftFound);
+    registerReleaseLifecycleRoutes(app, access, { policy, timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS });
     registerK8sRoutes(app, clients);
   });
   app.addHook('onClose', async () => {

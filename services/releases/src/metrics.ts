@@ -22,7 +22,7 @@ export function releasesMetrics(registry: Registry): ReleasesMetrics {
   for (const result of ['hit', 'miss'] as const) lookups.inc({ result }, 0);
   const helmDurations = new Histogram({
     name: 'helm_operation_duration_seconds',
-    help: 'Runs of the helm binary by operation (upgrade, rollback, template) and outcome (success, failure, timeout).',
+    help: 'Runs of the helm binary by operation (install, upgrade, rollback, uninstall, template) and outcome (success, failure, timeout).',
     labelNames: ['operation', 'outcome'] as const,
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     registers: [registry],

@@ -40,10 +40,19 @@ export class ReleaseAccess {
     return { store, client, namespace: await namespaceOf(store, target, name) };
   }
 
-  /** Runs a rollback or upgrade of `name`, one at a time per release in this process (namespace as in release()). */
-  async operate(userId: number, target: ReleaseTarget, name: string, operation: (context: ReleaseOperationContext) => Promise<void>): Promise<void> {
-    const context = await this.operationContext(userId, target, name);
-    await this.locks.with(`${context.location}|${context.namespace}|${name}`, () => operation(context));
+  /**
+   * Runs an operation on `name` (upgrade, rollback, uninstall), one at a time per release in this process;
+   * namespace as in release(). An install names its namespace (`create`): no release is looked up.
+   */
+  async operate<T>(
+    userId: number,
+    target: ReleaseTarget,
+    name: string,
+    operation: (context: ReleaseOperationContext) => Promise<T>,
+    create = false,
+  ): Promise<T> {
+    const context = await this.operationContext(userId, target, name, create);
+    return this.locks.with(`${context.location}|${context.namespace}|${name}`, () => operation(context));
   }
 
   /** Plans a rollback or upgrade of `name`: reads only, so no lock is taken. */
@@ -51,14 +60,14 @@ export class ReleaseAccess {
     return planning(await this.operationContext(userId, target, name));
   }
 
-  private async operationContext(userId: number, target: ReleaseTarget, name: string): Promise<ReleaseOperationContext> {
+  private async operationContext(userId: number, target: ReleaseTarget, name: string, create = false): Promise<ReleaseOperationContext> {
     const { store, client } = await this.store(userId, target);
     const where = target.storage === 'memory' ? memoryScope(userId, target.context) : client.access.server.origin;
     return {
       user: userId,
       store,
       helm: this.helm,
-      namespace: await namespaceOf(store, target, name),
+      namespace: create ? target.namespace : await namespaceOf(store, target, name),
       name,
       pendingStaleAfterMs: this.pendingStaleAfterMs,
       location: `${target.storage}|${where}`,

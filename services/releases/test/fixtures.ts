@@ -72,7 +72,7 @@ export async function buildTestApp(deps: Partial<ReleasesDeps> = {}, options: Te
 type App = Awaited<ReturnType<typeof buildTestApp>>['app'];
 
 /** A request signed as the gateway signs it for `userId`. */
-export async function call(app: App, method: 'GET' | 'POST', url: string, body?: unknown, id = userId) {
+export async function call(app: App, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, id = userId) {
   const headers = signIdentity(signingSecret, { kind: 'user', userId: id }, { audience: 'releases', method, url });
   return app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
 }

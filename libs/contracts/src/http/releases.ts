@@ -34,6 +34,9 @@ export const Namespace = z
   .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'namespace')
   .default('');
 
+/** One namespace, named (where a release is made). */
+export const NamespaceName = z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'namespace');
+
 export const Context = z.string().min(1).max(253);
 
 /** Where a release lives: shared by every release call. */

@@ -3,6 +3,7 @@ import { ErrorBody, ErrorMessage } from '../errors.js';
 import { NamespaceList, NamespacesQuery } from './k8s.js';
 import { ListReleasesQuery, Release, ReleaseList, ReleaseParams, ReleaseQuery, RevisionParams, RollbackBody, UpgradeBody } from './releases.js';
 import { ReleaseDrift, ReleaseResources } from './live.js';
+import { InstallBody, UninstallQuery } from './lifecycle.js';
 import { DiffQuery, ReleaseDiff, ReleasePlan, RevisionManifest, RevisionNotes, RevisionValues, RevisionValuesQuery, RevisionViewParams } from './plan.js';
 import { CreateUserBody, DeleteUserBody, KubeContextList, LoginBody, UpdateUserBody, User, UserIdParams } from './users.js';
 
@@ -331,6 +332,41 @@ export const ApiOperations: readonly ApiOperation[] = [
     params: ReleaseParams,
     query: ReleaseQuery,
     responses: { ...oneReleaseRead, 200: { description: 'The drift, in a fixed order.', json: ReleaseDrift } },
+  },
+  {
+    operationId: 'installRelease',
+    method: 'POST',
+    path: '/api/releases',
+    summary: 'Installs a chart (an uploaded archive, or a chart of a Helm HTTP repository) as a new release with the helm binary; with `dryRun` answers the release helm would make (helm --dry-run=server).',
+    tag: 'releases',
+    session: true,
+    body: InstallBody,
+    responses: {
+      ...clusterCall,
+      200: { description: '`dryRun`: the release helm would make (Helm release JSON); nothing written.', json: Release },
+      201: { description: 'Installed: the release (Helm release JSON).', json: Release },
+      404: error('The chart is not in the repository, or no version matches `version` (602, naming the chart).'),
+      409: error('The name has revisions in the namespace (611), or another operation on it is in progress (606).'),
+      413: withBody[413],
+      422: error('A value breaks a rule (601), the chart archive is refused (601 "chart validation failed: <reason>"), or the values are invalid (607).'),
+      502: error('The cluster, or the chart repository, could not be reached, was refused by the address policy, or answered other than a chart (604).'),
+    },
+  },
+  {
+    operationId: 'uninstallRelease',
+    method: 'DELETE',
+    path: '/api/releases/{name}',
+    summary: 'Uninstalls a release with the helm binary (delete hooks run); with `keepHistory` its records stay, the latest `uninstalled`, and it can be rolled back.',
+    tag: 'releases',
+    session: true,
+    params: ReleaseParams,
+    query: UninstallQuery,
+    responses: {
+      ...clusterCall,
+      200: { description: 'Uninstalled; empty body.' },
+      404: error('The release does not exist, or is already uninstalled with its history kept (602).'),
+      409: error(`Another operation on this release is in progress (606), or ${ambiguous}.`),
+    },
   },
   {
     operationId: 'rollbackRelease',

@@ -11,8 +11,8 @@ interface ChartFile {
 }
 
 /**
- * Bounds on a stored chart written to disk for helm: the chart comes from the user's cluster. Helm's own
- * chart loader allows 5 MiB per file; real charts have tens to a few hundred files.
+ * Bounds on a chart written to disk for helm: it comes from the user's cluster, an upload or a repository.
+ * Helm's own chart loader allows 5 MiB per file; real charts have tens to a few hundred files.
  */
 export const chartLimits = { maxFiles: 1000, maxFileBytes: 5 * 2 ** 20, maxTotalBytes: 20 * 2 ** 20 } as const;
 
@@ -24,10 +24,9 @@ const reservedNames = new Set(['Chart.yaml', 'values.yaml', 'values.schema.json'
  * values.schema.json, templates and other files (base64 in the release JSON). Subcharts are not part of
  * Helm's stored release, so a chart with dependencies cannot be re-rendered from storage (helm says so).
  * Refused 500/603 before anything is written: more than `chartLimits` allows, a name that leaves the folder,
- * or two files of one name. Files are created new (`wx`), so nothing is written through a link.
+ * or two files of one name.
  */
 export async function writeChart(folder: string, chart: HelmRelease['chart']): Promise<string> {
-  const root = join(folder, 'chart');
   const schema = (chart as { schema?: unknown }).schema;
   const stored = [...(chart.templates ?? []), ...(((chart as { files?: ChartFile[] | null }).files) ?? [])];
   const files = new Map<string, Buffer>([
@@ -40,7 +39,7 @@ export async function writeChart(folder: string, chart: HelmRelease['chart']): P
   for (const file of files.values()) total += file.length;
   for (const file of stored) {
     if (typeof file?.name !== 'string' || typeof file.data !== 'string') throw unsafeChart('a file without name or data');
-    const name = safeName(file.name);
+    const name = chartRelativeName(file.name);
     if (files.has(name) || reservedNames.has(name)) throw unsafeChart(`two files named ${name}`);
     const data = Buffer.from(file.data, 'base64');
     if (data.length > chartLimits.maxFileBytes) throw unsafeChart(`file ${name} over ${chartLimits.maxFileBytes} bytes`);
@@ -48,6 +47,16 @@ export async function writeChart(folder: string, chart: HelmRelease['chart']): P
     if (total > chartLimits.maxTotalBytes) throw unsafeChart(`files over ${chartLimits.maxTotalBytes} bytes in all`);
     files.set(name, data);
   }
+  return writeChartFiles(folder, files);
+}
+
+/**
+ * Writes checked chart files (names from chartRelativeName, sizes within chartLimits) into `<folder>/chart`.
+ * Files are created new (`wx`), so nothing is written through a link or over another file.
+ */
+export async function writeChartFiles(folder: string, files: ReadonlyMap<string, Buffer>, refuse = unsafeChart): Promise<string> {
+  const root = join(folder, 'chart');
+  await mkdir(root, { recursive: true });
   for (const [name, data] of files) {
     const target = join(root, name);
     try {
@@ -55,18 +64,18 @@ export async function writeChart(folder: string, chart: HelmRelease['chart']): P
       await writeFile(target, data, { flag: 'wx' });
     } catch (error) {
       // `templates` as a file and `templates/x.yaml`, or the other way round.
-      if (['EEXIST', 'ENOTDIR', 'EISDIR'].includes((error as { code?: string }).code ?? '')) throw unsafeChart(`file ${name} clashes with another`);
+      if (['EEXIST', 'ENOTDIR', 'EISDIR'].includes((error as { code?: string }).code ?? '')) throw refuse(`file ${name} clashes with another`);
       throw error;
     }
   }
   return root;
 }
 
-/** File names come from the cluster: relative, inside the chart folder, no NUL. */
-function safeName(name: string): string {
+/** A chart file's name as given by others: relative, inside the chart folder, no NUL; refused with `refuse`. */
+export function chartRelativeName(name: string, refuse: (reason: string) => AppError = unsafeChart): string {
   const relative = normalize(name);
   if (name === '' || isAbsolute(relative) || relative === '.' || relative === '..' || relative.startsWith(`..${sep}`) || relative.includes('\0')) {
-    throw unsafeChart(`an unsafe file name: ${JSON.stringify(name.slice(0, 100))}`);
+    throw refuse(`an unsafe file name: ${JSON.stringify(name.slice(0, 100))}`);
   }
   return relative.replace(/\/+$/, '');
 }

@@ -110,7 +110,8 @@ export class HelmCli {
 
 /** Helm's failure messages, mapped to the contract's codes. */
 export function helmFailure(message: string, cause?: unknown): AppError {
-  if (/another operation \(install\/upgrade\/rollback\) is in progress|already exists/.test(message)) {
+  // A revision record created first by another writer; not an object of the chart that exists (install).
+  if (/another operation \(install\/upgrade\/rollback\) is in progress|sh\.helm\.release\.v1\.\S+ already exists/.test(message)) {
     return new AppError(409, ErrorCode.OperationInProgress, [ErrorMessage.operationInProgress], { cause: new Error(message, { cause }) });
   }
   if (/Kubernetes cluster unreachable/.test(message)) return new AppError(502, ErrorCode.ClusterUnreachable, [message], { cause });

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { QueryBoolean } from './common.js';
+import { Context, NamespaceName, ReleaseName, ReleaseTarget } from './releases.js';
+
+/** The largest chart archive the platform takes, uploaded or downloaded (compressed bytes). */
+export const chartArchiveMaxBytes = 1024 * 1024;
+
+/** A chart's name in a repository index (Helm's rule: lowercase letters, digits, dashes, dots, underscores). */
+export const ChartName = z.string().min(1).max(250).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'chartname');
+
+/**
+ * Where the chart to install comes from: exactly one of an uploaded archive (`helm package`'s .tgz, base64)
+ * or a Helm HTTP repository's URL and the chart's name in its index.yaml.
+ */
+export const ChartReference = z
+  .object({
+    archive: z
+      .string()
+      .max(Math.ceil(chartArchiveMaxBytes / 3) * 4)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
+      .optional(),
+    repository: z.string().url().max(2048).optional(),
+    name: ChartName.optional(),
+  })
+  .strict()
+  .superRefine((chart, context) => {
+    const fromArchive = chart.archive !== undefined && chart.repository === undefined && chart.name === undefined;
+    const fromRepository = chart.archive === undefined && chart.repository !== undefined && chart.name !== undefined;
+    if (!fromArchive && !fromRepository) context.addIssue({ code: z.ZodIssueCode.custom, message: 'chart' });
+  });
+export type ChartReference = z.infer<typeof ChartReference>;
+
+/** Install and uninstall run the helm binary on a cluster: memory storage has neither. */
+const ClusterStorage = z.enum(['secret', 'configmap']).default('secret');
+
+export const InstallBody = z
+  .object({
+    name: ReleaseName,
+    namespace: NamespaceName,
+    context: Context,
+    storage: ClusterStorage,
+    chart: ChartReference,
+    /** A semver constraint (`1.2.3`, `^1.2`, `>=1.0.0 <2.0.0`) on the repository's versions; the newest stable one when absent. */
+    version: z.string().min(1).max(256).optional(),
+    values: z.string().max(1024 * 1024).default(''),
+    createNamespace: z.boolean().optional(),
+    /** helm install --dry-run=server: the release helm would make is answered, nothing is written. */
+    dryRun: z.boolean().optional(),
+  })
+  .superRefine((body, context) => {
+    if (body.version !== undefined && body.chart.archive !== undefined) {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: 'version', path: ['version'] });
+    }
+  });
+export type InstallBody = z.infer<typeof InstallBody>;
+
+export const UninstallQuery = ReleaseTarget.extend({
+  storage: ClusterStorage,
+  /** helm uninstall --keep-history: the release stays, `uninstalled`, and can be rolled back. */
+  keepHistory: QueryBoolean.optional(),
+});
+export type UninstallQuery = z.infer<typeof UninstallQuery>;

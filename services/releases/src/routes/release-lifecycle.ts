@@ -1,0 +1,31 @@
+import { InstallBody, ReleaseParams, UninstallQuery } from '@platform/contracts';
+import { requireUser, type ServiceApp } from '@platform/service-kit';
+import { loadChart, type ChartSourceOptions } from '../charts/chart-source.js';
+import { installRelease } from '../helm/actions/install.js';
+import { uninstallRelease } from '../helm/actions/uninstall.js';
+import type { ReleaseAccess } from '../release-access.js';
+
+/** Install (201, or 200 for a dry run, with Helm's release JSON) and uninstall (200, empty body). */
+export function registerReleaseLifecycleRoutes(app: ServiceApp, access: ReleaseAccess, charts: ChartSourceOptions): void {
+  app.post('/api/releases', { schema: { body: InstallBody } }, async (request, reply) => {
+    const { name, chart, version, values, createNamespace, dryRun, ...target } = request.body;
+    const userId = requireUser(request);
+    // The user's context is checked before anything is downloaded for them.
+    await access.store(userId, target);
+    const files = await loadChart(chart, version, charts);
+    const release = await access.operate(
+      userId,
+      target,
+      name,
+      (context) => installRelease(context, { chart: files, valuesText: values, createNamespace: createNamespace ?? false, dryRun: dryRun ?? false }),
+      true,
+    );
+    return reply.code(dryRun ? 200 : 201).send(release);
+  });
+
+  app.delete('/api/releases/:name', { schema: { params: ReleaseParams, querystring: UninstallQuery } }, async (request, reply) => {
+    const { keepHistory, ...target } = request.query;
+    await access.operate(requireUser(request), target, request.params.name, (context) => uninstallRelease(context, keepHistory ?? false));
+    return reply.code(200).send();
+  });
+}

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { helmBin } from '@platform/test-support';
+
+const run = promisify(execFile);
+
+/** `helm package` of a chart folder: the archive's bytes. */
+export async function packageChart(chart: string): Promise<Buffer> {
+  const out = await mkdtemp(join(tmpdir(), 'releases-test-package-'));
+  await run(await helmBin(), ['package', chart, '-d', out], { env: { PATH: process.env.PATH, HOME: out } });
+  const [file] = await readdir(out);
+  return readFile(join(out, file!));
+}
+
+/**
+ * A Helm HTTP repository on 127.0.0.1: the packaged charts and the index.yaml `helm repo index` made
+ * (relative URLs). `routes` answers other paths first (redirects, oversized bodies).
+ */
+export async function serveRepository(charts: string[], routes: Record<string, (response: import('node:http').ServerResponse) => void> = {}) {
+  const folder = await mkdtemp(join(tmpdir(), 'releases-test-repo-'));
+  for (const chart of charts) await run(await helmBin(), ['package', chart, '-d', folder], { env: { PATH: process.env.PATH, HOME: folder } });
+  await run(await helmBin(), ['repo', 'index', folder], { env: { PATH: process.env.PATH, HOME: folder } });
+  const requests: string[] = [];
+  const server: Server = createServer(async (request, response) => {
+    const path = request.url ?? '/';
+    requests.push(path);
+    const route = routes[path];
+    if (route) return route(response);
+    const file = path.replace(/^\/+/, '');
+    if (file.includes('/') || file.includes('..')) return void response.writeHead(404).end();
+    try {
+      response.writeHead(200).end(await readFile(join(folder, file)));
+    } catch {
+      response.writeHead(404).end('no such file');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, endpoint: `127.0.0.1:${port}`, folder, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** A gzipped tar of exactly these entries (names as given, `type` '0' file, '2' symlink): archives helm would never make. */
+export function handMadeArchive(entries: Array<{ name: string; data?: string; type?: '0' | '2'; link?: string }>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const entry of entries) {
+    const data = Buffer.from(entry.data ?? '');
+    const header = Buffer.alloc(512);
+    header.write(entry.name, 0, 100);
+    header.write('0000644\0', 100);
+    header.write('0000000\0', 108);
+    header.write('0000000\0', 116);
+    header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+    header.write('00000000000\0', 136);
+    header.write('        ', 148);
+    header.write(entry.type ?? '0', 156);
+    if (entry.link) header.write(entry.link, 157, 100);
+    header.write('ustar\u000000', 257);
+    let sum = 0;
+    for (const byte of header) sum += byte;
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    blocks.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
+}
