@@ -74,17 +74,21 @@ test('a "cluster" that is another HTTP service on 127.0.0.1: 502/604 at once, it
     ['other-loopback', /^cluster address not allowed: 127\.0\.0\.2$/],
   ];
   for (const [context, message] of cases) {
-    fakeRequests = [];
-    const started = performance.now();
-    const reply = await client.get(`/api/k8s/namespaces?context=${context}`);
-    const ms = performance.now() - started;
-    assert.equal(reply.status, 502, `${context}: ${reply.text.slice(0, 200)}`);
-    assert.equal((reply.json as { code: number }).code, 604);
-    assert.match((reply.json as { errors: string[] }).errors[0]!, message);
-    assert.ok(!reply.text.includes(leaked));
-    if (context === 'redirect') assert.deepEqual(fakeRequests, ['/redirect/api/v1/namespaces']);
-    if (context === 'other-loopback') assert.deepEqual(fakeRequests, []);
-    console.log(`# ${context}: refused in ${ms.toFixed(1)} ms`);
+    // The first request of a context also fetches the kubeconfig and sets up its client; the second is the refusal alone.
+    const times: number[] = [];
+    for (let round = 0; round < 2; round += 1) {
+      fakeRequests = [];
+      const started = performance.now();
+      const reply = await client.get(`/api/k8s/namespaces?context=${context}`);
+      times.push(performance.now() - started);
+      assert.equal(reply.status, 502, `${context}: ${reply.text.slice(0, 200)}`);
+      assert.equal((reply.json as { code: number }).code, 604);
+      assert.match((reply.json as { errors: string[] }).errors[0]!, message);
+      assert.ok(!reply.text.includes(leaked));
+      if (context === 'redirect') assert.deepEqual(fakeRequests, ['/redirect/api/v1/namespaces']);
+      if (context === 'other-loopback') assert.deepEqual(fakeRequests, []);
+    }
+    console.log(`# ${context}: refused in ${times.map((ms) => ms.toFixed(1)).join(' ms, then ')} ms`);
   }
 });
 
@@ -101,18 +105,22 @@ test(`a release Secret inflating to ${inflatedMiB} MiB: refused 500/603 naming i
   assert.equal(created.status, 201, JSON.stringify(created.json).slice(0, 300));
 
   const pid = platform.pid('releases')!;
+  const livezUrl = `${platform.serviceUrl.releases}/livez`;
+  const quiet = probeLiveness(livezUrl);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const baseline = await quiet.stop();
   const rssBefore = await memoryKiB(pid, 'VmRSS');
-  const probe = probeLiveness(`${platform.serviceUrl.releases}/livez`);
+  const probe = probeLiveness(livezUrl);
   const rssSamples = sampleRss(pid);
-  const timings: number[] = [];
-  const replies = await Promise.all(
-    ['/api/releases/bomb/history', '/api/releases/bomb/0', '/api/releases'].map(async (path) => {
-      const started = performance.now();
-      const reply = await client.get(`${path}?namespace=${namespace}&context=admin`);
-      timings.push(performance.now() - started);
-      return reply;
-    }),
-  );
+  // Two rounds of three requests at once: the first also starts the decoding workers.
+  const timings: string[] = [];
+  const replies = [];
+  for (let round = 0; round < 2; round += 1) {
+    const started = performance.now();
+    const paths = ['/api/releases/bomb/history', '/api/releases/bomb/0', '/api/releases'];
+    replies.push(...(await Promise.all(paths.map((path) => client.get(`${path}?namespace=${namespace}&context=admin`)))));
+    timings.push((performance.now() - started).toFixed(0));
+  }
   const livez = await probe.stop();
   const peakRss = Math.max(...(await rssSamples.stop()));
 
@@ -127,8 +135,8 @@ test(`a release Secret inflating to ${inflatedMiB} MiB: refused 500/603 naming i
   // Memory, not time: decoding stops at the 32 MiB cap, where it used to hold the whole inflated record.
   assert.ok(peakRss - rssBefore < 256 * 1024, `RSS grew ${(peakRss - rssBefore) / 1024} MiB`);
   console.log(
-    `# inflating record (${inflatedMiB} MiB, ${(record.length / 1024).toFixed(0)} KiB stored): refused in ${timings.map((ms) => ms.toFixed(0)).join(', ')} ms; ` +
-      `/livez worst ${livez.worstMs.toFixed(1)} ms over ${livez.answered} probes; releases RSS ${(rssBefore / 1024).toFixed(0)} MiB before, ` +
+    `# inflating record (${inflatedMiB} MiB, ${(record.length / 1024).toFixed(0)} KiB stored): three requests at once refused in ${timings.join(' ms, then ')} ms; ` +
+      `/livez worst ${livez.worstMs.toFixed(1)} ms over ${livez.answered} probes (quiet: worst ${baseline.worstMs.toFixed(1)} ms); releases RSS ${(rssBefore / 1024).toFixed(0)} MiB before, ` +
       `peak sampled ${(peakRss / 1024).toFixed(0)} MiB, VmHWM ${((await memoryKiB(pid, 'VmHWM')) / 1024).toFixed(0)} MiB`,
   );
 });

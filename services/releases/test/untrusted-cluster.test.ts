@@ -107,6 +107,7 @@ before(async () => {
   await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
   port = (fake.address() as AddressInfo).port;
   const servers: Record<string, string> = Object.fromEntries(scenarios.map((name) => [name, `http://127.0.0.1:${port}/${name}/`]));
+  servers['ok-again'] = `http://127.0.0.1:${port}/ok`;
   servers['with-query'] = `http://127.0.0.1:${port}/ok?watch=true`;
   servers['with-fragment'] = `http://127.0.0.1:${port}/ok#x`;
   servers['not-allowed'] = `http://127.0.0.2:${port}/ok`;
@@ -139,6 +140,11 @@ test('the server URL path prefix is kept: the cluster sees /<prefix>/api/v1/name
   assert.equal(response.statusCode, 200, response.body);
   assert.deepEqual(response.json(), namespaceList);
   assert.deepEqual(received, ['/ok/api/v1/namespaces']);
+});
+
+test('first requests of a context at the same time share one client: none loses its connection pool to another', async () => {
+  const replies = await Promise.all(Array.from({ length: 4 }, () => call(built.app, 'GET', `/api/k8s/namespaces?${query({ context: 'ok-again' })}`)));
+  assert.deepEqual(replies.map((reply) => reply.statusCode), [200, 200, 200, 200], replies.map((reply) => reply.body).join('\n'));
 });
 
 test('an answer that is not the Kubernetes kind expected is 502/604 and never echoed', async () => {

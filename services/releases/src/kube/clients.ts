@@ -65,8 +65,16 @@ export class KubeClientCache {
     const access = clusterAccessOf(kubeconfig.rawKubeConfig, context);
     const address = await this.options.policy.check(access.server);
     const api = new KubeApi(access, address, this.options.requestTimeoutMs, this.options.responseMaxBytes);
+    const key = cacheKey(userId, kubeconfig.kubeconfigVersion, context);
+    // A request that arrived at the same time may have made one first: replacing it would close its
+    // connection pool under the requests it is serving.
+    const madeMeanwhile = this.clients.get(key);
+    if (madeMeanwhile) {
+      void api.close();
+      return madeMeanwhile;
+    }
     const client: ClusterClient = { userId, access, api, helmKubeconfig: minimalKubeconfig(access, api.connectUrl) };
-    this.clients.set(cacheKey(userId, kubeconfig.kubeconfigVersion, context), client);
+    this.clients.set(key, client);
     return client;
   }
 
