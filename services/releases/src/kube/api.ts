@@ -17,8 +17,35 @@ export class KubeConflictError extends Error {
 const ObjectMeta = z
   .object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string()).nullish() })
   .passthrough();
-/** An item of a list: the apiserver leaves `kind` out of list items. */
-const ListedObject = z.object({ metadata: ObjectMeta, data: z.record(z.string()).nullish() }).passthrough();
+/** An item of a list (the apiserver leaves `kind` out of list items), as far as this service reads it. */
+interface ListedObject {
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> | null; [field: string]: unknown };
+  data?: Record<string, string> | null;
+  [field: string]: unknown;
+}
+/**
+ * Checked by hand, not by a zod object: lists hold thousands of items, and zod's copy of each one cost the
+ * list of every release record several times its JSON parsing.
+ */
+const ListedObject = z.custom<ListedObject>((value) => {
+  const item = value as { metadata?: Record<string, unknown>; data?: unknown } | null;
+  if (!isPlainRecord(item) || !isPlainRecord(item.metadata)) return false;
+  const { name, namespace, labels } = item.metadata;
+  return (
+    typeof name === 'string' &&
+    (namespace === undefined || typeof namespace === 'string') &&
+    (labels === undefined || labels === null || isStringRecord(labels)) &&
+    (item.data === undefined || item.data === null || isStringRecord(item.data))
+  );
+}, 'not a Kubernetes object');
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringRecord(value: unknown): boolean {
+  return isPlainRecord(value) && Object.values(value).every((entry) => typeof entry === 'string');
+}
 const kindOf = <K extends string>(kind: K) => z.object({ kind: z.literal(kind), apiVersion: z.literal('v1'), metadata: z.record(z.unknown()) }).passthrough();
 const listOf = <K extends string>(kind: K) => kindOf(kind).extend({ items: z.array(ListedObject) });
 const objectOf = <K extends string>(kind: K) => kindOf(kind).extend({ metadata: ObjectMeta, data: z.record(z.string()).nullish() });
@@ -34,7 +61,7 @@ export const KubeKinds = {
     .passthrough(),
   /** A list of any kind (`DeploymentList`, …), for reading the live objects of a manifest. */
   List: z
-    .object({ kind: z.string().regex(/^[A-Za-z0-9]+List$/), apiVersion: z.string(), metadata: z.record(z.unknown()), items: z.array(z.object({ metadata: ObjectMeta }).passthrough()) })
+    .object({ kind: z.string().regex(/^[A-Za-z0-9]+List$/), apiVersion: z.string(), metadata: z.record(z.unknown()), items: z.array(ListedObject) })
     .passthrough(),
   /** One object of any kind, as a (dry-run) apply answers it. */
   AppliedObject: z.object({ apiVersion: z.string(), kind: z.string(), metadata: ObjectMeta }).passthrough(),
