@@ -29,7 +29,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/service-kit/package.json libs/service-kit/
-COPY libs/kubeconfig/package.json libs/kubeconfig/
+COPY libs/kubeconfig-parser/package.json libs/kubeconfig-parser/
 COPY services/${SERVICE}/package.json services/${SERVICE}/
 
 # Compiles the service and the libraries it references, with the dev dependencies (TypeScript).
@@ -39,11 +39,11 @@ RUN npm ci --workspace services/${SERVICE} --include-workspace-root --ignore-scr
 COPY tsconfig.base.json ./
 COPY libs/contracts libs/contracts
 COPY libs/service-kit libs/service-kit
-COPY libs/kubeconfig libs/kubeconfig
+COPY libs/kubeconfig-parser libs/kubeconfig-parser
 COPY services/${SERVICE} services/${SERVICE}
-# libs/kubeconfig is built only for the services that reference it (users, releases); the gateway gets an
-# empty folder so that the next stage's COPY holds for every service.
-RUN npx tsc -b services/${SERVICE} && mkdir -p libs/kubeconfig/dist
+# libs/kubeconfig-parser is built only for the services that reference it (users, releases); the gateway
+# gets an empty folder so that the next stage's COPY holds for every service.
+RUN npx tsc -b services/${SERVICE} && mkdir -p libs/kubeconfig-parser/dist
 
 # Production dependencies of this service only (with the @platform/* libraries it uses linked),
 # plus the compiled code.
@@ -52,7 +52,7 @@ ARG SERVICE
 RUN npm ci --workspace services/${SERVICE} --include-workspace-root=false --omit=dev --no-audit --no-fund
 COPY --from=build /app/libs/contracts/dist libs/contracts/dist
 COPY --from=build /app/libs/service-kit/dist libs/service-kit/dist
-COPY --from=build /app/libs/kubeconfig/dist libs/kubeconfig/dist
+COPY --from=build /app/libs/kubeconfig-parser/dist libs/kubeconfig-parser/dist
 COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
 
 # The runtime: Node.js, the service and its production dependencies, nothing else. Each service listens on

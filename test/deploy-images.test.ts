@@ -45,7 +45,7 @@ describe('Dockerfile', () => {
     assert.ok(install?.includes('--omit=dev') && install.includes('--workspace services/${SERVICE}'), 'production install');
     const manifests = manifestsStage.lines.filter((line) => line.startsWith('COPY') && line.includes('package.json'));
     assert.ok(!manifests.some((line) => line.includes('test-support')), 'test-support is not installed');
-    for (const lib of ['contracts', 'service-kit', 'kubeconfig']) {
+    for (const lib of ['contracts', 'service-kit', 'kubeconfig-parser']) {
       assert.ok(manifests.some((line) => line.includes(`libs/${lib}/`)), `${lib} is installed`);
       assert.ok(app.lines.includes(`COPY --from=build /app/libs/${lib}/dist libs/${lib}/dist`), `${lib} is copied`);
     }
@@ -86,5 +86,22 @@ test('.dockerignore keeps local state and credentials out of the build context',
   const patterns = (await readFile(join(repoRoot, '.dockerignore'), 'utf8')).split('\n');
   for (const pattern of ['**/node_modules', '**/dist', '.git', '.cache', '.env', '.servers.env', '**/kubeconfig']) {
     assert.ok(patterns.includes(pattern), `.dockerignore has ${pattern}`);
+  }
+});
+
+test('.dockerignore leaves in every folder the Dockerfile copies from the build context', async () => {
+  // `**/NAME` drops any file or folder of that name at any depth (a folder `libs/kubeconfig` would vanish).
+  const ignoredNames = (await readFile(join(repoRoot, '.dockerignore'), 'utf8'))
+    .split('\n')
+    .flatMap((line) => /^\*\*\/([^*?[\]!/]+)$/.exec(line.trim())?.[1] ?? []);
+  assert.ok(ignoredNames.includes('kubeconfig'), 'the check reads the patterns');
+  const sources = stages(await dockerfile)
+    .flatMap((stage) => stage.lines)
+    .filter((line) => /^COPY (?!--from=)/.test(line))
+    .flatMap((line) => line.split(/\s+/).slice(1, -1));
+  assert.ok(sources.includes('libs/kubeconfig-parser'), 'the check reads the COPY lines');
+  for (const source of sources) {
+    const hidden = source.split('/').find((segment) => ignoredNames.includes(segment));
+    assert.equal(hidden, undefined, `COPY ${source} is dropped by .dockerignore's **/${hidden}`);
   }
 });

@@ -1,6 +1,6 @@
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, contextUnusable, kubeconfigRefused } from '@platform/contracts';
-import { KubeconfigParseError, kubeconfigContexts, type ClusterAccess } from '@platform/kubeconfig';
+import { KubeconfigParseError, kubeconfigContexts, type ClusterAccess } from '@platform/kubeconfig-parser';
 import { stringify } from 'yaml';
 
 export type { ClusterAccess };

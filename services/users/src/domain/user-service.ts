@@ -11,7 +11,7 @@ import {
   type UserKubeconfig,
   type UserKubeconfigVersion,
 } from '@platform/contracts';
-import { KubeconfigParseError, kubeconfigContexts, type KubeconfigContext } from '@platform/kubeconfig';
+import { KubeconfigParseError, kubeconfigContexts, type KubeconfigContext } from '@platform/kubeconfig-parser';
 import { AppError } from '@platform/service-kit';
 import type { KubeconfigCipher } from './kubeconfig-cipher.js';
 import type { PasswordHasher } from './passwords.js';
