@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  * that `npm run servers` writes, else a container is started with testcontainers (on a machine with Docker);
  * testcontainers' reaper removes those containers when the test process ends.
  */
-export type ServerName = 'MONGO_URL' | 'REDIS_URL' | 'NATS_URL' | 'KUBECONFIG' | 'HELM_BIN';
+export type ServerName = 'MONGO_URL' | 'REDIS_URL' | 'NATS_URL' | 'KUBECONFIG' | 'HELM_BIN' | 'HELM4_BIN';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -87,5 +87,17 @@ export function kubeconfigPath(): Promise<string> {
 /** The helm binary: from the environment or .servers.env, else `helm` on the PATH. */
 export async function helmBin(): Promise<string> {
   return configured('HELM_BIN') ?? 'helm';
+}
+
+/**
+ * The Helm 4 binary: from the environment or .servers.env, else the one scripts/build-binaries.sh built into
+ * the cache (servers started before it existed do not name it).
+ */
+export async function helm4Bin(): Promise<string> {
+  const known = configured('HELM4_BIN');
+  if (known) return known;
+  const built = join(resolve(process.env.PLATFORM_CACHE_DIR ?? join(repoRoot, '.cache')), 'bin', 'helm4');
+  if (existsSync(built)) return built;
+  throw new Error(`no Helm 4 binary: set HELM4_BIN, or run scripts/build-binaries.sh helm4 (looked for ${built})`);
 }
 export { planChartDefaults, writePlanChart } from './plan-chart.js';

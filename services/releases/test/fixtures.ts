@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
 import { signIdentity } from '@platform/service-kit';
-import { helmBin, kubeconfigPath } from '@platform/test-support';
+import { helm4Bin, helmBin, kubeconfigPath } from '@platform/test-support';
 import { buildApp, type ReleasesAppConfig, type ReleasesDeps } from '../src/app.js';
 import type { UserKubeconfigSource } from '../src/users/kubeconfig-source.js';
 
@@ -83,8 +83,17 @@ export function query(params: Record<string, string | number | boolean>): string
 
 /** The helm CLI as an operator runs it, with the admin context. */
 export async function helm(args: string[], driver = 'secret'): Promise<string> {
+  return runHelm(await helmBin(), args, driver);
+}
+
+/** The Helm 4 CLI as an operator runs it, with the admin context. */
+export async function helm4(args: string[], driver = 'secret'): Promise<string> {
+  return runHelm(await helm4Bin(), args, driver);
+}
+
+async function runHelm(bin: string, args: string[], driver: string): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'releases-test-helm-'));
-  const { stdout } = await run(await helmBin(), args, {
+  const { stdout } = await run(bin, args, {
     env: { PATH: process.env.PATH, HOME: folder, KUBECONFIG: await kubeconfigPath(), HELM_DRIVER: driver },
     maxBuffer: 16 * 1024 * 1024,
   });
