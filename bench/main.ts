@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { writeConfigMapChart } from '../test/support/helm.js';
+import { measureGatewayCost } from './figures/gateway-cost.js';
 import { measureGatewayOverhead } from './figures/gateway-overhead.js';
 import { measureListing } from './figures/list.js';
 import { measureLogin } from './figures/login.js';
@@ -12,6 +13,7 @@ import { measureUpgrade } from './figures/upgrade.js';
 import { startBenchPlatform } from './support/bench-platform.js';
 import { benchUser, type BenchUser } from './support/bench-users.js';
 import { adminKubeApi, BenchNamespaces } from './support/cluster.js';
+import { writeLargeChart } from './support/large-chart.js';
 import { table, writeResults, type Section } from './support/report.js';
 import { inParallel } from './support/stats.js';
 
@@ -22,8 +24,8 @@ import { inParallel } from './support/stats.js';
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const quick = args.quick ?? false;
 const scale = quick
-  ? { clients: 50, listSizes: [20, 100], compareAt: 100, seconds: 2, loginSeconds: 4, rounds: 3 }
-  : { clients: 1000, listSizes: [100, 1000, 5000], compareAt: 1000, seconds: 5, loginSeconds: 10, rounds: 5 };
+  ? { clients: 50, listSizes: [20, 100], compareAt: 100, largeChartReleases: 20, seconds: 2, loginSeconds: 4, rounds: 3 }
+  : { clients: 1000, listSizes: [100, 1000, 5000], compareAt: 1000, largeChartReleases: 200, seconds: 5, loginSeconds: 10, rounds: 5 };
 /** The users service's own default; BENCH_BCRYPT_COST measures logins at another cost. */
 const bcryptCost = Number(process.env.BENCH_BCRYPT_COST ?? 12);
 const resultsFile = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
@@ -45,7 +47,9 @@ try {
 
   step('logins against the bcrypt bound');
   sections.push(await measureLogin(platform, users, { bcryptCost, rounds: scale.rounds, seconds: scale.loginSeconds }));
-  step('gateway overhead');
+  step('gateway cost at a fixed rate');
+  sections.push(await measureGatewayCost(platform, user, { ratePerSecond: 100, rounds: scale.rounds, seconds: scale.seconds }));
+  step('gateway overhead (the old throughput ratio, for comparison)');
   sections.push(await measureGatewayOverhead(platform, user, { connections: 10, rounds: scale.rounds, seconds: scale.seconds }));
   step('upgrade through the API and with helm');
   sections.push(await measureUpgrade(user, namespaces, chart, scale.rounds));
@@ -54,9 +58,25 @@ try {
   step(`list through the API and with helm at ${scale.listSizes.join(', ')} releases`);
   sections.push(
     await measureListing(platform, user, api, namespaces, chart, {
+      label: 'list',
       sizes: scale.listSizes,
       compareAt: scale.compareAt,
       rounds: (size) => (size > scale.compareAt ? 3 : scale.rounds),
+      goals: {
+        list_speedup_vs_helm: { atLeast: 10 },
+        list_ms_at_1000: { atMost: 25 },
+        list_ms_at_5000: { atMost: 95 },
+        list_page50_ms_at_5000: { atMost: 40 },
+      },
+    }),
+  );
+  step(`list of ${scale.largeChartReleases} releases of a chart with a 300 KiB manifest`);
+  sections.push(
+    await measureListing(platform, user, api, namespaces, await writeLargeChart(300), {
+      label: 'list_large_chart',
+      sizes: [scale.largeChartReleases],
+      compareAt: scale.largeChartReleases,
+      rounds: () => scale.rounds,
     }),
   );
   step(`a fresh releases service caching ${scale.clients} users' clients`);

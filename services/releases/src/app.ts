@@ -1,6 +1,7 @@
 import { createServiceApp, HealthPaths, MetricsPath, registerHealthRoutes, signedIdentityPlugin, type EventBus, type ServiceApp } from '@platform/service-kit';
 import type { ReleasesConfig } from './config.js';
-import { HelmCli } from './helm/cli.js';
+import { ReleaseBodyCache } from './helm/body-cache.js';
+import { defaultHelmWorkDir, HelmCli } from './helm/cli.js';
 import { HelmSlots } from './helm/helm-slots.js';
 import { MemoryReleaseRecords } from './helm/drivers/memory.js';
 import { KubeCacheFolders } from './helm/kube-cache-folders.js';
@@ -38,9 +39,11 @@ export type ReleasesAppConfig = Pick<
   | 'KUBE_RESPONSE_MAX_BYTES'
   | 'RELEASE_RECORD_MAX_BYTES'
   | 'RELEASE_DECODE_WORKERS'
+  | 'RELEASE_BODY_CACHE_MB'
   | 'HELM_TIMEOUT_MS'
   | 'HELM_MAX_CONCURRENT'
   | 'HELM_MAX_CONCURRENT_PER_USER'
+  | 'HELM_WORK_DIR'
   | 'PENDING_STALE_AFTER_MS'
   | 'LOG_LEVEL'
 >;
@@ -49,6 +52,7 @@ export interface ReleasesApp {
   app: ServiceApp;
   clients: KubeClientCache;
   decoder: ReleaseDecoder;
+  bodies: ReleaseBodyCache;
 }
 
 /** Clusters whose discovery helm keeps between upgrades and rollbacks (a few MB each on disk). */
@@ -56,7 +60,8 @@ const kubeCacheFoldersMax = 64;
 
 export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): ReleasesApp {
   const app = createServiceApp({ service: 'releases', logLevel: config.LOG_LEVEL });
-  const metrics = releasesMetrics(app.metrics);
+  const bodies = new ReleaseBodyCache(config.RELEASE_BODY_CACHE_MB * 2 ** 20);
+  const metrics = releasesMetrics(app.metrics, bodies);
   // One policy for every address a user gives: clusters, chart repositories.
   const policy = new ClusterAddressPolicy(config.CLUSTER_ADDRESS_ALLOWLIST, deps.resolve);
   const clients = new KubeClientCache({
@@ -71,20 +76,23 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   const memoryReleases = deps.memoryReleases ?? new MemoryReleaseRecords();
   const decoder = new ReleaseDecoder(releaseDecoderOptions(config.RELEASE_RECORD_MAX_BYTES, config.RELEASE_DECODE_WORKERS));
   const kubeCaches = new KubeCacheFolders({ max: kubeCacheFoldersMax, idleSeconds: config.CLIENT_CACHE_IDLE_SECONDS });
+  const helm = new HelmCli({
+    bin: config.HELM_BIN,
+    timeoutMs: config.HELM_TIMEOUT_MS,
+    slots: new HelmSlots(config.HELM_MAX_CONCURRENT, config.HELM_MAX_CONCURRENT_PER_USER),
+    observe: metrics.helmRuns,
+    kubeCaches,
+    workRoot: config.HELM_WORK_DIR ?? defaultHelmWorkDir(),
+  });
   const access = new ReleaseAccess(
     clients,
     decoder,
     memoryReleases,
-    new HelmCli({
-      bin: config.HELM_BIN,
-      timeoutMs: config.HELM_TIMEOUT_MS,
-      slots: new HelmSlots(config.HELM_MAX_CONCURRENT, config.HELM_MAX_CONCURRENT_PER_USER),
-      observe: metrics.helmRuns,
-      kubeCaches,
-    }),
+    helm,
     new ReleaseLocks(),
     config.PENDING_STALE_AFTER_MS ?? config.HELM_TIMEOUT_MS + 30_000,
     new PlanTokens(config.INTERNAL_SIGNING_SECRET, metrics.planTokenChecks),
+    bodies,
   );
 
   // Every replica hears every event (not a queue group): each one holds its own cached clients.
@@ -110,7 +118,8 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   });
   app.addHook('onClose', async () => {
     clients.close();
+    await helm.settled();
     await Promise.all([kubeCaches.close(), decoder.close()]);
   });
-  return { app, clients, decoder };
+  return { app, clients, decoder, bodies };
 }

@@ -27,7 +27,11 @@ export const ReleasesConfig = z.object({
   RELEASE_RECORD_MAX_BYTES: positiveInt(32 * 2 ** 20),
   /** Worker threads that decode large release records off the event loop. */
   RELEASE_DECODE_WORKERS: positiveInt(2),
+  /** Decoded release bodies kept for lists, in MiB of JSON (0: none; see ReleaseBodyCache). */
+  RELEASE_BODY_CACHE_MB: z.coerce.number().int().min(0).default(128),
   HELM_TIMEOUT_MS: positiveInt(120_000),
+  /** Where helm's throw-away run folders go; by default /dev/shm when writable (a tmpfs), else the temp folder. */
+  HELM_WORK_DIR: z.string().min(1).optional(),
   /** helm processes at once in this replica, and per user; beyond them a run is refused (503, 429), never queued. */
   HELM_MAX_CONCURRENT: positiveInt(4),
   HELM_MAX_CONCURRENT_PER_USER: positiveInt(2),

@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ReleaseBodyCache } from './helm/body-cache.js';
 import type { HelmRunObserver } from './helm/cli.js';
 import type { DriftObserver } from './helm/actions/drift.js';
 import type { PlanTokenObserver } from './helm/plan-tokens.js';
@@ -12,7 +13,23 @@ export interface ReleasesMetrics {
 }
 
 /** The releases service's own series, in the app's registry. */
-export function releasesMetrics(registry: Registry): ReleasesMetrics {
+export function releasesMetrics(registry: Registry, bodies: ReleaseBodyCache): ReleasesMetrics {
+  new Gauge({
+    name: 'release_body_cache_bytes',
+    help: 'Bytes of release JSON held by the body cache of lists (with a fixed overhead per entry).',
+    registers: [registry],
+    collect() {
+      this.set(bodies.bytes);
+    },
+  });
+  new Gauge({
+    name: 'release_body_cache_entries',
+    help: 'Release bodies held by the body cache of lists.',
+    registers: [registry],
+    collect() {
+      this.set(bodies.size);
+    },
+  });
   const lookups = new Counter({
     name: 'kube_client_cache_lookups_total',
     help: 'Cluster client lookups: hit (a client for the user\'s current kubeconfig version was cached) or miss.',

@@ -1,4 +1,5 @@
 import type { ReleaseTarget } from '@platform/contracts';
+import type { ReleaseBodyCache } from './helm/body-cache.js';
 import type { HelmCli } from './helm/cli.js';
 import { configMapsDriver } from './helm/drivers/configmaps.js';
 import type { MemoryReleaseRecords } from './helm/drivers/memory.js';
@@ -23,6 +24,7 @@ export class ReleaseAccess {
     private readonly locks: ReleaseLocks,
     private readonly pendingStaleAfterMs: number,
     private readonly planTokens: PlanTokens,
+    private readonly bodies: ReleaseBodyCache,
   ) {}
 
   /** The store of the target; `namespace` stays as asked ('' is all namespaces). */
@@ -82,9 +84,9 @@ export class ReleaseAccess {
   private driverOf(userId: number, client: ClusterClient, target: ReleaseTarget) {
     switch (target.storage) {
       case 'secret':
-        return secretsDriver(client.api, this.decoder);
+        return secretsDriver(client.api, this.decoder, this.bodies);
       case 'configmap':
-        return configMapsDriver(client.api, this.decoder);
+        return configMapsDriver(client.api, this.decoder, this.bodies);
       case 'memory':
         return this.memory.driver(memoryScope(userId, target.context));
     }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,14 +31,18 @@ export interface HelmCliOptions {
   slots?: HelmSlots;
   observe?: HelmRunObserver;
   kubeCaches?: KubeCacheFolders;
+  /** Where run folders are made: a tmpfs where there is one (see defaultHelmWorkDir); the temp folder by default. */
+  workRoot?: string;
 }
 
 /**
- * Runs the helm binary in a private, throw-away folder (0700, removed afterwards) with a minimal environment:
- * no inherited KUBECONFIG, HOME or plugins, so helm sees only the one context we hand it. Only the discovery
- * cache outlives a run (see KubeCacheFolders). Killed at the timeout. At most as many at once as `slots` allow.
+ * Runs the helm binary in a private, throw-away folder (0700) with a minimal environment: no inherited
+ * KUBECONFIG, HOME or plugins, so helm sees only the one context we hand it. Only the discovery cache
+ * outlives a run (see KubeCacheFolders). Killed at the timeout. At most as many at once as `slots` allow.
+ * The folder is removed once the run's answer is on its way; `settled()` waits for removals still running.
  */
 export class HelmCli {
+  private readonly removals = new Set<Promise<void>>();
   private readonly bin: string;
   private readonly timeoutMs: number;
   private readonly observe: HelmRunObserver;
@@ -54,7 +59,7 @@ export class HelmCli {
    */
   async run(invocation: HelmInvocation): Promise<string> {
     const release = this.options.slots?.acquire(invocation.user);
-    const folder = await mkdtemp(join(tmpdir(), 'releases-helm-')).catch((error: unknown) => {
+    const folder = await mkdtemp(join(this.options.workRoot ?? tmpdir(), 'releases-helm-')).catch((error: unknown) => {
       release?.();
       throw error;
     });
@@ -71,8 +76,15 @@ export class HelmCli {
       return await this.exec(args, folder, invocation.driver, kubeCacheDir);
     } finally {
       release?.();
-      await rm(folder, { recursive: true, force: true });
+      const removal = rm(folder, { recursive: true, force: true }).catch(() => undefined);
+      this.removals.add(removal);
+      void removal.then(() => this.removals.delete(removal));
     }
+  }
+
+  /** Resolves once every finished run's folder is removed (on shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.removals]);
   }
 
   private exec(args: string[], folder: string, driver?: string, kubeCacheDir?: string): Promise<string> {
@@ -120,4 +132,14 @@ export function helmFailure(message: string, cause?: unknown): AppError {
   }
   if (/ is forbidden: /.test(message)) return new AppError(403, ErrorCode.ClusterForbidden, [message], { cause });
   return new AppError(500, ErrorCode.ClusterOperationFailed, [message], { cause });
+}
+
+/** /dev/shm when this process may write there (a tmpfs on Linux: nothing of a run needs a disk), else the temp folder. */
+export function defaultHelmWorkDir(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
 }

@@ -1,4 +1,5 @@
 import type { StorageDriverName } from '@platform/contracts';
+import type { ReleaseBody } from './body-cache.js';
 import type { HelmRelease } from './codec.js';
 
 /**
@@ -12,6 +13,18 @@ export interface ReleaseRecord {
   version: number;
   status: string;
   decode(): Promise<HelmRelease>;
+}
+
+/** One stored revision as a list sees it: its labels and what names the stored object's current version. */
+export interface ReleaseEntry {
+  namespace: string;
+  name: string;
+  version: number;
+  status: string;
+  /** The stored object's name (`sh.helm.release.v1.NAME.vN` as Helm names them). */
+  objectName: string;
+  /** Changes with every write of the object (cluster, uid, resourceVersion): the body cache's key. */
+  revisionKey: string;
 }
 
 /** No stored revision matches. */
@@ -29,6 +42,13 @@ export interface ReleaseDriver {
   readonly name: StorageDriverName;
   /** Every record owned by Helm in `namespace` ('' = all namespaces), optionally of one release name. */
   list(namespace: string, releaseName?: string): Promise<ReleaseRecord[]>;
+  /** Every record's labels in `namespace` ('' = all): one consistent read that carries no release bodies. */
+  listEntries(namespace: string): Promise<ReleaseEntry[]>;
+  /**
+   * The bodies of `entries` (from listEntries on the same `namespace`), in their order; undefined for a
+   * record deleted since. A record written since is returned as it is now.
+   */
+  bodies(namespace: string, entries: readonly ReleaseEntry[]): Promise<Array<ReleaseBody | undefined>>;
   /** Throws ReleaseRecordExistsError when the revision exists. */
   create(release: HelmRelease): Promise<void>;
   /** Replaces a stored revision; throws ReleaseRecordNotFoundError when it does not exist. */

@@ -1,7 +1,8 @@
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, ErrorMessage, ambiguousRelease } from '@platform/contracts';
 import type { HelmRelease } from './codec.js';
-import type { ReleaseDriver, ReleaseRecord } from './driver.js';
+import type { ReleaseBody } from './body-cache.js';
+import type { ReleaseDriver, ReleaseEntry, ReleaseRecord } from './driver.js';
 
 export const pendingStatuses: ReadonlySet<string> = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
 
@@ -13,9 +14,14 @@ export function releaseNotFound(): AppError {
 export class ReleaseStore {
   constructor(readonly driver: ReleaseDriver) {}
 
-  /** Every revision's labels in `namespace` ('' = all); nothing is decoded. */
-  records(namespace: string): Promise<ReleaseRecord[]> {
-    return this.driver.list(namespace);
+  /** Every revision's labels in `namespace` ('' = all), without bodies: what a list decides from. */
+  entries(namespace: string): Promise<ReleaseEntry[]> {
+    return this.driver.listEntries(namespace);
+  }
+
+  /** The bodies of entries from `entries(namespace)`, in order (undefined: deleted since). */
+  bodies(namespace: string, entries: readonly ReleaseEntry[]): Promise<Array<ReleaseBody | undefined>> {
+    return this.driver.bodies(namespace, entries);
   }
 
   /**

@@ -3,6 +3,7 @@ import { AppError } from '@platform/service-kit';
 import { ErrorCode, z } from '@platform/contracts';
 import { scrubClusterMessage } from '../cluster-messages.js';
 import { isIpLiteral, kubeconfigInvalid, type ClusterAccess } from './kubeconfig.js';
+import { decodeMetadataList, metadataListAccept, protobufStatusMessage, type ObjectMetadata } from './object-metadata.js';
 
 /** The Kubernetes API answered 404. */
 export class KubeNotFoundError extends Error {
@@ -120,6 +121,11 @@ export class KubeApi {
     }
   }
 
+  /** Where this client connects (scheme, checked address, port, path): what names the cluster in cache keys. */
+  get connectOrigin(): string {
+    return this.base;
+  }
+
   /** The server URL with the checked address in place of the name, path kept (for the helm binary). */
   get connectUrl(): URL {
     return new URL(this.base);
@@ -138,26 +144,80 @@ export class KubeApi {
     body?: unknown,
     contentType = 'application/json',
   ): Promise<KubeObjectOf<K>> {
+    const { bytes } = await this.send(method, path, this.headers, body, contentType);
+    return expectKind(bytes.toString('utf8'), kind);
+  }
+
+  /**
+   * The metadata of every object a list `path` names (of labels, those in `labelKeys`), without their data:
+   * one consistent read, in protobuf (see object-metadata.ts). A server that answers JSON instead must answer
+   * a PartialObjectMetadataList or the full `listKind`; then each item carries the object it sent. Throws as
+   * `call`.
+   */
+  async metadataList(path: string, labelKeys: readonly string[], listKind: 'SecretList' | 'ConfigMapList'): Promise<ObjectMetadata[]> {
+    const { bytes, contentType } = await this.getBytes(path, `${metadataListAccept}, application/json`);
+    if (contentType.startsWith('application/json')) {
+      const text = bytes.toString('utf8');
+      let isMetadata = false;
+      try {
+        isMetadata = expectKind(text, 'List').kind === 'PartialObjectMetadataList';
+      } catch {
+        // Not a list of any kind: the check below says what was expected.
+      }
+      const list = isMetadata ? expectKind(text, 'List') : expectKind(text, listKind);
+      return list.items.map((item) => {
+        const { uid, resourceVersion } = item.metadata as { uid?: unknown; resourceVersion?: unknown };
+        return {
+          name: item.metadata.name,
+          namespace: item.metadata.namespace ?? '',
+          uid: typeof uid === 'string' ? uid : '',
+          resourceVersion: typeof resourceVersion === 'string' ? resourceVersion : '',
+          labels: item.metadata.labels ?? {},
+          ...(isMetadata ? {} : { sentObject: item as KubeObjectOf<'SecretList'>['items'][number] }),
+        };
+      });
+    }
+    try {
+      return decodeMetadataList(bytes, labelKeys);
+    } catch (error) {
+      throw notKubernetes('did not answer a metadata list', error);
+    }
+  }
+
+  /** A GET answered in the encoding `accept` asks for, as bytes (the bench's floor reads too). Throws as `call`. */
+  getBytes(path: string, accept: string): Promise<{ bytes: Buffer; contentType: string }> {
+    return this.send('GET', path, { ...this.headers, accept });
+  }
+
+  private async send(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+    bodyType = 'application/json',
+  ): Promise<{ bytes: Buffer; contentType: string }> {
     let statusCode: number;
-    let text: string;
+    let bytes: Buffer;
+    let contentType: string;
     try {
       const response = await undiciRequest(`${this.base}${path}`, {
         method,
         dispatcher: this.agent,
-        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': contentType },
+        headers: body === undefined ? headers : { ...headers, 'content-type': bodyType },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
       statusCode = response.statusCode;
-      text = await response.body.text();
+      contentType = String(response.headers['content-type'] ?? '');
+      bytes = Buffer.from(await response.body.arrayBuffer());
     } catch (error) {
       throw unreachable(error);
     }
-    if (statusCode >= 200 && statusCode < 300) return expectKind(text, kind);
+    if (statusCode >= 200 && statusCode < 300) return { bytes, contentType };
     if (statusCode >= 300 && statusCode < 400) throw notKubernetes(`answered with a redirect (HTTP ${statusCode}), which is not followed`);
-    const message = statusMessage(text) ?? `HTTP ${statusCode}`;
+    const message = statusMessage(bytes, contentType) ?? `HTTP ${statusCode}`;
     switch (statusCode) {
       case 401:
         throw new AppError(502, ErrorCode.ClusterUnreachable, ['cluster refused our credentials']);
@@ -207,9 +267,13 @@ function unreachable(error: unknown): AppError {
 }
 
 /** The scrubbed `message` of a Kubernetes Status body, e.g. `secrets is forbidden: User "x" cannot list ...`. */
-function statusMessage(text: string): string | undefined {
+function statusMessage(bytes: Buffer, contentType: string): string | undefined {
+  if (contentType.startsWith('application/vnd.kubernetes.protobuf')) {
+    const message = protobufStatusMessage(bytes);
+    return message === undefined ? undefined : scrubClusterMessage(message);
+  }
   try {
-    const status = JSON.parse(text) as { kind?: unknown; message?: unknown };
+    const status = JSON.parse(bytes.toString('utf8')) as { kind?: unknown; message?: unknown };
     return status.kind === 'Status' && typeof status.message === 'string' ? scrubClusterMessage(status.message) : undefined;
   } catch {
     return undefined;

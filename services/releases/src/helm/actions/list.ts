@@ -1,48 +1,88 @@
 import type { ListReleasesQuery, ReleaseStatus } from '@platform/contracts';
-import type { HelmRelease } from '../codec.js';
-import type { ReleaseRecord } from '../driver.js';
+import type { ReleaseBody } from '../body-cache.js';
+import type { ReleaseEntry } from '../driver.js';
 import type { ReleaseStore } from '../storage.js';
 
 /** `helm list`'s default mask when no status is asked for. */
 const defaultStatuses: readonly ReleaseStatus[] = ['deployed', 'failed'];
 
-/**
- * `helm list`: the latest revision per namespace/name (chosen from labels), the status mask, the sort, then
- * skip and limit. Only returned revisions are decoded (and, to sort by date, those that passed the mask).
- */
-export async function listReleases(store: ReleaseStore, query: ListReleasesQuery): Promise<HelmRelease[]> {
-  const statuses = new Set<string>(query.statusFilter?.length ? query.statusFilter : defaultStatuses);
-  const records = await store.records(query.namespace);
-  // As Helm: a mask of only `superseded` skips the latest-revision filter (superseded revisions are never latest).
-  const onlySuperseded = statuses.size === 1 && statuses.has('superseded');
-  const candidates = (onlySuperseded ? records : latestPerRelease(records)).filter((record) => statuses.has(record.status));
-
-  const skip = query.skip ?? 0;
-  const limit = query.limit ? query.limit : Number.POSITIVE_INFINITY;
-  if (query.byDate) {
-    const releases = await Promise.all(candidates.map((record) => record.decode()));
-    releases.sort((a, b) => lastDeployed(a) - lastDeployed(b) || byName(a, b));
-    return releases.slice(skip, skip + limit);
-  }
-  candidates.sort(byName);
-  return Promise.all(candidates.slice(skip, skip + limit).map((record) => record.decode()));
+/** Where a list spent its time (ms), for the Server-Timing header. */
+export interface ListPhases {
+  /** The fixed cost: the kubeconfig version check and the client lookup. */
+  access: number;
+  entries: number;
+  bodies: number;
+  join: number;
 }
 
-function latestPerRelease(records: ReleaseRecord[]): ReleaseRecord[] {
-  const latest = new Map<string, ReleaseRecord>();
-  for (const record of records) {
-    const key = `${record.namespace}\u0000${record.name}`;
+/**
+ * `helm list`: the latest revision per namespace/name, the status mask, the sort, then skip and limit, all
+ * decided from labels of one metadata-only read; bodies are read (mostly from the body cache) only for the
+ * page returned, or, to sort by date, for those that passed the mask.
+ */
+export async function listReleases(store: ReleaseStore, query: ListReleasesQuery, phases?: ListPhases): Promise<ReleaseBody[]> {
+  const clock = phaseClock();
+  const statuses = new Set<string>(query.statusFilter?.length ? query.statusFilter : defaultStatuses);
+  const entries = await store.entries(query.namespace);
+  // As Helm: a mask of only `superseded` skips the latest-revision filter (superseded revisions are never latest).
+  const onlySuperseded = statuses.size === 1 && statuses.has('superseded');
+  const candidates = (onlySuperseded ? entries : latestPerRelease(entries)).filter((entry) => statuses.has(entry.status));
+  candidates.sort(byName);
+  if (phases) phases.entries = clock();
+
+  const skip = query.skip ?? 0;
+  const end = query.limit ? skip + query.limit : undefined;
+  let page: ReleaseBody[];
+  if (query.byDate) {
+    const sorted = present(candidates, await store.bodies(query.namespace, candidates));
+    // Stable: equal times keep the name order.
+    sorted.sort((a, b) => a.body.lastDeployed - b.body.lastDeployed);
+    page = sorted.slice(skip, end).map(({ body }) => body);
+  } else {
+    const slice = candidates.slice(skip, end);
+    page = present(slice, await store.bodies(query.namespace, slice)).map(({ body }) => body);
+  }
+  if (phases) phases.bodies = clock();
+  return page;
+}
+
+/** The page as a JSON array: each release's JSON goes out as Helm stored it, not parsed and serialised again. */
+export function releasesJson(page: readonly ReleaseBody[], phases?: ListPhases): string {
+  const started = performance.now();
+  const json = `[${page.map((body) => body.json).join(',')}]`;
+  if (phases) phases.join = performance.now() - started;
+  return json;
+}
+
+/** Entries with their bodies, leaving out those deleted between the list and the read of their bodies. */
+function present(entries: readonly ReleaseEntry[], bodies: ReadonlyArray<ReleaseBody | undefined>): Array<{ entry: ReleaseEntry; body: ReleaseBody }> {
+  return entries.flatMap((entry, index) => {
+    const body = bodies[index];
+    return body ? [{ entry, body }] : [];
+  });
+}
+
+function latestPerRelease(entries: readonly ReleaseEntry[]): ReleaseEntry[] {
+  const latest = new Map<string, ReleaseEntry>();
+  for (const entry of entries) {
+    const key = `${entry.namespace}\u0000${entry.name}`;
     const known = latest.get(key);
-    if (!known || known.version < record.version) latest.set(key, record);
+    if (!known || known.version < entry.version) latest.set(key, entry);
   }
   return [...latest.values()];
 }
 
-function byName(a: { name: string; namespace: string }, b: { name: string; namespace: string }): number {
+function byName(a: ReleaseEntry, b: ReleaseEntry): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
 }
 
-function lastDeployed(release: HelmRelease): number {
-  const time = Date.parse(release.info.last_deployed ?? '');
-  return Number.isNaN(time) ? 0 : time;
+/** Milliseconds since the previous call (or since creation). */
+function phaseClock(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = now - last;
+    last = now;
+    return elapsed;
+  };
 }

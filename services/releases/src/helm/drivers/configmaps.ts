@@ -1,9 +1,10 @@
 import type { KubeApi } from '../../kube/api.js';
+import type { ReleaseBodyCache } from '../body-cache.js';
 import type { ReleaseDecoder } from '../release-decoder.js';
 import { KubeObjectReleaseDriver } from './kube-objects.js';
 
 /** Helm's `configmap` driver: `data.release` holds Helm's encoded release as it is. */
-export function configMapsDriver(api: KubeApi, decoder: ReleaseDecoder): KubeObjectReleaseDriver {
+export function configMapsDriver(api: KubeApi, decoder: ReleaseDecoder, cache?: ReleaseBodyCache): KubeObjectReleaseDriver {
   return new KubeObjectReleaseDriver(api, decoder, {
     driver: 'configmap',
     resource: 'configmaps',
@@ -11,5 +12,5 @@ export function configMapsDriver(api: KubeApi, decoder: ReleaseDecoder): KubeObj
     extraFields: {},
     wrap: (encoded) => encoded,
     base64Layers: 1,
-  });
+  }, cache);
 }

@@ -1,9 +1,19 @@
 import { ErrorCode, type StorageDriverName } from '@platform/contracts';
 import { AppError } from '@platform/service-kit';
 import { KubeApi, KubeConflictError, KubeNotFoundError, type KubeObjectOf } from '../../kube/api.js';
+import type { ObjectMetadata } from '../../kube/object-metadata.js';
+import { releaseBodyOf, type ReleaseBody, type ReleaseBodyCache } from '../body-cache.js';
 import { encodeRelease, ReleaseRecordRefusedError, releaseKey, type HelmRelease } from '../codec.js';
 import type { ReleaseDecoder } from '../release-decoder.js';
-import { ReleaseRecordExistsError, ReleaseRecordNotFoundError, type ReleaseDriver, type ReleaseRecord } from '../driver.js';
+import {
+  ReleaseRecordExistsError,
+  ReleaseRecordNotFoundError,
+  type ReleaseDriver,
+  type ReleaseEntry,
+  type ReleaseRecord,
+} from '../driver.js';
+
+type ListedObject = KubeObjectOf<'SecretList'>['items'][number];
 
 /** How one kind of Kubernetes object holds a release (Secret and ConfigMap differ only here). */
 export interface ReleaseObjectKind {
@@ -18,12 +28,25 @@ export interface ReleaseObjectKind {
   base64Layers: 1 | 2;
 }
 
+/**
+ * Above this many bodies missing from the cache, one list of the whole namespace is cheaper than a GET per
+ * object (a GET is a read from etcd; the unpaged list comes from the watch cache).
+ */
+const singleGetsMax = 64;
+const singleGetsInFlight = 8;
+/** The labels a list decides from. */
+const entryLabels = ['name', 'status', 'version'];
+
 /** Helm's secrets and configmaps drivers: one object per revision, labelled so that lists need no decoding. */
 export class KubeObjectReleaseDriver implements ReleaseDriver {
+  /** Objects a server sent whole with its answer to listEntries (one that ignores metadata-only lists). */
+  private readonly sentWithList = new Map<string, ListedObject>();
+
   constructor(
     private readonly api: KubeApi,
     private readonly decoder: ReleaseDecoder,
     private readonly objects: ReleaseObjectKind,
+    private readonly cache?: ReleaseBodyCache,
   ) {}
 
   get name(): StorageDriverName {
@@ -36,14 +59,47 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
    */
   async list(namespace: string, releaseName?: string): Promise<ReleaseRecord[]> {
     const selector = encodeURIComponent(releaseName ? `name=${releaseName},owner=helm` : 'owner=helm');
-    const base = namespace ? `/api/v1/namespaces/${namespace}/${this.objects.resource}` : `/api/v1/${this.objects.resource}`;
-    const list = await this.api.call('GET', `${base}?labelSelector=${selector}`, `${this.objects.kind}List`);
+    const list = await this.api.call('GET', `${this.collection(namespace)}?labelSelector=${selector}`, `${this.objects.kind}List`);
     const records: ReleaseRecord[] = [];
     for (const item of list.items) {
       const record = this.recordOf(item);
       if (record) records.push(record);
     }
     return records;
+  }
+
+  async listEntries(namespace: string): Promise<ReleaseEntry[]> {
+    const entries: ReleaseEntry[] = [];
+    const listKind = `${this.objects.kind}List` as const;
+    for (const meta of await this.api.metadataList(`${this.collection(namespace)}?labelSelector=owner%3Dhelm`, entryLabels, listKind)) {
+      const version = Number(meta.labels.version);
+      if (!meta.labels.name || !meta.namespace || !Number.isInteger(version)) continue;
+      if (meta.sentObject) this.sentWithList.set(objectPath(meta.namespace, meta.name), meta.sentObject);
+      entries.push({
+        namespace: meta.namespace,
+        name: meta.labels.name,
+        version,
+        status: meta.labels.status ?? 'unknown',
+        objectName: meta.name,
+        revisionKey: this.revisionKey(meta),
+      });
+    }
+    return entries;
+  }
+
+  async bodies(namespace: string, entries: readonly ReleaseEntry[]): Promise<Array<ReleaseBody | undefined>> {
+    const bodies = await Promise.all(
+      entries.map((entry) => {
+        const sent = this.sentWithList.get(objectPath(entry.namespace, entry.objectName));
+        return sent ? this.bodyOf(sent) : this.cached(entry.revisionKey);
+      }),
+    );
+    const missing = entries.flatMap((_entry, index) => (bodies[index] ? [] : [index]));
+    if (missing.length === 0) return bodies;
+    const wanted = missing.map((index) => entries[index]!);
+    const found = wanted.length > singleGetsMax ? await this.readAll(namespace, wanted) : await this.readEachOrAll(namespace, wanted);
+    for (const index of missing) bodies[index] = found.get(objectPath(entries[index]!.namespace, entries[index]!.objectName));
+    return bodies;
   }
 
   async create(release: HelmRelease): Promise<void> {
@@ -68,7 +124,81 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
     }
   }
 
-  private recordOf(item: KubeObjectOf<'SecretList'>['items'][number]): ReleaseRecord | undefined {
+  /** The objects of `entries` out of one consistent list of the namespace, keyed by namespace/name. */
+  private async readAll(namespace: string, entries: readonly ReleaseEntry[]): Promise<Map<string, ReleaseBody>> {
+    const wanted = new Set(entries.map((entry) => objectPath(entry.namespace, entry.objectName)));
+    const list = await this.api.call('GET', `${this.collection(namespace)}?labelSelector=owner%3Dhelm`, `${this.objects.kind}List`);
+    const bodies = new Map<string, ReleaseBody>();
+    await Promise.all(
+      list.items.map(async (item) => {
+        const path = objectPath(item.metadata.namespace ?? '', item.metadata.name);
+        if (!wanted.has(path)) return;
+        const body = await this.bodyOf(item);
+        if (body) bodies.set(path, body);
+      }),
+    );
+    return bodies;
+  }
+
+  /** One GET each; a user allowed to list but not to get (all `helm list` needs) reads them in one list. */
+  private async readEachOrAll(namespace: string, entries: readonly ReleaseEntry[]): Promise<Map<string, ReleaseBody>> {
+    try {
+      return await this.readEach(entries);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 403) return this.readAll(namespace, entries);
+      throw error;
+    }
+  }
+
+  /** The objects of `entries`, one GET each, a few at a time; a deleted one is left out. */
+  private async readEach(entries: readonly ReleaseEntry[]): Promise<Map<string, ReleaseBody>> {
+    const bodies = new Map<string, ReleaseBody>();
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const entry = entries[next++]!;
+        const path = `/api/v1/namespaces/${encodeURIComponent(entry.namespace)}/${this.objects.resource}/${encodeURIComponent(entry.objectName)}`;
+        try {
+          const body = await this.bodyOf(await this.api.call('GET', path, this.objects.kind));
+          if (body) bodies.set(objectPath(entry.namespace, entry.objectName), body);
+        } catch (error) {
+          if (!(error instanceof KubeNotFoundError)) throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(singleGetsInFlight, entries.length) }, worker));
+    return bodies;
+  }
+
+  /** The decoded body of a full object, cached under its version; undefined for an object that is no release. */
+  private async bodyOf(item: ListedObject): Promise<ReleaseBody | undefined> {
+    const labels = item.metadata.labels ?? {};
+    const version = Number(labels.version);
+    const data = item.data?.release;
+    const { namespace, uid, resourceVersion } = item.metadata as ListedObject['metadata'] & Partial<ObjectMetadata>;
+    if (!labels.name || !namespace || !Number.isInteger(version) || data === undefined) return undefined;
+    const key = this.revisionKey({ uid: typeof uid === 'string' ? uid : '', resourceVersion: typeof resourceVersion === 'string' ? resourceVersion : '' });
+    const cached = this.cached(key);
+    if (cached) return cached;
+    const body = releaseBodyOf(await this.decodeRecord(namespace, labels.name, version, data));
+    if (key) this.cache?.set(key, body);
+    return body;
+  }
+
+  private cached(key: string): ReleaseBody | undefined {
+    return key ? this.cache?.get(key) : undefined;
+  }
+
+  /** '' (never cached) for an object without uid or resourceVersion, which no real apiserver sends. */
+  private revisionKey(meta: Pick<ObjectMetadata, 'uid' | 'resourceVersion'>): string {
+    return meta.uid && meta.resourceVersion ? `${this.api.connectOrigin} ${meta.uid} ${meta.resourceVersion}` : '';
+  }
+
+  private collection(namespace: string): string {
+    return namespace ? `/api/v1/namespaces/${namespace}/${this.objects.resource}` : `/api/v1/${this.objects.resource}`;
+  }
+
+  private recordOf(item: ListedObject): ReleaseRecord | undefined {
     const labels = item.metadata.labels ?? {};
     const version = Number(labels.version);
     const data = item.data?.release;
@@ -112,6 +242,10 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
       data: { release: this.objects.wrap(encodeRelease(release)) },
     };
   }
+}
+
+function objectPath(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
 }
 
 function unixNow(): string {

@@ -1,5 +1,12 @@
 import { decodeRelease, encodeRelease, releaseKey, type DecodeLimits, type HelmRelease } from '../codec.js';
-import { ReleaseRecordExistsError, ReleaseRecordNotFoundError, type ReleaseDriver, type ReleaseRecord } from '../driver.js';
+import { releaseBodyOf, type ReleaseBody } from '../body-cache.js';
+import {
+  ReleaseRecordExistsError,
+  ReleaseRecordNotFoundError,
+  type ReleaseDriver,
+  type ReleaseEntry,
+  type ReleaseRecord,
+} from '../driver.js';
 
 interface StoredRecord {
   namespace: string;
@@ -41,6 +48,21 @@ export class MemoryDriver implements ReleaseDriver {
     return [...this.records.values()]
       .filter((record) => (!namespace || record.namespace === namespace) && (!releaseName || record.name === releaseName))
       .map((record) => ({ ...record, decode: async () => decodeRelease(record.encoded, ownRecords) }));
+  }
+
+  async listEntries(namespace: string): Promise<ReleaseEntry[]> {
+    return (await this.list(namespace)).map(({ namespace: recordNamespace, name, version, status }) => {
+      const objectName = releaseKey(name, version);
+      // In-process records are never cached (bodies reads them directly), so no version needs telling apart.
+      return { namespace: recordNamespace, name, version, status, objectName, revisionKey: `${recordNamespace}/${objectName}` };
+    });
+  }
+
+  async bodies(_namespace: string, entries: readonly ReleaseEntry[]): Promise<Array<ReleaseBody | undefined>> {
+    return entries.map((entry) => {
+      const record = this.records.get(`${entry.namespace}/${entry.objectName}`);
+      return record && releaseBodyOf(decodeRelease(record.encoded, ownRecords));
+    });
   }
 
   async create(release: HelmRelease): Promise<void> {

@@ -1,9 +1,10 @@
 import type { KubeApi } from '../../kube/api.js';
+import type { ReleaseBodyCache } from '../body-cache.js';
 import type { ReleaseDecoder } from '../release-decoder.js';
 import { KubeObjectReleaseDriver } from './kube-objects.js';
 
 /** Helm's `secret` driver: Secret of type helm.sh/release.v1; `data.release` is base64 of Helm's encoded release. */
-export function secretsDriver(api: KubeApi, decoder: ReleaseDecoder): KubeObjectReleaseDriver {
+export function secretsDriver(api: KubeApi, decoder: ReleaseDecoder, cache?: ReleaseBodyCache): KubeObjectReleaseDriver {
   return new KubeObjectReleaseDriver(api, decoder, {
     driver: 'secret',
     resource: 'secrets',
@@ -11,5 +12,5 @@ export function secretsDriver(api: KubeApi, decoder: ReleaseDecoder): KubeObject
     extraFields: { type: 'helm.sh/release.v1' },
     wrap: (encoded) => Buffer.from(encoded).toString('base64'),
     base64Layers: 2,
-  });
+  }, cache);
 }
