@@ -81,8 +81,8 @@ export function kubeconfigContexts(raw: string): KubeconfigContext[] {
 function accessOf(name: string, context: Fields, cluster: Fields | null, user: Fields | null): ClusterAccess {
   if (!cluster) throw new Unusable('cluster entry is not a map');
   if (!user) throw new Unusable('user entry is not a map');
-  for (const [field, why] of Object.entries(refusedClusterFields)) if (cluster[field] !== undefined) throw new Unusable(`cluster field ${field} ${why}`);
-  for (const [field, why] of Object.entries(refusedUserFields)) if (user[field] !== undefined) throw new Unusable(`user field ${field} ${why}`);
+  refuseFields('cluster', cluster, refusedClusterFields);
+  refuseFields('user', user, refusedUserFields);
 
   const namespace = optionalString(context, 'namespace', 'context') || 'default';
   if (!namespacePattern.test(namespace)) throw new Unusable(`context namespace ${JSON.stringify(namespace)} is not a namespace name`);
@@ -103,6 +103,12 @@ function accessOf(name: string, context: Fields, cluster: Fields | null, user: F
     username: optionalString(user, 'username', 'user'),
     password: optionalString(user, 'password', 'user'),
   };
+}
+
+function refuseFields(entry: string, fields: Fields, refused: Readonly<Record<string, string>>): void {
+  for (const [field, why] of Object.entries(refused)) {
+    if (fields[field] !== undefined) throw new Unusable(`${entry} field ${field} ${why}`);
+  }
 }
 
 function serverUrl(cluster: Fields): URL {
