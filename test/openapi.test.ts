@@ -131,7 +131,7 @@ describe('every route the gateway serves or proxies is in the document', () => {
     const usersApp = await buildUsers({ users: {} as UserService, readiness: {} }, { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' });
     const { app: releasesApp } = buildReleases(
       { kubeconfigs: { version: async () => { throw new Error('unused'); }, kubeconfig: async () => { throw new Error('unused'); } } },
-      ReleasesConfig.parse({ INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' }),
+      ReleasesConfig.parse({ INTERNAL_SIGNING_SECRET: secret, NATS_URL: 'nats://127.0.0.1:1', LOG_LEVEL: 'silent' }),
     );
     apps.push(gatewayApp, usersApp, releasesApp);
     await Promise.all(apps.map((app) => app.ready()));

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { readServersEnv, type ServersEnv } from '@platform/test-support';
 import { freePort, type PlatformServers } from './platform.js';
 import { repoRoot } from './readme-config.js';
 
@@ -30,7 +31,7 @@ export class PrivateServers {
   private constructor(
     private readonly folder: string,
     private readonly scriptEnv: NodeJS.ProcessEnv,
-    readonly urls: Record<'MONGO_URL' | 'REDIS_URL' | 'NATS_URL' | 'KUBECONFIG' | 'HELM_BIN', string>,
+    readonly urls: ServersEnv,
   ) {}
 
   static async start(): Promise<PrivateServers> {
@@ -43,14 +44,7 @@ export class PrivateServers {
     };
     for (const variable of portVariables) scriptEnv[variable] = String(await freePort());
     await script(scriptEnv, 'start');
-    const urls = Object.fromEntries(
-      (await readFile(join(folder, 'servers.env'), 'utf8'))
-        .split('\n')
-        .map((line) => /^([A-Z_]+)=(.*)$/.exec(line))
-        .filter((match) => match !== null)
-        .map((match) => [match[1], match[2]]),
-    ) as PrivateServers['urls'];
-    return new PrivateServers(folder, scriptEnv, urls);
+    return new PrivateServers(folder, scriptEnv, readServersEnv(join(folder, 'servers.env')));
   }
 
   /** The platform's view of this set (its MongoDB, Redis and NATS). */

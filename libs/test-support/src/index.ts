@@ -1,30 +1,21 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { localServersEnv, type ServerName } from './servers-env.js';
+
+export * from './servers-env.js';
 
 /**
  * Tests talk to real servers. Their addresses come from the environment, else from the `.servers.env`
  * that `npm run servers` writes, else a container is started with testcontainers (on a machine with Docker);
  * testcontainers' reaper removes those containers when the test process ends.
  */
-export type ServerName = 'MONGO_URL' | 'REDIS_URL' | 'NATS_URL' | 'KUBECONFIG' | 'HELM_BIN' | 'HELM4_BIN';
-
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-function fromServersEnv(name: ServerName): string | undefined {
-  const file = join(repoRoot, '.servers.env');
-  if (!existsSync(file)) return undefined;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (match && match[1] === name) return match[2];
-  }
-  return undefined;
-}
-
 function configured(name: ServerName): string | undefined {
-  return process.env[name] || fromServersEnv(name);
+  return process.env[name] || localServersEnv()?.[name];
 }
 
 const started = new Map<ServerName, Promise<string>>();

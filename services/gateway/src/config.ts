@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from '@platform/contracts';
+import { serviceConfigBase } from '@platform/service-kit';
 
 const Seconds = z.coerce.number().int().positive();
 const Count = z.coerce.number().int().positive();
@@ -41,15 +42,10 @@ const TrustedProxies = z
     return entries;
   });
 
-export const GatewayConfig = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
+export const GatewayConfig = serviceConfigBase(8080).extend({
   REDIS_URL: z.string().url(),
-  NATS_URL: z.string().min(1),
   USERS_URL: z.string().url().default('http://127.0.0.1:8081'),
   RELEASES_URL: z.string().url().default('http://127.0.0.1:8082'),
-  /** HMAC secret shared with the services: they trust an identity only when it is signed with it. */
-  INTERNAL_SIGNING_SECRET: z.string().min(32),
   SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('porter_session'),
   /** Idle time after which a session ends; every request that uses the session restarts it. */
   SESSION_TTL_SECONDS: Seconds.default(86_400),
@@ -65,12 +61,9 @@ export const GatewayConfig = z.object({
   /** bcrypt runs (sign-up, login, account deletion) one client address may cause per sliding window. */
   PASSWORD_WORK_MAX_PER_ADDRESS: Count.default(30),
   PASSWORD_WORK_WINDOW_SECONDS: Seconds.default(60),
-  /** Keeps side-by-side platforms' events apart on one NATS (see EventBus); empty in production. */
-  EVENTS_SCOPE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   /** Origins whose browsers may change state (POST, PUT, DELETE, PATCH); empty: the gateway's own host only. */
   ALLOWED_ORIGINS: OriginList,
   TRUST_PROXY: TrustedProxies,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

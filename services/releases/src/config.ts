@@ -1,14 +1,11 @@
 import { z } from '@platform/contracts';
+import { serviceConfigBase } from '@platform/service-kit';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** The releases service's environment, validated once at start-up. */
-export const ReleasesConfig = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8082),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  NATS_URL: z.string().url().default('nats://127.0.0.1:4222'),
+export const ReleasesConfig = serviceConfigBase(8082).extend({
   USERS_URL: z.string().url().default('http://127.0.0.1:8081'),
-  INTERNAL_SIGNING_SECRET: z.string().min(16),
   HELM_BIN: z.string().min(1).default('helm'),
   /**
    * Cluster addresses reachable even though they are private, loopback, link-local or shared (100.64/10):
@@ -41,9 +38,6 @@ export const ReleasesConfig = z.object({
    * HELM_TIMEOUT_MS + 30 s.
    */
   PENDING_STALE_AFTER_MS: z.coerce.number().int().positive().optional(),
-  LOG_LEVEL: z.string().default('info'),
-  /** Keeps one platform's events apart from another's on a shared NATS (test suites side by side). */
-  EVENTS_SCOPE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
 }).refine((config) => config.PENDING_STALE_AFTER_MS === undefined || config.PENDING_STALE_AFTER_MS > config.HELM_TIMEOUT_MS, {
   message: 'must be longer than HELM_TIMEOUT_MS',
   path: ['PENDING_STALE_AFTER_MS'],

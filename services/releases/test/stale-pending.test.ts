@@ -135,7 +135,7 @@ test('memory storage follows the same rule', async (t) => {
 });
 
 test('PENDING_STALE_AFTER_MS must be longer than HELM_TIMEOUT_MS', () => {
-  const env = { INTERNAL_SIGNING_SECRET: 'x'.repeat(32), HELM_TIMEOUT_MS: '60000' };
+  const env = { INTERNAL_SIGNING_SECRET: 'x'.repeat(32), NATS_URL: 'nats://127.0.0.1:4222', HELM_TIMEOUT_MS: '60000' };
   assert.equal(ReleasesConfig.safeParse({ ...env, PENDING_STALE_AFTER_MS: '60000' }).success, false);
   assert.equal(ReleasesConfig.safeParse({ ...env, PENDING_STALE_AFTER_MS: '90000' }).data?.PENDING_STALE_AFTER_MS, 90_000);
   assert.equal(ReleasesConfig.parse(env).PENDING_STALE_AFTER_MS, undefined, 'then HELM_TIMEOUT_MS + 30 s');

@@ -1,4 +1,5 @@
 import { z } from '@platform/contracts';
+import { serviceConfigBase } from '@platform/service-kit';
 
 /** A key is `keyId:base64` of 32 bytes; key ids are stored with each ciphertext so keys can rotate. */
 const EncryptionKeys = z
@@ -23,19 +24,11 @@ const EncryptionKeys = z
     return { activeKeyId, keys };
   });
 
-export const UsersConfig = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8081),
-  HOST: z.string().min(1).default('127.0.0.1'),
+export const UsersConfig = serviceConfigBase(8081).extend({
   MONGO_URL: z.string().url(),
-  NATS_URL: z.string().min(1),
-  /** Keeps one platform's events apart on a shared NATS (test suites side by side); see EventBusOptions.scope. */
-  EVENTS_SCOPE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-  /** HMAC secret shared with the gateway and the other services for signed identities. */
-  INTERNAL_SIGNING_SECRET: z.string().min(32),
   /** The first key encrypts; every listed key decrypts. */
   KUBECONFIG_ENCRYPTION_KEYS: EncryptionKeys,
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type UsersConfig = z.infer<typeof UsersConfig>;
 export type EncryptionKeyring = UsersConfig['KUBECONFIG_ENCRYPTION_KEYS'];
