@@ -5,6 +5,7 @@ import { changedPaths } from '../src/diff/field-paths.js';
 import { unifiedDiff } from '../src/diff/line-diff.js';
 import { manifestObjects } from '../src/diff/manifest-objects.js';
 import { diffReleases, type ReleaseSide } from '../src/diff/release-diff.js';
+import { redactManifestSecrets } from '../src/diff/secret-redaction.js';
 
 const configMap = (name: string, greeting: string) =>
   `---\n# Source: demo/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  labels:\n    app.kubernetes.io/name: demo\ndata:\n  greeting: ${greeting}\n`;
@@ -117,4 +118,14 @@ test('manifest objects: namespaces default to the release\'s except for cluster-
   const objects = manifestObjects('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n', 'apps');
   assert.deepEqual(objects.map((object) => [object.kind, object.namespace, object.name]), [['Namespace', '', 'n'], ['ConfigMap', 'other', 'c'], ['Service', 'apps', 's']]);
   assert.throws(() => manifestObjects('a: [unclosed', 'apps'), (error: { status?: number }) => error.status === 500);
+});
+
+test('a manifest with its Secrets redacted: other documents byte for byte, text that is not YAML left out', () => {
+  const other = '---\n# Source: demo/templates/pvc.yaml\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: p\nspec:\n  accessModes: [ReadWriteOnce]\n';
+  const secretDocument = '---\n# Source: demo/templates/secret.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: c2VjcmV0\nstringData:\n  token: plain\n';
+  const redactedManifest = redactManifestSecrets(other + secretDocument + '---\nkind: Secret\ndata: {password: [unclosed\n');
+  assert.ok(redactedManifest.startsWith(other));
+  assert.ok(redactedManifest.includes('# Source: demo/templates/secret.yaml\n'));
+  assert.match(redactedManifest, /password: \(redacted\)\n/);
+  for (const value of ['c2VjcmV0', 'plain', 'unclosed']) assert.ok(!redactedManifest.includes(value), value);
 });

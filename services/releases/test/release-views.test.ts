@@ -54,7 +54,10 @@ test('a revision\'s manifest, values (user-supplied and computed) and notes', as
   const manifest = await call(built.app, 'GET', `/api/releases/${name}/1/manifest?${target}`);
   assert.equal(manifest.statusCode, 200, manifest.body);
   assert.equal(manifest.json().revision, 1);
-  assert.equal(manifest.json().manifest.trim(), (await helm(['get', 'manifest', name, '-n', namespace, '--revision', '1'])).trim());
+  const fromHelm = (await helm(['get', 'manifest', name, '-n', namespace, '--revision', '1'])).trim();
+  const secretValues = /(  password: )"[^"]+"\n(  user: )"[^"]+"/;
+  assert.match(fromHelm, secretValues);
+  assert.equal(manifest.json().manifest.trim(), fromHelm.replace(secretValues, '$1"(redacted)"\n$2"(redacted)"'), 'helm\'s manifest, Secret values redacted');
 
   const values = await call(built.app, 'GET', `/api/releases/${name}/2/values?${target}`);
   assert.deepEqual(values.json(), { name, namespace, revision: 2, computed: false, values: { greeting: 'hi', password: 'second-secret-value', replicas: 3 } });

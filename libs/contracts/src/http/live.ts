@@ -17,7 +17,9 @@ export type ResourceStatus = z.infer<typeof ResourceStatus>;
 export const ReleaseResource = ObjectRef.extend({ status: ResourceStatus, message: z.string() });
 export type ReleaseResource = z.infer<typeof ReleaseResource>;
 
-export const HealthCounts = z.record(ResourceStatus, z.number().int());
+/** How many objects have each status; a status no object has is left out. */
+const count = z.number().int().optional();
+export const HealthCounts = z.object({ Current: count, InProgress: count, Failed: count, NotFound: count, Unknown: count });
 
 /** The worst status of the objects (Failed, NotFound, Unknown, InProgress, Current), and how many of each. */
 export const ReleaseHealth = z.object({ status: ResourceStatus, counts: HealthCounts });

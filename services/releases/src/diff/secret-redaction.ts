@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseDocument } from 'yaml';
 import { isRecord } from './field-paths.js';
 
 export const redacted = '(redacted)';
@@ -49,24 +49,24 @@ function isSecret(body: Record<string, unknown> | undefined): boolean {
 }
 
 /**
- * A manifest with every Secret's `data`/`stringData` values replaced by `(redacted)`; other documents, and
- * comments such as helm's `# Source:` lines, are kept.
+ * A manifest with every Secret's `data`/`stringData` values replaced by `(redacted)`. Documents are split on
+ * `---` lines as Helm splits manifests; other documents are kept byte for byte, a Secret keeps its comments
+ * (helm's `# Source:` line), and a document that is not YAML is left out.
  */
 export function redactManifestSecrets(manifest: string): string {
-  const documents = parseAllDocuments(manifest, { uniqueKeys: false });
-  if (!documents.some((document) => isSecret(asRecord(document.toJS({ maxAliasCount: 100 }))))) return manifest;
-  return documents
-    .map((document) => {
+  return manifest
+    .split(/^(?=---[ \t]*$)/m)
+    .map((chunk) => {
+      const document = parseDocument(chunk, { uniqueKeys: false });
+      // Text that is not YAML could still be a Secret's: it is not shown.
+      if (document.errors.length > 0) return '---\n# (not valid YAML: left out)\n';
       const body = asRecord(document.toJS({ maxAliasCount: 100 }));
-      if (isSecret(body)) {
-        for (const field of ['data', 'stringData']) {
-          const values = valuesAt(body, [field]);
-          for (const key of Object.keys(values ?? {})) document.setIn([field, key], redacted);
-        }
+      if (!isSecret(body)) return chunk;
+      for (const field of ['data', 'stringData']) {
+        for (const key of Object.keys(valuesAt(body, [field]) ?? {})) document.setIn([field, key], redacted);
       }
       return document.toString({ lineWidth: 0 });
     })
-    .map((text) => (text.startsWith('---') ? text : `---\n${text}`))
     .join('');
 }
 

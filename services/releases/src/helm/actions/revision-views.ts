@@ -1,11 +1,15 @@
 import type { RevisionManifest, RevisionNotes, RevisionValues } from '@platform/contracts';
 import { computedValues } from '../../diff/computed-values.js';
+import { redactManifestSecrets } from '../../diff/secret-redaction.js';
 import type { ReleaseStore } from '../storage.js';
 
-/** `helm get manifest`: the rendered manifest of a revision (0: the latest deployed). */
+/**
+ * `helm get manifest`: the rendered manifest of a revision (0: the latest deployed), Secret values redacted
+ * like every view of this family (Helm's own record, with them, is GET /api/releases/{name}/{revision}).
+ */
 export async function revisionManifest(store: ReleaseStore, namespace: string, name: string, revision: number): Promise<RevisionManifest> {
   const release = await store.get(namespace, name, revision);
-  return { name: release.name, namespace: release.namespace, revision: release.version, manifest: release.manifest ?? '' };
+  return { name: release.name, namespace: release.namespace, revision: release.version, manifest: redactManifestSecrets(release.manifest ?? '') };
 }
 
 /** `helm get values [--all]`: the user-supplied values, or the chart's defaults overlaid with them. */
