@@ -57,10 +57,7 @@ export class LoginThrottle {
     if (!verdict.allowed) return verdict;
     return {
       allowed: true,
-      succeeded: async () => {
-        await this.windows.clear(pair.key);
-        await this.windows.release([email.key, address.key], entry);
-      },
+      succeeded: () => this.windows.release([email.key, address.key], entry, [pair.key]),
       undecided: () => this.windows.release([pair.key, email.key, address.key], entry),
     };
   }

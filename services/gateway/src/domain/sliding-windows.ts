@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { redisCommand } from '../sessions/redis-client.js';
+import { failOnCommandError, redisCommand } from '../sessions/redis-client.js';
 
 /** A limit: at most `limit` entries in `key` over the last `windowMs` milliseconds. */
 export interface SlidingWindow {
@@ -54,16 +54,11 @@ export class SlidingWindows {
     return waitMs > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) } : { allowed: true };
   }
 
-  /** Gives `entry`'s place back in each of `keys`. */
-  async release(keys: readonly string[], entry: string): Promise<void> {
-    if (keys.length === 0) return;
+  /** Gives `entry`'s place back in each of `keys`, and empties the windows `cleared`, in one round trip. */
+  async release(keys: readonly string[], entry: string, cleared: readonly string[] = []): Promise<void> {
     const transaction = this.redis.multi();
     for (const key of keys) transaction.zrem(key, entry);
-    await redisCommand(() => transaction.exec());
-  }
-
-  /** Empties a window. */
-  async clear(key: string): Promise<void> {
-    await redisCommand(() => this.redis.del(key));
+    if (cleared.length > 0) transaction.del(...cleared);
+    await redisCommand(() => transaction.exec().then(failOnCommandError));
   }
 }
