@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -108,3 +108,32 @@ async function createEndpoints(service: string): Promise<void> {
   await writeFile(file, JSON.stringify(endpoints));
   await kubectl(['create', '-f', file]);
 }
+
+test('objects in a namespace the context may not list are Unknown (health) and unknown (drift), not a failure', async () => {
+  const chart = join(await mkdtemp(join(tmpdir(), 'releases-test-reach-')), 'reach');
+  await mkdir(join(chart, 'templates'), { recursive: true });
+  await writeFile(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: reach\nversion: 0.1.0\n');
+  await writeFile(join(chart, 'templates', 'own.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-own\ndata: {}\n');
+  await writeFile(
+    join(chart, 'templates', 'elsewhere.yaml'),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-elsewhere\n  namespace: ${namespace}\ndata: {}\n`,
+  );
+  const release = `reach-${Date.now().toString(36)}`;
+  await helm(['install', release, chart, '-n', 'team-a']);
+  try {
+    const limited = query({ namespace: 'team-a', context: 'limited' });
+    const response = await call(built.app, 'GET', `/api/releases/${release}/resources?${limited}`);
+    assert.equal(response.statusCode, 200, response.body);
+    assert.deepEqual(
+      ReleaseResources.parse(response.json()).resources.map((entry) => [entry.namespace, entry.status, entry.message]),
+      [
+        ['team-a', 'Current', 'exists'],
+        [namespace, 'Unknown', `not allowed to list configmaps in ${namespace}`],
+      ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+    );
+    const drift = ReleaseDrift.parse((await call(built.app, 'GET', `/api/releases/${release}/drift?${limited}`)).json());
+    assert.deepEqual(drift.summary, { missing: 0, changed: 0, unchanged: 1, unknown: 1 });
+  } finally {
+    await helm(['uninstall', release, '-n', 'team-a']);
+  }
+});

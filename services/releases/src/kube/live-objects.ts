@@ -1,4 +1,5 @@
 import type { ObjectRef } from '@platform/contracts';
+import { AppError } from '@platform/service-kit';
 import { isRecord } from '../diff/field-paths.js';
 import { objectKey, type ManifestObject } from '../diff/manifest-objects.js';
 import { KubeNotFoundError, type KubeApi } from './api.js';
@@ -14,9 +15,10 @@ export interface ServedKind {
 export interface LiveObject {
   ref: ObjectRef;
   manifest: ManifestObject;
-  /** `served: false` when the cluster does not serve the kind; `complete: false` when its list was cut short. */
+  /** `served: false` when the cluster does not serve the kind. */
   served: boolean;
-  complete: boolean;
+  /** Why its list could not be read whole (too many objects, or RBAC forbids it): then absence means nothing. */
+  unreadable?: string;
   live?: Record<string, unknown>;
 }
 
@@ -36,22 +38,22 @@ export async function readLiveObjects(api: KubeApi, objects: ManifestObject[]): 
     const namespace = kind && !kind.namespaced ? '' : manifest.namespace;
     return { manifest, kind, ref: { apiVersion: manifest.apiVersion, kind: manifest.kind, namespace, name: manifest.name } };
   });
-  const lists = new Map<string, Promise<{ byName: Map<string, Record<string, unknown>>; complete: boolean }>>();
+  const lists = new Map<string, Promise<ListedObjects>>();
   for (const { kind, ref } of located) {
     if (!kind) continue;
     const path = `${kind.basePath}${ref.namespace ? `/namespaces/${encodeURIComponent(ref.namespace)}` : ''}/${kind.resource}`;
-    if (!lists.has(path)) lists.set(path, listAll(api, path));
+    if (!lists.has(path)) lists.set(path, listAll(api, path).catch((error: unknown) => forbiddenList(error, kind.resource, ref.namespace)));
   }
   const results: LiveObject[] = [];
   for (const { manifest, kind, ref } of located) {
     if (!kind) {
-      results.push({ ref, manifest, served: false, complete: true });
+      results.push({ ref, manifest, served: false });
       continue;
     }
     const path = `${kind.basePath}${ref.namespace ? `/namespaces/${encodeURIComponent(ref.namespace)}` : ''}/${kind.resource}`;
     const list = await lists.get(path)!;
     const item = list.byName.get(ref.name);
-    results.push({ ref, manifest, served: true, complete: list.complete, live: item && { ...item, apiVersion: ref.apiVersion, kind: ref.kind } });
+    results.push({ ref, manifest, served: true, unreadable: list.unreadable, live: item && { ...item, apiVersion: ref.apiVersion, kind: ref.kind } });
   }
   return results;
 }
@@ -61,7 +63,8 @@ export async function listCoreByNamespace(api: KubeApi, resource: string, namesp
   const found = new Map<string, Record<string, unknown>>();
   await Promise.all(
     [...new Set(namespaces)].map(async (namespace) => {
-      const { byName } = await listAll(api, `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}`);
+      const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}`;
+      const { byName } = await listAll(api, path).catch((error: unknown) => forbiddenList(error, resource, namespace));
       for (const [name, item] of byName) found.set(objectKey({ kind: resource, namespace, name }), item);
     }),
   );
@@ -93,7 +96,18 @@ export async function servedKinds(api: KubeApi, apiVersions: string[]): Promise<
   return kinds;
 }
 
-async function listAll(api: KubeApi, path: string): Promise<{ byName: Map<string, Record<string, unknown>>; complete: boolean }> {
+interface ListedObjects {
+  byName: Map<string, Record<string, unknown>>;
+  unreadable?: string;
+}
+
+/** A list RBAC forbids is read as empty and unreadable (the objects' state is unknown); other failures fail. */
+function forbiddenList(error: unknown, resource: string, namespace: string): ListedObjects {
+  if (!(error instanceof AppError) || error.status !== 403) throw error;
+  return { byName: new Map(), unreadable: `not allowed to list ${resource}${namespace ? ` in ${namespace}` : ''}` };
+}
+
+async function listAll(api: KubeApi, path: string): Promise<ListedObjects> {
   const byName = new Map<string, Record<string, unknown>>();
   let next = '';
   for (let page = 0; page < maxPages; page += 1) {
@@ -106,7 +120,7 @@ async function listAll(api: KubeApi, path: string): Promise<{ byName: Map<string
     }
     const metadata = isRecord(list) && isRecord(list.metadata) ? list.metadata : {};
     next = typeof metadata.continue === 'string' ? metadata.continue : '';
-    if (!next) return { byName, complete: true };
+    if (!next) return { byName };
   }
-  return { byName, complete: false };
+  return { byName, unreadable: 'too many objects of this kind to list' };
 }

@@ -32,7 +32,7 @@ export async function releaseDrift(store: ReleaseStore, api: KubeApi, namespace:
 }
 
 function driftObject(entry: LiveObject): DriftObject {
-  if (!entry.served || (!entry.live && !entry.complete)) return { ...entry.ref, state: 'unknown', paths: [], diff: '' };
+  if (!entry.served || (!entry.live && entry.unreadable)) return { ...entry.ref, state: 'unknown', paths: [], diff: '' };
   if (!entry.live) return { ...entry.ref, state: 'missing', paths: [], diff: '' };
   const { wanted, actual, paths } = driftOf(entry.manifest.body, entry.live);
   if (paths.length === 0) return { ...entry.ref, state: 'unchanged', paths, diff: '' };

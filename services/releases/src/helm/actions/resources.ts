@@ -53,8 +53,6 @@ export async function healthOf(api: KubeApi, live: LiveObject[], sorted = true):
 
 function liveHealth(entry: LiveObject, endpointsOf: () => Record<string, unknown> | undefined): Health {
   if (!entry.served) return { status: 'Unknown', message: `the cluster does not serve ${entry.ref.apiVersion} ${entry.ref.kind}` };
-  if (!entry.live) {
-    return entry.complete ? { status: 'NotFound', message: 'not found on the cluster' } : { status: 'Unknown', message: 'too many objects of this kind to list' };
-  }
+  if (!entry.live) return entry.unreadable ? { status: 'Unknown', message: entry.unreadable } : { status: 'NotFound', message: 'not found on the cluster' };
   return objectHealth(entry.ref.kind, entry.live, entry.ref.kind === 'Service' ? endpointsOf() : undefined);
 }
