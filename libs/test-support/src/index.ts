@@ -85,10 +85,17 @@ export async function helmBin(): Promise<string> {
  * the cache (servers started before it existed do not name it).
  */
 export async function helm4Bin(): Promise<string> {
-  const known = configured('HELM4_BIN');
-  if (known) return known;
-  const built = join(resolve(process.env.PLATFORM_CACHE_DIR ?? join(repoRoot, '.cache')), 'bin', 'helm4');
+  return configured('HELM4_BIN') ?? builtBinary('helm4');
+}
+
+/** The CNCF distribution registry binary scripts/build-binaries.sh builds (tests start registries of their own). */
+export async function registryBin(): Promise<string> {
+  return builtBinary('registry');
+}
+
+function builtBinary(name: string): string {
+  const built = join(resolve(process.env.PLATFORM_CACHE_DIR ?? join(repoRoot, '.cache')), 'bin', name);
   if (existsSync(built)) return built;
-  throw new Error(`no Helm 4 binary: set HELM4_BIN, or run scripts/build-binaries.sh helm4 (looked for ${built})`);
+  throw new Error(`no ${name} binary: run scripts/build-binaries.sh ${name} (looked for ${built})`);
 }
 export { planChartDefaults, writePlanChart } from './plan-chart.js';

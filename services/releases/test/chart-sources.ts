@@ -1,12 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { helmBin } from '@platform/test-support';
+import { helmBin, registryBin } from '@platform/test-support';
 
 const run = promisify(execFile);
 
@@ -68,4 +69,46 @@ export function handMadeArchive(entries: Array<{ name: string; data?: string; ty
   }
   blocks.push(Buffer.alloc(1024));
   return gzipSync(Buffer.concat(blocks));
+}
+
+/**
+ * A real OCI registry (the CNCF distribution registry) on 127.0.0.1, storing on a temporary folder, with
+ * `charts` pushed by `helm push` under `oci://<endpoint>/charts`. Stopped by close().
+ */
+export async function startRegistry(charts: string[]) {
+  const folder = await mkdtemp(join(tmpdir(), 'releases-test-registry-'));
+  const port = await freePort();
+  const config = join(folder, 'config.yml');
+  await writeFile(
+    config,
+    ['version: 0.1', 'log: { level: error }', `storage: { filesystem: { rootdirectory: ${join(folder, 'data')} } }`, `http: { addr: "127.0.0.1:${port}" }`, ''].join('\n'),
+  );
+  const child = spawn(await registryBin(), ['serve', config], { stdio: 'ignore', env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none' } });
+  const endpoint = `127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt += 1) {
+    const ready = await fetch(`http://${endpoint}/v2/`).then((response) => response.ok, () => false);
+    if (ready) break;
+    if (attempt > 100 || child.exitCode !== null) throw new Error('the registry did not start');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const chart of charts) {
+    const packaged = join(folder, `${Math.random().toString(36).slice(2)}.tgz`);
+    await writeFile(packaged, await packageChart(chart));
+    await run(await helmBin(), ['push', packaged, `oci://${endpoint}/charts`, '--plain-http'], { env: { PATH: process.env.PATH, HOME: folder } });
+  }
+  return {
+    endpoint,
+    close: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit').catch(() => undefined);
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -9,8 +9,8 @@ export const chartArchiveMaxBytes = 1024 * 1024;
 export const ChartName = z.string().min(1).max(250).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'chartname');
 
 /**
- * Where the chart to install comes from: exactly one of an uploaded archive (`helm package`'s .tgz, base64)
- * or a Helm HTTP repository's URL and the chart's name in its index.yaml.
+ * Where the chart to install comes from: exactly one of an uploaded archive (`helm package`'s .tgz, base64),
+ * a Helm HTTP repository's URL and the chart's name in its index.yaml, or an OCI reference.
  */
 export const ChartReference = z
   .object({
@@ -21,12 +21,21 @@ export const ChartReference = z
       .optional(),
     repository: z.string().url().max(2048).optional(),
     name: ChartName.optional(),
+    /** `oci://host[:port]/path/chart`: the chart in an OCI registry, its tag picked by `version`. */
+    oci: z
+      .string()
+      .max(2048)
+      .regex(/^oci:\/\/[^/?#@\s]+(\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/, 'oci')
+      .optional(),
+    /** The registry speaks plain HTTP (helm's --plain-http); HTTPS otherwise. */
+    plainHttp: z.boolean().optional(),
   })
   .strict()
   .superRefine((chart, context) => {
-    const fromArchive = chart.archive !== undefined && chart.repository === undefined && chart.name === undefined;
-    const fromRepository = chart.archive === undefined && chart.repository !== undefined && chart.name !== undefined;
-    if (!fromArchive && !fromRepository) context.addIssue({ code: z.ZodIssueCode.custom, message: 'chart' });
+    const given = [chart.archive !== undefined, chart.repository !== undefined || chart.name !== undefined, chart.oci !== undefined];
+    const complete = chart.repository === undefined || chart.name !== undefined;
+    const fromOne = given.filter(Boolean).length === 1 && complete && (chart.name === undefined || chart.repository !== undefined);
+    if (!fromOne || (chart.plainHttp !== undefined && chart.oci === undefined)) context.addIssue({ code: z.ZodIssueCode.custom, message: 'chart' });
   });
 export type ChartReference = z.infer<typeof ChartReference>;
 

@@ -4,6 +4,7 @@ import { ErrorCode, chartArchiveMaxBytes, type ChartReference } from '@platform/
 import type { ClusterAddressPolicy } from '../kube/address-policy.js';
 import { unpackChartArchive } from './archive.js';
 import { checkedDownload, DownloadNotFoundError } from './checked-download.js';
+import { pullOciChart } from './oci-registry.js';
 import { parseRepositoryIndex, pickChartVersion } from './repository-index.js';
 
 /** An index.yaml larger than this is refused (a public hub's index is tens of MiB: name the repository of the chart). */
@@ -16,11 +17,12 @@ export interface ChartSourceOptions {
 
 /**
  * The files of the chart a request names, unpacked within the bounds of a chart on disk: an uploaded
- * archive, or from a Helm HTTP repository the version `constraint` picks in its index.yaml, downloaded under
+ * archive, one pulled from an OCI registry (see pullOciChart), or from a Helm HTTP repository the version `constraint` picks in its index.yaml, downloaded under
  * the address policy and checked against the index's digest.
  */
 export async function loadChart(reference: ChartReference, constraint: string | undefined, options: ChartSourceOptions): Promise<Map<string, Buffer>> {
   if (reference.archive !== undefined) return unpackChartArchive(Buffer.from(reference.archive, 'base64'));
+  if (reference.oci !== undefined) return unpackChartArchive(await pullOciChart(reference.oci, reference.plainHttp ?? false, constraint, options));
   const repository = new URL(reference.repository!);
   const base = new URL(repository.toString().replace(/\/?$/, '/'));
   const download = (url: URL, maxBytes: number) => checkedDownload(options.policy, url, { maxBytes, timeoutMs: options.timeoutMs, what: 'chart repository' });

@@ -21,11 +21,20 @@ export class DownloadNotFoundError extends Error {
   override readonly name = 'DownloadNotFoundError';
 }
 
+/** The server answered 401; `challenge` is its WWW-Authenticate header (a registry's token endpoint). */
+export class DownloadUnauthorizedError extends Error {
+  override readonly name = 'DownloadUnauthorizedError';
+  constructor(readonly challenge: string) {
+    super('HTTP 401');
+  }
+}
+
 /**
  * GET of a URL a user gave (a chart repository, a registry): the same address policy as clusters (the
  * operator's CLUSTER_ADDRESS_ALLOWLIST), a connection to the checked address only (no second DNS answer),
  * redirects followed only to addresses the policy allows, the body capped, nothing of it in any message.
- * 502/604 when refused, unreachable, over the cap or answering other than 2xx; DownloadNotFoundError on 404.
+ * 502/604 when refused, unreachable, over the cap or answering other than 2xx; DownloadNotFoundError on 404,
+ * DownloadUnauthorizedError on 401.
  */
 export async function checkedDownload(policy: ClusterAddressPolicy, url: URL, options: DownloadOptions): Promise<Buffer> {
   let current = url;
@@ -66,6 +75,11 @@ async function getOnce(url: URL, address: string, options: DownloadOptions): Pro
       await response.body.dump();
       return { redirect: response.headers.location };
     }
+    if (statusCode === 401) {
+      await response.body.dump();
+      const challenge = response.headers['www-authenticate'];
+      throw new DownloadUnauthorizedError(typeof challenge === 'string' ? challenge : '');
+    }
     if (statusCode === 404) {
       await response.body.dump();
       throw new DownloadNotFoundError(`${options.what} answered HTTP 404`);
@@ -91,7 +105,7 @@ async function getOnce(url: URL, address: string, options: DownloadOptions): Pro
     }
     return { body: Buffer.concat(chunks) };
   } catch (error) {
-    if (error instanceof AppError || error instanceof DownloadNotFoundError) throw error;
+    if (error instanceof AppError || error instanceof DownloadNotFoundError || error instanceof DownloadUnauthorizedError) throw error;
     const reason = error instanceof Error && /timeout|abort/i.test(error.name) ? 'timed out' : ((error as { code?: string }).code ?? 'connection failed');
     throw unreachable(options, reason, error);
   } finally {

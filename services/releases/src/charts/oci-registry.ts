@@ -1,0 +1,140 @@
+/// <reference path="./semver.d.ts" />
+import { createHash } from 'node:crypto';
+import { maxSatisfying, validRange } from 'semver';
+import { AppError } from '@platform/service-kit';
+import { ErrorCode, chartArchiveMaxBytes } from '@platform/contracts';
+import type { ClusterAddressPolicy } from '../kube/address-policy.js';
+import { checkedDownload, DownloadNotFoundError, DownloadUnauthorizedError } from './checked-download.js';
+
+const chartLayerType = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+const manifestTypes = 'application/vnd.oci.image.manifest.v1+json';
+const smallDocumentMaxBytes = 1024 * 1024;
+
+export interface RegistryOptions {
+  policy: ClusterAddressPolicy;
+  timeoutMs: number;
+}
+
+/**
+ * A chart's archive from an OCI registry, as `helm pull oci://…` gets it (the distribution API: tags,
+ * manifest, the chart layer's blob) but through checkedDownload: the address policy on the registry and on
+ * every redirect and token endpoint, capped bodies, the blob checked against its digest. Anonymous registries
+ * that hand out pull tokens (`WWW-Authenticate: Bearer realm=…`) are followed.
+ * `constraint`: a version (the tag, `+` written `_` as Helm does) or a semver constraint over the tags.
+ * 404/602 naming the chart when it or the version is not there; 502/604 when the registry cannot be used.
+ */
+export async function pullOciChart(reference: string, plainHttp: boolean, constraint: string | undefined, options: RegistryOptions): Promise<Buffer> {
+  const location = new URL(reference.replace(/^oci:/, plainHttp ? 'http:' : 'https:'));
+  const repository = location.pathname.replace(/^\/+/, '');
+  const chart = repository.split('/').at(-1)!;
+  const registry = new RegistrySession(new URL(`/v2/${repository}/`, location), options);
+
+  const tag = exactVersion(constraint) ?? (await pickTag(registry, chart, constraint));
+  const manifestText = await registry
+    .get(`manifests/${encodeURIComponent(tag.replace(/\+/g, '_'))}`, smallDocumentMaxBytes, { accept: manifestTypes })
+    .catch((error: unknown) => {
+      if (error instanceof DownloadNotFoundError) throw AppError.notFound(`chart ${chart} has no version ${tag} in the registry`);
+      throw error;
+    });
+  const layer = chartLayer(manifestText.toString('utf8'));
+  if (layer.size > chartArchiveMaxBytes) throw unusable(`the chart layer is over ${chartArchiveMaxBytes} bytes`);
+  const blob = await registry.get(`blobs/${layer.digest}`, chartArchiveMaxBytes);
+  if (`sha256:${createHash('sha256').update(blob).digest('hex')}` !== layer.digest) throw unusable('the chart layer does not match its digest');
+  return blob;
+}
+
+/** A version without range operators is the tag itself (Helm pulls it without listing tags). */
+function exactVersion(constraint: string | undefined): string | undefined {
+  return constraint !== undefined && /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+_-]+)?$/.test(constraint) ? constraint : undefined;
+}
+
+async function pickTag(registry: RegistrySession, chart: string, constraint: string | undefined): Promise<string> {
+  const range = constraint === undefined ? '*' : constraint.replace(/,/g, ' ');
+  if (validRange(range, { loose: true }) === null) throw new AppError(422, ErrorCode.ValidationFailed, ['version validation failed: not a semver constraint']);
+  const listed = await registry.get('tags/list', smallDocumentMaxBytes).catch((error: unknown) => {
+    if (error instanceof DownloadNotFoundError) throw AppError.notFound(`chart ${chart} not found in the registry`);
+    throw error;
+  });
+  let tags: unknown;
+  try {
+    tags = (JSON.parse(listed.toString('utf8')) as { tags?: unknown }).tags;
+  } catch (error) {
+    throw unusable('the tags list is not JSON', error);
+  }
+  const versions = (Array.isArray(tags) ? tags : []).filter((tag): tag is string => typeof tag === 'string').map((tag) => tag.replace(/_/g, '+'));
+  const best = maxSatisfying(versions, range, { loose: true });
+  if (best === null) throw AppError.notFound(`chart ${chart} has no version matching ${constraint ?? 'a stable version'}`);
+  return best;
+}
+
+function chartLayer(text: string): { digest: string; size: number } {
+  let manifest: { layers?: unknown };
+  try {
+    manifest = JSON.parse(text) as { layers?: unknown };
+  } catch (error) {
+    throw unusable('the manifest is not JSON', error);
+  }
+  const layers = Array.isArray(manifest.layers) ? (manifest.layers as Array<{ mediaType?: unknown; digest?: unknown; size?: unknown }>) : [];
+  const layer = layers.find((entry) => entry?.mediaType === chartLayerType);
+  if (!layer) throw AppError.notFound('the registry artifact is not a Helm chart');
+  if (typeof layer.digest !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(layer.digest) || typeof layer.size !== 'number') {
+    throw unusable('the chart layer has no sha256 digest or size');
+  }
+  return { digest: layer.digest, size: layer.size };
+}
+
+/** GETs under one repository of a registry, with the pull token the registry asks for, once fetched. */
+class RegistrySession {
+  private authorization: string | undefined;
+
+  constructor(private readonly base: URL, private readonly options: RegistryOptions) {}
+
+  async get(path: string, maxBytes: number, headers: Record<string, string> = {}): Promise<Buffer> {
+    const fetch = () =>
+      checkedDownload(this.options.policy, new URL(path, this.base), {
+        maxBytes,
+        timeoutMs: this.options.timeoutMs,
+        what: 'OCI registry',
+        headers: this.authorization ? { ...headers, authorization: this.authorization } : headers,
+      });
+    try {
+      return await fetch();
+    } catch (error) {
+      if (!(error instanceof DownloadUnauthorizedError) || this.authorization !== undefined) throw refusedIfUnauthorized(error);
+      this.authorization = await this.pullToken(error.challenge);
+      return fetch().catch((retryError: unknown) => {
+        throw refusedIfUnauthorized(retryError);
+      });
+    }
+  }
+
+  /** `Bearer realm="…",service="…",scope="…"`: an anonymous pull token from the realm (checked like any URL). */
+  private async pullToken(challenge: string): Promise<string> {
+    const parameters = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1]!.toLowerCase(), match[2]!]));
+    if (!/^Bearer\s/i.test(challenge) || !parameters.realm) throw unusable('it asks for credentials');
+    const realm = new URL(parameters.realm);
+    if (parameters.service) realm.searchParams.set('service', parameters.service);
+    if (parameters.scope) realm.searchParams.set('scope', parameters.scope);
+    const answer = await checkedDownload(this.options.policy, realm, { maxBytes: smallDocumentMaxBytes, timeoutMs: this.options.timeoutMs, what: 'OCI registry token endpoint' })
+      .catch((error: unknown) => {
+        throw refusedIfUnauthorized(error);
+      });
+    let token: unknown;
+    try {
+      const body = JSON.parse(answer.toString('utf8')) as { token?: unknown; access_token?: unknown };
+      token = body.token ?? body.access_token;
+    } catch (error) {
+      throw unusable('its token endpoint did not answer JSON', error);
+    }
+    if (typeof token !== 'string' || token === '') throw unusable('its token endpoint gave no token');
+    return `Bearer ${token}`;
+  }
+}
+
+function refusedIfUnauthorized(error: unknown): unknown {
+  return error instanceof DownloadUnauthorizedError ? unusable('it refused anonymous access') : error;
+}
+
+function unusable(reason: string, cause?: unknown): AppError {
+  return new AppError(502, ErrorCode.ClusterUnreachable, [`OCI registry unreachable: ${reason}`], { cause });
+}
