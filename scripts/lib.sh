@@ -13,7 +13,7 @@ ensure_servers() {
   bash "$root/scripts/servers.sh" start
   set -a
   # shellcheck disable=SC1091
-  . "$root/.servers.env"
+  . "${PLATFORM_ENV_FILE:-$root/.servers.env}"
   set +a
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, builds, starts, health-checks and stops the REAL local servers the platform and its tests use,
 # without Docker: Redis, NATS with JetStream, FerretDB (MongoDB wire protocol on SQLite),
-# etcd + kube-apiserver (RBAC on, no scheduler/kubelet: objects are stored, pods never run).
+# etcd + kube-apiserver (RBAC on, no scheduler/kubelet: objects are stored, pods never run), a Helm chart
+# repository and an OCI registry with a test chart (scripts/chart-servers.sh).
 #
 # Usage: scripts/servers.sh [start|stop [NAME...]|status]        (npm run servers)
 #   start   (default) idempotent: installs redis-server/nats-server with apt when missing, runs
@@ -9,7 +10,7 @@
 #           already running and answering,
 #           health-checks every server, then writes the kubeconfig and <repo>/.servers.env.
 #   stop    stops the servers this script started (pid files) and removes .servers.env.
-#   stop NAME...  stops only those (redis nats ferretdb etcd kube-apiserver) and keeps .servers.env;
+#   stop NAME...  stops only those (redis nats ferretdb etcd kube-apiserver chart-repo registry) and keeps .servers.env;
 #           `start` brings them back (the fault suite does this on a private set).
 #   status  one line per server; exits 3 when one is down.
 #
@@ -19,11 +20,13 @@
 # Everything listens on 127.0.0.1; ports:
 #   PLATFORM_REDIS_PORT=6379  PLATFORM_NATS_PORT=4222  PLATFORM_NATS_MONITOR_PORT=8222  PLATFORM_MONGO_PORT=27017
 #   PLATFORM_ETCD_PORT=2379   PLATFORM_ETCD_PEER_PORT=2380  PLATFORM_KUBE_PORT=6443
+#   PLATFORM_CHART_REPO_PORT=8879  PLATFORM_REGISTRY_PORT=5001
 # PLATFORM_KUBE_TIMEOUT (s, default 120) bounds the wait for the API server's /readyz.
 # PLATFORM_ENV_FILE (default <repo>/.servers.env) is where the server URLs are written.
 # PLATFORM_REDIS_PERSIST=true gives Redis an append-only file, so its keys survive a restart.
 #
-# .servers.env (read by tests and local runs): MONGO_URL, REDIS_URL, NATS_URL, KUBECONFIG, HELM_BIN.
+# .servers.env (read by tests and local runs): MONGO_URL, REDIS_URL, NATS_URL, KUBECONFIG, HELM_BIN, HELM4_BIN,
+# CHART_REPO_URL (http://127.0.0.1:8879), OCI_REGISTRY (127.0.0.1:5001; the charts are under oci://.../charts).
 # The kubeconfig has inline credentials only: context `admin` (current, group system:masters) and context
 # `limited` (user limited-user, namespace team-a, full access to that namespace only, through a Role).
 # etcd starts on an empty data folder each time it is (re)started; Redis keeps nothing; FerretDB and NATS
@@ -57,6 +60,7 @@ limited_ns=team-a
 
 die() { echo "servers: $*" >&2; exit 1; }
 line() { printf '%-15s %s\n' "$1" "$2"; }
+. "$root/scripts/chart-servers.sh"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Programs
@@ -99,7 +103,7 @@ ensure_binaries() {
   # A quick no-op when every binary carries the pinned version stamp; builds (minutes) otherwise.
   PLATFORM_CACHE_DIR="$cache" bash "$root/scripts/build-binaries.sh" all >&2 || die "scripts/build-binaries.sh failed"
   local name
-  for name in helm ferretdb etcd kube-apiserver; do
+  for name in helm helm4 registry ferretdb etcd kube-apiserver; do
     [ -x "$bin/$name" ] || die "$bin/$name missing after scripts/build-binaries.sh"
   done
 }
@@ -114,6 +118,8 @@ prog_of() {
     ferretdb) echo "$bin/ferretdb" ;;
     etcd) echo "$bin/etcd" ;;
     kube-apiserver) echo "$bin/kube-apiserver" ;;
+    chart-repo) echo http.server ;;
+    registry) echo "$bin/registry" ;;
   esac
 }
 
@@ -362,6 +368,9 @@ REDIS_URL=redis://$host:$redis_port
 NATS_URL=nats://$host:$nats_port
 KUBECONFIG=$kubeconfig
 HELM_BIN=$bin/helm
+HELM4_BIN=$bin/helm4
+CHART_REPO_URL=http://$host:$chart_repo_port
+OCI_REGISTRY=$host:$registry_port
 EOF
   mv -f "$tmp" "$envfile"
 }
@@ -445,6 +454,8 @@ start_all() {
     --endpoint-reconciler-type=none \
     --profiling=false
 
+  start_chart_servers
+
   setup_rbac
   write_kubeconfig
   write_envfile
@@ -463,13 +474,13 @@ stop_all() {
   if [ $# -gt 0 ]; then
     for name in "$@"; do
       case "$name" in
-        redis | nats | ferretdb | etcd | kube-apiserver) stop_one "$name" ;;
-        *) die "unknown server '$name' (redis nats ferretdb etcd kube-apiserver)" ;;
+        redis | nats | ferretdb | etcd | kube-apiserver | chart-repo | registry) stop_one "$name" ;;
+        *) die "unknown server '$name' (redis nats ferretdb etcd kube-apiserver chart-repo registry)" ;;
       esac
     done
     return 0
   fi
-  for name in kube-apiserver etcd ferretdb nats redis; do
+  for name in registry chart-repo kube-apiserver etcd ferretdb nats redis; do
     stop_one "$name"
   done
   rm -f "$envfile"
@@ -483,7 +494,8 @@ status_all() {
   local down=0 name check addr pid who
   for entry in "redis redis_ok redis://$host:$redis_port" "nats nats_ok nats://$host:$nats_port" \
     "ferretdb mongo_ok mongodb://$host:$mongo_port" "etcd etcd_ok http://$host:$etcd_port" \
-    "kube-apiserver kube_ok https://$host:$kube_port"; do
+    "kube-apiserver kube_ok https://$host:$kube_port" "chart-repo chart_repo_ok http://$host:$chart_repo_port" \
+    "registry registry_ok http://$host:$registry_port"; do
     read -r name check addr <<<"$entry"
     if pid=$(our_pid "$name"); then who="pid $pid"; else who="not started by this script"; fi
     if $check; then
@@ -503,6 +515,6 @@ case "${1:-start}" in
   start) start_all ;;
   stop) shift; stop_all "$@" ;;
   status) status_all ;;
-  -h | --help | help) sed -n '2,31p' "$0" ;;
+  -h | --help | help) sed -n '2,35p' "$0" ;;
   *) die "unknown command '$1' (start|stop|status)" ;;
 esac

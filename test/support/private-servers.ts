@@ -19,6 +19,8 @@ const portVariables = [
   'PLATFORM_ETCD_PORT',
   'PLATFORM_ETCD_PEER_PORT',
   'PLATFORM_KUBE_PORT',
+  'PLATFORM_CHART_REPO_PORT',
+  'PLATFORM_REGISTRY_PORT',
 ] as const;
 
 /**
