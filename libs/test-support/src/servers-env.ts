@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** The servers scripts/servers.sh starts, by the variable that holds each one's address (or path). */
 export const serverNames = ['MONGO_URL', 'REDIS_URL', 'NATS_URL', 'KUBECONFIG', 'HELM_BIN'] as const;
 /** Named when known; servers started before they existed do not name them. */
-export const optionalServerNames = ['HELM4_BIN'] as const;
+export const optionalServerNames = ['HELM4_BIN', 'CHART_REPO_URL', 'OCI_REGISTRY'] as const;
 export type ServerName = (typeof serverNames)[number] | (typeof optionalServerNames)[number];
 export type ServersEnv = Record<(typeof serverNames)[number], string> & Partial<Record<(typeof optionalServerNames)[number], string>>;
 
@@ -16,7 +16,7 @@ export const localServersEnvFile = join(repoRoot, '.servers.env');
 
 /**
  * Parses the file scripts/servers.sh writes: one `NAME=value` line per server (blank lines and `#` comments
- * allowed, other names ignored; `HELM4_BIN` may be missing). Throws, naming `source`, on any other line and when a server is missing.
+ * allowed, other names ignored; the optional names may be missing). Throws, naming `source`, on any other line and when a server is missing.
  */
 export function parseServersEnv(text: string, source: string): ServersEnv {
   const found = new Map<string, string>();
