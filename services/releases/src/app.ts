@@ -10,6 +10,7 @@ import { ReleaseDecoder, releaseDecoderOptions } from './helm/release-decoder.js
 import { ReleaseLocks } from './helm/release-locks.js';
 import { ClusterAddressPolicy, type Resolver } from './kube/address-policy.js';
 import { KubeClientCache } from './kube/clients.js';
+import { ClusterEgressProxy } from './kube/egress-proxy.js';
 import { ReleaseAccess } from './release-access.js';
 import { registerK8sRoutes } from './routes/k8s.js';
 import { releasesMetrics } from './metrics.js';
@@ -64,9 +65,11 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   const metrics = releasesMetrics(app.metrics, bodies);
   // One policy for every address a user gives: clusters, chart repositories.
   const policy = new ClusterAddressPolicy(config.CLUSTER_ADDRESS_ALLOWLIST, deps.resolve);
+  const egress = new ClusterEgressProxy(policy);
   const clients = new KubeClientCache({
     source: deps.kubeconfigs,
     policy,
+    egress,
     max: config.CLIENT_CACHE_MAX,
     idleSeconds: config.CLIENT_CACHE_IDLE_SECONDS,
     requestTimeoutMs: config.KUBE_REQUEST_TIMEOUT_MS,
@@ -119,7 +122,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   app.addHook('onClose', async () => {
     clients.close();
     await helm.settled();
-    await Promise.all([kubeCaches.close(), decoder.close()]);
+    await Promise.all([kubeCaches.close(), decoder.close(), egress.close()]);
   });
   return { app, clients, decoder, bodies };
 }

@@ -16,6 +16,10 @@ const secretNotKubernetes = 'internal-service-data-7f3a';
 const received: string[] = [];
 let fake: Server;
 let port: number;
+/** Where the 'helm-redirect' cluster sends helm: loopback, but not on the allowlist. */
+const sideReceived: string[] = [];
+let side: Server;
+let sidePort: number;
 
 const namespaceList = { kind: 'NamespaceList', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [{ metadata: { name: 'team-a' } }] };
 const releaseSample = {
@@ -83,12 +87,26 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
       return json(200, secretListWith(gzipSync(JSON.stringify({ anything: secretNotKubernetes })).toString('base64')));
     case 'small-release':
       return json(200, secretListWith(encodeRelease(releaseSample)));
+    case 'helm-redirect':
+      // Our own client reads the release; everything helm asks is sent elsewhere.
+      if (/\/secrets\?labelSelector=/.test(request.url ?? '')) return json(200, secretListWith(encodeRelease(chartRelease)));
+      return void response.writeHead(302, { location: `http://127.0.0.2:${sidePort}${request.url ?? '/'}` }).end();
     default:
       return json(404, { kind: 'Status', apiVersion: 'v1', message: 'not found' });
   }
 }
 
-const scenarios = ['ok', 'not-kubernetes', 'wrong-kind', 'not-json', 'redirect', 'oversize', 'leaky-status', 'inflating', 'not-gzip', 'not-a-release', 'small-release'];
+const chartRelease = {
+  ...releaseSample,
+  chart: {
+    metadata: { apiVersion: 'v2', name: 'demo', version: '0.1.0' },
+    templates: [{ name: 'templates/cm.yaml', data: Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n').toString('base64') }],
+    values: {},
+  },
+  config: {},
+};
+
+const scenarios = ['helm-redirect', 'ok', 'not-kubernetes', 'wrong-kind', 'not-json', 'redirect', 'oversize', 'leaky-status', 'inflating', 'not-gzip', 'not-a-release', 'small-release'];
 
 function kubeconfigFor(servers: Record<string, string>): string {
   const names = Object.keys(servers);
@@ -103,6 +121,12 @@ function kubeconfigFor(servers: Record<string, string>): string {
 
 let built: Awaited<ReturnType<typeof buildTestApp>>;
 before(async () => {
+  side = createServer((request, response) => {
+    sideReceived.push(request.url ?? '');
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => side.listen(0, '127.0.0.2', resolve));
+  sidePort = (side.address() as AddressInfo).port;
   fake = createServer(answer);
   await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
   port = (fake.address() as AddressInfo).port;
@@ -120,6 +144,7 @@ before(async () => {
 after(async () => {
   await built.app.close();
   await new Promise((resolve) => fake.close(resolve));
+  await new Promise((resolve) => side.close(resolve));
 });
 
 async function namespaces(context: string) {
@@ -201,4 +226,12 @@ test('release records that inflate past the cap, are not gzip, or are not a rele
   const fine = await call(built.app, 'GET', `/api/releases/bomb/history?${query({ context: 'small-release', namespace: 'team-a' })}`);
   assert.equal(fine.statusCode, 200, fine.body);
   assert.deepEqual(fine.json(), [releaseSample]);
+});
+
+test('helm follows no redirect out of the policy: its every hop goes through the policy proxy', async () => {
+  received.length = 0;
+  const reply = await call(built.app, 'POST', '/api/releases/bomb/upgrade', { context: 'helm-redirect', namespace: 'team-a', values: 'a: 1\n' });
+  assert.ok(reply.statusCode >= 500, reply.body);
+  assert.ok(received.some((url) => !url.includes('/secrets?')), `helm asked the cluster: ${received.join(', ')}`);
+  assert.deepEqual(sideReceived, [], 'the redirect target was never reached');
 });

@@ -4,6 +4,7 @@ import { ErrorCode, ErrorMessage } from '@platform/contracts';
 import type { UserKubeconfigSource } from '../users/kubeconfig-source.js';
 import type { ClusterAddressPolicy } from './address-policy.js';
 import { KubeApi } from './api.js';
+import type { ClusterEgressProxy } from './egress-proxy.js';
 import { clusterAccessOf, minimalKubeconfig, type ClusterAccess } from './kubeconfig.js';
 
 /** A user's way into one allowed context: the API client and the kubeconfig the helm binary gets. */
@@ -25,6 +26,8 @@ export interface KubeClientCacheOptions {
   requestTimeoutMs: number;
   /** Largest answer body read from a cluster. */
   responseMaxBytes: number;
+  /** The proxy the helm binary reaches clusters through (the address policy on every hop). */
+  egress?: ClusterEgressProxy;
   onLookup?: ClientCacheObserver;
 }
 
@@ -64,6 +67,7 @@ export class KubeClientCache {
     }
     const access = clusterAccessOf(kubeconfig.rawKubeConfig, context);
     const address = await this.options.policy.check(access.server);
+    const proxyUrl = await this.options.egress?.url();
     const api = new KubeApi(access, address, this.options.requestTimeoutMs, this.options.responseMaxBytes);
     const key = cacheKey(userId, kubeconfig.kubeconfigVersion, context);
     // A request that arrived at the same time may have made one first: replacing it would close its
@@ -73,7 +77,7 @@ export class KubeClientCache {
       void api.close();
       return madeMeanwhile;
     }
-    const client: ClusterClient = { userId, access, api, helmKubeconfig: minimalKubeconfig(access, api.connectUrl) };
+    const client: ClusterClient = { userId, access, api, helmKubeconfig: minimalKubeconfig(access, api.connectUrl, proxyUrl) };
     this.clients.set(key, client);
     return client;
   }

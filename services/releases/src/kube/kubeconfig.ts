@@ -31,7 +31,7 @@ export function clusterAccessOf(rawKubeConfig: string, context: string): Cluster
  * A kubeconfig with only this context, for the helm binary. `server` may be the address we checked, so that
  * helm connects where the address policy allowed (no second DNS answer); TLS still verifies the original name.
  */
-export function minimalKubeconfig(access: ClusterAccess, server: URL): string {
+export function minimalKubeconfig(access: ClusterAccess, server: URL, proxyUrl?: string): string {
   const originalHost = access.server.hostname.replace(/^\[|\]$/g, '');
   const pinnedName = server.hostname !== access.server.hostname && !isIpLiteral(originalHost) ? originalHost : undefined;
   const cluster: Record<string, unknown> = { server: server.toString().replace(/\/$/, '') };
@@ -39,6 +39,7 @@ export function minimalKubeconfig(access: ClusterAccess, server: URL): string {
   if (access.insecureSkipTlsVerify) cluster['insecure-skip-tls-verify'] = true;
   const serverName = access.tlsServerName ?? pinnedName;
   if (serverName) cluster['tls-server-name'] = serverName;
+  if (proxyUrl) cluster['proxy-url'] = proxyUrl;
   const user: Record<string, unknown> = {};
   if (access.clientCertificateData) user['client-certificate-data'] = access.clientCertificateData;
   if (access.clientKeyData) user['client-key-data'] = access.clientKeyData;
