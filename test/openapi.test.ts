@@ -56,6 +56,8 @@ describe('the OpenAPI document', () => {
       'POST /api/releases/{name}/upgrade',
       'POST /api/releases',
       'DELETE /api/releases/{name}',
+      'GET /api/charts/versions',
+      'GET /api/charts/show',
       'GET /api/k8s/namespaces',
     ];
     assert.deepEqual([...documented].sort(), [...expected].sort());

@@ -83,7 +83,7 @@ describe('authorization of /api/users/{id}', () => {
   });
 
   test('without a session every proxied route is 403 plain Forbidden', async () => {
-    for (const url of [`/api/users/${alice.id}`, '/api/users/abc', '/api/releases', '/api/releases/web/history', '/api/k8s/namespaces']) {
+    for (const url of [`/api/users/${alice.id}`, '/api/users/abc', '/api/releases', '/api/releases/web/history', '/api/k8s/namespaces', '/api/charts/versions']) {
       const reply = await get(url);
       assert.deepEqual([reply.statusCode, reply.body], [403, 'Forbidden'], url);
       assert.match(String(reply.headers['content-type']), /^text\/plain/);

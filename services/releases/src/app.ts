@@ -18,6 +18,7 @@ import { registerReleaseRoutes } from './routes/releases.js';
 import { registerReleaseViewRoutes } from './routes/release-views.js';
 import { registerReleaseLiveRoutes } from './routes/release-live.js';
 import { registerReleaseLifecycleRoutes } from './routes/release-lifecycle.js';
+import { registerChartRoutes } from './routes/charts.js';
 import type { UserKubeconfigSource } from './users/kubeconfig-source.js';
 
 export interface ReleasesDeps {
@@ -116,7 +117,9 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     registerReleaseRoutes(app, access);
     registerReleaseViewRoutes(app, access);
     registerReleaseLiveRoutes(app, access, metrics.driftFound);
-    registerReleaseLifecycleRoutes(app, access, { policy, timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS });
+    const charts = { policy, timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS };
+    registerReleaseLifecycleRoutes(app, access, charts);
+    registerChartRoutes(app, charts);
     registerK8sRoutes(app, clients);
   });
   app.addHook('onClose', async () => {

@@ -4,6 +4,7 @@ import { NamespaceList, NamespacesQuery } from './k8s.js';
 import { ListReleasesQuery, Release, ReleaseList, ReleaseParams, ReleaseQuery, RevisionParams, RollbackBody, UpgradeBody } from './releases.js';
 import { ReleaseDrift, ReleaseResources } from './live.js';
 import { InstallBody, UninstallQuery } from './lifecycle.js';
+import { ChartVersionList, ChartVersionsQuery, ChartView, ChartViewQuery } from './charts.js';
 import { DiffQuery, ReleaseDiff, ReleasePlan, RevisionManifest, RevisionNotes, RevisionValues, RevisionValuesQuery, RevisionViewParams } from './plan.js';
 import { CreateUserBody, DeleteUserBody, KubeContextList, LoginBody, UpdateUserBody, User, UserIdParams } from './users.js';
 
@@ -400,6 +401,42 @@ export const ApiOperations: readonly ApiOperation[] = [
       409: error(`Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`),
       413: withBody[413],
       ...helmBusy,
+    },
+  },
+  {
+    operationId: 'listChartVersions',
+    method: 'GET',
+    path: '/api/charts/versions',
+    summary: 'The versions of a chart in a Helm HTTP repository (index.yaml) or an OCI registry (tags list).',
+    tag: 'releases',
+    session: true,
+    query: ChartVersionsQuery.innerType(),
+    responses: {
+      ...everywhere,
+      200: { description: 'The versions.', json: ChartVersionList },
+      400: error('A parameter could not be decoded (600).'),
+      403: forbiddenRead,
+      404: error('The chart is not in the repository or registry (602, naming it).'),
+      422: error('A parameter breaks a rule (601; "chart validation failed" unless exactly one of repository with name, or oci).'),
+      502: error('The repository or registry could not be reached, was refused by the address policy, or answered other than an index (604).'),
+    },
+  },
+  {
+    operationId: 'showChart',
+    method: 'GET',
+    path: '/api/charts/show',
+    summary: 'A chart version\'s default values (values.yaml text), README and values.schema.json: what a client needs to build a form. Without `version`, the newest stable one.',
+    tag: 'releases',
+    session: true,
+    query: ChartViewQuery.innerType(),
+    responses: {
+      ...everywhere,
+      200: { description: 'The chart version\'s files.', json: ChartView },
+      400: error('A parameter could not be decoded (600).'),
+      403: forbiddenRead,
+      404: error('The chart, or a version matching `version`, is not there (602, naming the chart).'),
+      422: error('A parameter breaks a rule (601), or the chart archive is refused (601 "chart validation failed: <reason>").'),
+      502: error('The repository or registry could not be reached, was refused by the address policy, or answered other than a chart (604).'),
     },
   },
   {

@@ -44,7 +44,7 @@ interface Upstream {
 const identityHeaderPrefix = 'x-platform-';
 
 /**
- * `/api/users/*` goes to the users service, `/api/releases*` and `/api/k8s/*` to the releases service,
+ * `/api/users/*` goes to the users service, `/api/releases*`, `/api/k8s/*` and `/api/charts/*` to the releases service,
  * for logged-in users only, with the user's identity signed for the service. `GET /api/auth/check` is the
  * logged-in user's own `GET /api/users/{id}` (the original server's session check). `POST /api/users` is
  * answered by the gateway itself (routes/auth.ts); `/internal/*` is never proxied.
@@ -55,6 +55,7 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
     { service: 'users', url: deps.usersUrl, prefix: '/api/users', routes: ['/*'], ownUserIdOnly: true },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/releases', routes: ['/', '/*'], ownUserIdOnly: false },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/k8s', routes: ['/*'], ownUserIdOnly: false },
+    { service: 'releases', url: deps.releasesUrl, prefix: '/api/charts', routes: ['/*'], ownUserIdOnly: false },
     {
       service: 'users',
       url: deps.usersUrl,

@@ -5,7 +5,7 @@ import type { ClusterAddressPolicy } from '../kube/address-policy.js';
 import { unpackChartArchive } from './archive.js';
 import { checkedDownload, DownloadNotFoundError } from './checked-download.js';
 import { pullOciChart } from './oci-registry.js';
-import { parseRepositoryIndex, pickChartVersion } from './repository-index.js';
+import { parseRepositoryIndex, pickChartVersion, type IndexedChartVersion } from './repository-index.js';
 
 /** An index.yaml larger than this is refused (a public hub's index is tens of MiB: name the repository of the chart). */
 export const repositoryIndexMaxBytes = 8 * 1024 * 1024;
@@ -23,17 +23,9 @@ export interface ChartSourceOptions {
 export async function loadChart(reference: ChartReference, constraint: string | undefined, options: ChartSourceOptions): Promise<Map<string, Buffer>> {
   if (reference.archive !== undefined) return unpackChartArchive(Buffer.from(reference.archive, 'base64'));
   if (reference.oci !== undefined) return unpackChartArchive(await pullOciChart(reference.oci, reference.plainHttp ?? false, constraint, options));
-  const repository = new URL(reference.repository!);
-  const base = new URL(repository.toString().replace(/\/?$/, '/'));
+  const base = repositoryBase(reference.repository!);
   const download = (url: URL, maxBytes: number) => checkedDownload(options.policy, url, { maxBytes, timeoutMs: options.timeoutMs, what: 'chart repository' });
-  let indexText: string;
-  try {
-    indexText = (await download(new URL('index.yaml', base), repositoryIndexMaxBytes)).toString('utf8');
-  } catch (error) {
-    if (error instanceof DownloadNotFoundError) throw unreachableRepository('it has no index.yaml', error);
-    throw error;
-  }
-  const entry = pickChartVersion(parseRepositoryIndex(indexText), reference.name!, constraint);
+  const entry = pickChartVersion(await repositoryIndex(reference.repository!, options), reference.name!, constraint);
   let archive: Buffer;
   try {
     archive = await download(new URL(entry.urls[0]!, base), chartArchiveMaxBytes);
@@ -48,6 +40,25 @@ export async function loadChart(reference: ChartReference, constraint: string | 
     }
   }
   return unpackChartArchive(archive);
+}
+
+/** The charts of a Helm HTTP repository's index.yaml (502/604 when it has none). */
+export async function repositoryIndex(repository: string, options: ChartSourceOptions): Promise<Map<string, IndexedChartVersion[]>> {
+  try {
+    const text = await checkedDownload(options.policy, new URL('index.yaml', repositoryBase(repository)), {
+      maxBytes: repositoryIndexMaxBytes,
+      timeoutMs: options.timeoutMs,
+      what: 'chart repository',
+    });
+    return parseRepositoryIndex(text.toString('utf8'));
+  } catch (error) {
+    if (error instanceof DownloadNotFoundError) throw unreachableRepository('it has no index.yaml', error);
+    throw error;
+  }
+}
+
+function repositoryBase(repository: string): URL {
+  return new URL(new URL(repository).toString().replace(/\/?$/, '/'));
 }
 
 function unreachableRepository(reason: string, cause?: unknown): AppError {

@@ -48,9 +48,22 @@ function exactVersion(constraint: string | undefined): string | undefined {
   return constraint !== undefined && /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+_-]+)?$/.test(constraint) ? constraint : undefined;
 }
 
+/** The versions of a chart in an OCI registry (its tags, `_` read as `+`), in the registry's order. 404/602 when it has none. */
+export async function listOciChartVersions(reference: string, plainHttp: boolean, options: RegistryOptions): Promise<string[]> {
+  const location = new URL(reference.replace(/^oci:/, plainHttp ? 'http:' : 'https:'));
+  const repository = location.pathname.replace(/^\/+/, '');
+  return tagsOf(new RegistrySession(new URL(`/v2/${repository}/`, location), options), repository.split('/').at(-1)!);
+}
+
 async function pickTag(registry: RegistrySession, chart: string, constraint: string | undefined): Promise<string> {
   const range = constraint === undefined ? '*' : constraint.replace(/,/g, ' ');
   if (validRange(range, { loose: true }) === null) throw new AppError(422, ErrorCode.ValidationFailed, ['version validation failed: not a semver constraint']);
+  const best = maxSatisfying(await tagsOf(registry, chart), range, { loose: true });
+  if (best === null) throw AppError.notFound(`chart ${chart} has no version matching ${constraint ?? 'a stable version'}`);
+  return best;
+}
+
+async function tagsOf(registry: RegistrySession, chart: string): Promise<string[]> {
   const listed = await registry.get('tags/list', smallDocumentMaxBytes).catch((error: unknown) => {
     if (error instanceof DownloadNotFoundError) throw AppError.notFound(`chart ${chart} not found in the registry`);
     throw error;
@@ -62,9 +75,8 @@ async function pickTag(registry: RegistrySession, chart: string, constraint: str
     throw unusable('the tags list is not JSON', error);
   }
   const versions = (Array.isArray(tags) ? tags : []).filter((tag): tag is string => typeof tag === 'string').map((tag) => tag.replace(/_/g, '+'));
-  const best = maxSatisfying(versions, range, { loose: true });
-  if (best === null) throw AppError.notFound(`chart ${chart} has no version matching ${constraint ?? 'a stable version'}`);
-  return best;
+  if (versions.length === 0) throw AppError.notFound(`chart ${chart} not found in the registry`);
+  return versions;
 }
 
 function chartLayer(text: string): { digest: string; size: number } {
