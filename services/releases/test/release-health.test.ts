@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ReleaseHealth } from '@platform/contracts';
 import { driftOf } from '../src/diff/live-drift.js';
 import { objectHealth, summarize } from '../src/kube/health.js';
 
@@ -34,9 +35,13 @@ test('jobs, pods, claims, services, CRDs and everything else', () => {
 });
 
 test('the release summary is the worst status, with counts', () => {
-  assert.deepEqual(summarize(['Current', 'InProgress', 'Current']), { status: 'InProgress', counts: { InProgress: 1, Current: 2 } });
+  const counts = { Failed: 0, NotFound: 0, Unknown: 0, InProgress: 0, Current: 0 };
+  assert.deepEqual(summarize(['Current', 'InProgress', 'Current']), { status: 'InProgress', counts: { ...counts, InProgress: 1, Current: 2 } });
   assert.equal(summarize(['Current', 'NotFound', 'Failed']).status, 'Failed');
-  assert.deepEqual(summarize([]), { status: 'Current', counts: {} });
+  // Every status is answered, 0 when no object has it: the contract requires all five keys.
+  assert.deepEqual(summarize([]), { status: 'Current', counts });
+  assert.deepEqual(ReleaseHealth.parse(summarize(['Unknown'])), { status: 'Unknown', counts: { ...counts, Unknown: 1 } });
+  assert.throws(() => ReleaseHealth.parse({ status: 'Current', counts: { Current: 1 } }));
 });
 
 test('drift compares only the fields the manifest sets; stringData is compared as data', () => {

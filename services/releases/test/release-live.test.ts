@@ -46,7 +46,7 @@ test('health: no controller has acted yet, so workloads, claims and services are
       ['Service', `${name}-web`, 'InProgress'],
     ],
   );
-  assert.deepEqual(list.health, { status: 'InProgress', counts: { InProgress: 4, Current: 4 } });
+  assert.deepEqual(list.health, { status: 'InProgress', counts: { Failed: 0, NotFound: 0, Unknown: 0, InProgress: 4, Current: 4 } });
   assert.equal(list.revision, 1);
 });
 
@@ -64,7 +64,7 @@ test('health follows the status subresource, endpoints and deletions', async () 
   assert.equal(statusOf(list, 'Service', `${name}-web`), 'Current');
   assert.equal(statusOf(list, 'ConfigMap', `${name}-extra-1`), 'NotFound');
   assert.equal(statusOf(list, 'Job', `${name}-migrate`), 'InProgress');
-  assert.deepEqual(list.health, { status: 'NotFound', counts: { NotFound: 1, InProgress: 1, Current: 6 } });
+  assert.deepEqual(list.health, { status: 'NotFound', counts: { Failed: 0, NotFound: 1, Unknown: 0, InProgress: 1, Current: 6 } });
 });
 
 test('the release list carries each release\'s summary health on request, and only then', async () => {

@@ -17,8 +17,8 @@ export type ResourceStatus = z.infer<typeof ResourceStatus>;
 export const ReleaseResource = ObjectRef.extend({ status: ResourceStatus, message: z.string() });
 export type ReleaseResource = z.infer<typeof ReleaseResource>;
 
-/** How many objects have each status; a status no object has is left out. */
-const count = z.number().int().optional();
+/** How many objects have each status; every status is answered, 0 when no object has it. */
+const count = z.number().int().nonnegative();
 export const HealthCounts = z.object({ Current: count, InProgress: count, Failed: count, NotFound: count, Unknown: count });
 
 /** The worst status of the objects (Failed, NotFound, Unknown, InProgress, Current), and how many of each. */

@@ -46,11 +46,16 @@ export function objectHealth(kind: string, live: Obj, endpoints?: Obj): Health {
 /** Worst first: what a release's summary status is. */
 const severity: ResourceStatus[] = ['Failed', 'NotFound', 'Unknown', 'InProgress', 'Current'];
 
+/** How many of `statuses` are each status, every status answered (0 when none is). */
+export function countStatuses(statuses: ResourceStatus[]): ReleaseHealth['counts'] {
+  const counts = { Failed: 0, NotFound: 0, Unknown: 0, InProgress: 0, Current: 0 };
+  for (const status of statuses) counts[status] += 1;
+  return counts;
+}
+
 export function summarize(statuses: ResourceStatus[]): ReleaseHealth {
-  const counts: Record<string, number> = {};
-  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
-  const status = severity.find((candidate) => counts[candidate]) ?? 'Current';
-  return { status, counts: Object.fromEntries(severity.filter((name) => counts[name]).map((name) => [name, counts[name]!])) };
+  const counts = countStatuses(statuses);
+  return { status: severity.find((candidate) => counts[candidate] > 0) ?? 'Current', counts };
 }
 
 function deploymentHealth(live: Obj, spec: Obj, status: Obj): Health {

@@ -1,6 +1,6 @@
 import type { ReleaseHealth, ReleaseResource, ReleaseResources } from '@platform/contracts';
 import { byObjectRef, manifestObjects, objectKey } from '../../diff/manifest-objects.js';
-import { objectHealth, summarize, type Health } from '../../kube/health.js';
+import { countStatuses, objectHealth, summarize, type Health } from '../../kube/health.js';
 import { listCoreByNamespace, readLiveObjects, type LiveObject } from '../../kube/live-objects.js';
 import type { KubeApi } from '../../kube/api.js';
 import type { HelmRelease } from '../codec.js';
@@ -34,7 +34,7 @@ export async function withHealth(api: KubeApi, releases: HelmRelease[]): Promise
   let next = 0;
   return releases.map((release, index) => {
     const objects = objectsOf[index];
-    if (!objects) return { ...release, health: { status: 'Unknown', counts: {} } };
+    if (!objects) return { ...release, health: { status: 'Unknown', counts: countStatuses([]) } };
     const own = health.slice(next, (next += objects.length));
     return { ...release, health: summarize(own.map((entry) => entry.status)) };
   });
