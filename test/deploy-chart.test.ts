@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { admits, chartDir, ciValues, container, find, helm, ofKind, render, valuesFile, writeValues, type KubeObject } from './support/chart.js';
 import { platformServices, variablesOf, type PlatformService } from './support/readme-config.js';
@@ -88,6 +89,24 @@ describe('helm template with the default values', () => {
     assert.equal(find(objects, 'ConfigMap', name('gateway')).data?.USERS_URL, `http://${name('users')}:8081`);
     assert.equal(find(objects, 'ConfigMap', name('releases')).data?.USERS_URL, `http://${name('users')}:8081`);
     assert.equal(Buffer.from(secret.data!.MONGO_URL!, 'base64').toString(), 'mongodb://mongodb.data.svc:27017/platform');
+  });
+
+  test('every variable a service reads can be set: by the chart, from the Secret, or under <service>.config', async () => {
+    const schema = JSON.parse(await readFile(join(chartDir, 'values.schema.json'), 'utf8'));
+    // HELM_BIN is the image's own helm (the Dockerfile sets it), not a deployment choice.
+    const setByImage: Partial<Record<PlatformService, string[]>> = { releases: ['HELM_BIN'] };
+    for (const service of platformServices) {
+      const { known } = await variablesOf(service);
+      const configurable = Object.keys(schema.properties[service].properties.config.properties);
+      for (const variable of configurable) assert.ok(known.has(variable), `${service}.config allows ${variable}, which ${service} does not read`);
+      const settable = new Set([
+        ...configurable,
+        ...Object.keys(find(objects, 'ConfigMap', name(service)).data ?? {}),
+        ...(container(find(objects, 'Deployment', name(service))).env as { name: string }[]).map((entry) => entry.name),
+        ...(setByImage[service] ?? []),
+      ]);
+      for (const variable of known) assert.ok(settable.has(variable), `${service} reads ${variable}, which the chart cannot set`);
+    }
   });
 
   test('NetworkPolicies: anyone reaches the gateway; only the gateway reaches releases; gateway and releases reach users', () => {
@@ -187,6 +206,8 @@ describe('values.schema.json', () => {
     const base = await readFile(valuesFile('default'), 'utf8');
     await rejected(`${base}gateway:\n  replicaCount: two\n`, /'\/gateway\/replicaCount': got string, want integer/);
     await rejected(`${base}gateway:\n  config:\n    COOKIE_SECURE: maybe\n`, /COOKIE_SECURE/);
+    await rejected(`${base}gateway:\n  config:\n    PASSWORD_WORK_MAX_PER_ADDRESS: 0\n`, /PASSWORD_WORK_MAX_PER_ADDRESS/);
+    await rejected(`${base}releases:\n  config:\n    RELEASE_BODY_CACHE_MB: -1\n`, /RELEASE_BODY_CACHE_MB/);
     await rejected(`${base}users:\n  config:\n    SESSION_TTL_SECONDS: 60\n`, /'\/users\/config': additional properties 'SESSION_TTL_SECONDS' not allowed/);
     await rejected(`${base}replicas: 3\n`, /additional properties 'replicas' not allowed/);
     await rejected(base.replace('mongodb://', 'http://'), /'\/mongodb\/url': .* does not match pattern/);
