@@ -19,6 +19,7 @@ import { registerReleaseViewRoutes } from './routes/release-views.js';
 import { registerReleaseLiveRoutes } from './routes/release-live.js';
 import { registerReleaseLifecycleRoutes } from './routes/release-lifecycle.js';
 import { registerChartRoutes } from './routes/charts.js';
+import { RepositoryIndexCache } from './charts/index-cache.js';
 import type { UserKubeconfigSource } from './users/kubeconfig-source.js';
 
 export interface ReleasesDeps {
@@ -56,6 +57,9 @@ export interface ReleasesApp {
   decoder: ReleaseDecoder;
   bodies: ReleaseBodyCache;
 }
+
+/** Chart repositories' parsed index.yaml kept, each used 60 s before it is revalidated by its ETag. */
+const repositoryIndexCaching = { max: 32, freshMs: 60_000 };
 
 /** Clusters whose discovery helm keeps between upgrades and rollbacks (a few MB each on disk). */
 const kubeCacheFoldersMax = 64;
@@ -117,7 +121,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     registerReleaseRoutes(app, access);
     registerReleaseViewRoutes(app, access);
     registerReleaseLiveRoutes(app, access, metrics.driftFound);
-    const charts = { policy, timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS };
+    const charts = { policy, timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS, indexes: new RepositoryIndexCache(repositoryIndexCaching) };
     registerReleaseLifecycleRoutes(app, access, charts);
     registerChartRoutes(app, charts);
     registerK8sRoutes(app, clients);

@@ -3,7 +3,8 @@ import { AppError } from '@platform/service-kit';
 import { ErrorCode, chartArchiveMaxBytes, type ChartReference } from '@platform/contracts';
 import type { ClusterAddressPolicy } from '../kube/address-policy.js';
 import { unpackChartArchive } from './archive.js';
-import { checkedDownload, DownloadNotFoundError } from './checked-download.js';
+import { checkedDownload, checkedDownloadEntity, DownloadNotFoundError } from './checked-download.js';
+import type { RepositoryIndexCache } from './index-cache.js';
 import { pullOciChart } from './oci-registry.js';
 import { parseRepositoryIndex, pickChartVersion, type IndexedChartVersion } from './repository-index.js';
 
@@ -13,6 +14,8 @@ export const repositoryIndexMaxBytes = 8 * 1024 * 1024;
 export interface ChartSourceOptions {
   policy: ClusterAddressPolicy;
   timeoutMs: number;
+  /** Parsed indexes by URL; without one every install reads index.yaml again. */
+  indexes?: RepositoryIndexCache;
 }
 
 /**
@@ -44,13 +47,12 @@ export async function loadChart(reference: ChartReference, constraint: string | 
 
 /** The charts of a Helm HTTP repository's index.yaml (502/604 when it has none). */
 export async function repositoryIndex(repository: string, options: ChartSourceOptions): Promise<Map<string, IndexedChartVersion[]>> {
+  const url = new URL('index.yaml', repositoryBase(repository));
+  const download = (headers: Record<string, string>) =>
+    checkedDownloadEntity(options.policy, url, { maxBytes: repositoryIndexMaxBytes, timeoutMs: options.timeoutMs, what: 'chart repository', headers });
   try {
-    const text = await checkedDownload(options.policy, new URL('index.yaml', repositoryBase(repository)), {
-      maxBytes: repositoryIndexMaxBytes,
-      timeoutMs: options.timeoutMs,
-      what: 'chart repository',
-    });
-    return parseRepositoryIndex(text.toString('utf8'));
+    if (options.indexes) return await options.indexes.get(url.toString(), download);
+    return parseRepositoryIndex((await download({})).body.toString('utf8'));
   } catch (error) {
     if (error instanceof DownloadNotFoundError) throw unreachableRepository('it has no index.yaml', error);
     throw error;

@@ -37,6 +37,18 @@ export class DownloadUnauthorizedError extends Error {
  * DownloadUnauthorizedError on 401.
  */
 export async function checkedDownload(policy: ClusterAddressPolicy, url: URL, options: DownloadOptions): Promise<Buffer> {
+  return (await checkedDownloadEntity(policy, url, options)).body;
+}
+
+/** A download and its ETag; with an `if-none-match` header, `notModified` (and an empty body) on 304. */
+export interface DownloadedEntity {
+  body: Buffer;
+  etag?: string;
+  notModified: boolean;
+}
+
+/** checkedDownload, with the answer's ETag and 304 Not Modified (for caches that revalidate). */
+export async function checkedDownloadEntity(policy: ClusterAddressPolicy, url: URL, options: DownloadOptions): Promise<DownloadedEntity> {
   let current = url;
   for (let hop = 0; hop <= maxRedirects; hop += 1) {
     if (current.protocol !== 'http:' && current.protocol !== 'https:') throw unreachable(options, `${current.protocol} is not http or https`);
@@ -47,15 +59,16 @@ export async function checkedDownload(policy: ClusterAddressPolicy, url: URL, op
       throw unreachable(options, message, error);
     });
     const answer = await getOnce(current, address, options);
-    if (answer.redirect === undefined) return answer.body!;
+    if ('entity' in answer) return answer.entity;
+    const next = new URL(answer.redirect, current);
     // Credentials go to the host they were given for, never to where a redirect points.
-    if (new URL(answer.redirect, current).origin !== current.origin) options = { ...options, headers: {} };
-    current = new URL(answer.redirect, current);
+    if (next.origin !== current.origin) options = { ...options, headers: {} };
+    current = next;
   }
   throw unreachable(options, `more than ${maxRedirects} redirects`);
 }
 
-async function getOnce(url: URL, address: string, options: DownloadOptions): Promise<{ body?: Buffer; redirect?: string }> {
+async function getOnce(url: URL, address: string, options: DownloadOptions): Promise<{ entity: DownloadedEntity } | { redirect: string }> {
   const family = isIP(address) === 6 ? 6 : 4;
   const lookup: LookupFunction = (_host, lookupOptions, callback) => {
     if ((lookupOptions as { all?: boolean }).all) (callback as (error: null, addresses: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);
@@ -74,6 +87,10 @@ async function getOnce(url: URL, address: string, options: DownloadOptions): Pro
     if (statusCode >= 300 && statusCode < 400 && typeof response.headers.location === 'string') {
       await response.body.dump();
       return { redirect: response.headers.location };
+    }
+    if (statusCode === 304) {
+      await response.body.dump();
+      return { entity: { body: Buffer.alloc(0), notModified: true } };
     }
     if (statusCode === 401) {
       await response.body.dump();
@@ -103,7 +120,8 @@ async function getOnce(url: URL, address: string, options: DownloadOptions): Pro
       }
       chunks.push(chunk as Buffer);
     }
-    return { body: Buffer.concat(chunks) };
+    const etag = response.headers.etag;
+    return { entity: { body: Buffer.concat(chunks), notModified: false, ...(typeof etag === 'string' ? { etag } : {}) } };
   } catch (error) {
     if (error instanceof AppError || error instanceof DownloadNotFoundError || error instanceof DownloadUnauthorizedError) throw error;
     const reason = error instanceof Error && /timeout|abort/i.test(error.name) ? 'timed out' : ((error as { code?: string }).code ?? 'connection failed');
