@@ -158,6 +158,10 @@ describe('helm template with production values', () => {
     assert.equal(releases.spec.template.spec.terminationGracePeriodSeconds, 330);
     assert.equal(find(objects, 'ConfigMap', name('releases')).data?.CLUSTER_ADDRESS_ALLOWLIST, '10.20.0.0/16,kube.internal.example.com:6443');
     assert.equal(find(objects, 'ConfigMap', name('users')).data?.BCRYPT_COST, '13');
+    const gateway = find(objects, 'ConfigMap', name('gateway')).data ?? {};
+    // Per email caps every address together: it must leave room above one client's own limit.
+    assert.ok(Number(gateway.LOGIN_MAX_ATTEMPTS_PER_EMAIL) > Number(gateway.LOGIN_MAX_ATTEMPTS_PER_EMAIL_AND_ADDRESS), JSON.stringify(gateway));
+    assert.equal(gateway.TRUST_PROXY, '1', 'behind the Ingress, throttles count the client, not the controller');
     const gatewayPolicy = find(objects, 'NetworkPolicy', name('gateway'));
     assert.deepEqual(gatewayPolicy.spec.ingress[0].from[0], { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
     const testPod = find(objects, 'Pod', 'platform-helm-release-platform-test');
