@@ -17,9 +17,10 @@ ensure_servers() {
   set +a
 }
 
+# The TypeScript of every workspace, then the web console (type-checked, bundled by Vite into console/dist).
 build() {
   echo "building" >&2
-  (cd "$root" && npx tsc -b)
+  (cd "$root" && npm run --silent build)
 }
 
 # Secrets for local runs, made once and kept beside the servers' state (never in git).

@@ -24,8 +24,8 @@ const documented = new Set(
 );
 const key = (route: ServedRoute) => `${route.method} ${openApiPath(route.path)}`;
 
-/** Paths of the gateway that are not the API: health, metrics and the document itself. */
-const operationalPaths = [/^\/livez$/, /^\/readyz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/];
+/** Paths of the gateway that are not the API: health, metrics, the document itself, and the web console's files and pages. */
+const operationalPaths = [/^\/livez$/, /^\/readyz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/(\*|index\.html|favicon\.svg|assets\/[^/]+)?$/];
 
 describe('the OpenAPI document', () => {
   test('is a valid OpenAPI 3.0 document', async () => {
@@ -154,7 +154,7 @@ describe('every route the gateway serves or proxies is in the document', () => {
       .filter(isProxyRoute)
       .some((proxy) => proxy.method === route.method && (proxy.path.endsWith('*') ? route.path.startsWith(proxy.path.slice(0, -1)) : withoutSlash(proxy.path) === route.path));
 
-  test('the gateway serves only the API, health, metrics and the document', () => {
+  test('the gateway serves only the API, health, metrics, the document and the console', () => {
     const strays = gateway.filter((route) => !route.path.startsWith('/api/') && !operationalPaths.some((pattern) => pattern.test(route.path)));
     assert.deepEqual(strays, []);
   });

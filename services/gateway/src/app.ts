@@ -10,6 +10,7 @@ import { registerCrossOriginGuard } from './plugins/cross-origin-guard.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerApiDocs } from './routes/api-docs.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerConsole } from './routes/console.js';
 import { registerProxyRoutes } from './routes/proxy.js';
 import { endSessionsOfDeletedUsers, type UserEventSource } from './sessions/end-sessions-of-deleted-users.js';
 import { SessionCookies } from './sessions/session-cookies.js';
@@ -66,6 +67,7 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
     releasesUrl: config.RELEASES_URL,
   });
   await registerApiDocs(app, { sessionCookieName: config.SESSION_COOKIE_NAME });
+  await registerConsole(app, config.CONSOLE_DIR);
   endSessionsOfDeletedUsers(deps.events, sessionStore);
   return app;
 }

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { z } from '@platform/contracts';
 import { serviceConfigBase } from '@platform/service-kit';
 
@@ -42,6 +43,9 @@ const TrustedProxies = z
     return entries;
   });
 
+/** console/dist of this checkout or image: three levels above this file (src/ or dist/ of services/gateway). */
+const defaultConsoleDir = fileURLToPath(new URL('../../../console/dist', import.meta.url));
+
 export const GatewayConfig = serviceConfigBase(8080).extend({
   REDIS_URL: z.string().url(),
   USERS_URL: z.string().url().default('http://127.0.0.1:8081'),
@@ -64,6 +68,8 @@ export const GatewayConfig = serviceConfigBase(8080).extend({
   /** Origins whose browsers may change state (POST, PUT, DELETE, PATCH); empty: the gateway's own host only. */
   ALLOWED_ORIGINS: OriginList,
   TRUST_PROXY: TrustedProxies,
+  /** The web console's build (Vite's dist/), served at /; empty: no console. */
+  CONSOLE_DIR: z.string().default(defaultConsoleDir),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

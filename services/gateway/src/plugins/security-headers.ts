@@ -2,8 +2,9 @@ import type { ServiceApp } from '@platform/service-kit';
 import helmet from 'helmet';
 
 /**
- * helmet's headers on every answer. The API sends JSON only; the one page is Swagger UI at /docs, which
- * loads its scripts and styles from the gateway itself and sets inline styles. Nothing may frame the gateway.
+ * helmet's headers on every answer. The API sends JSON only; the pages are the web console at / (scripts and
+ * styles from its own files, nothing inline) and Swagger UI at /docs, which loads its scripts and styles from
+ * the gateway itself and sets inline styles. Nothing may frame the gateway.
  * No upgrade-insecure-requests: a plain-HTTP local run would lose /docs' assets (HSTS covers HTTPS deployments).
  * helmet's middleware is built once here: @fastify/helmet builds it again for every request (parsing the
  * policy each time), about a sixth of the gateway's CPU time per proxied request (bench/README.md).
