@@ -954,6 +954,8 @@ export interface operations {
                     chart: {
                         archive?: string;
                         name?: string;
+                        oci?: string;
+                        plainHttp?: boolean;
                         /** Format: uri */
                         repository?: string;
                     };
