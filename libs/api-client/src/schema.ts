@@ -2211,11 +2211,11 @@ export interface operations {
                     "application/json": {
                         health: {
                             counts: {
-                                Current?: number;
-                                Failed?: number;
-                                InProgress?: number;
-                                NotFound?: number;
-                                Unknown?: number;
+                                Current: number;
+                                Failed: number;
+                                InProgress: number;
+                                NotFound: number;
+                                Unknown: number;
                             };
                             /** @enum {string} */
                             status: "Current" | "InProgress" | "Failed" | "NotFound" | "Unknown";
