@@ -25,7 +25,7 @@ const { values: args } = parseArgs({ options: { quick: { type: 'boolean', defaul
 const quick = args.quick ?? false;
 const scale = quick
   ? { clients: 50, listSizes: [20, 100], compareAt: 100, largeChartReleases: 20, seconds: 2, loginSeconds: 4, rounds: 3 }
-  : { clients: 1000, listSizes: [100, 1000, 5000], compareAt: 1000, largeChartReleases: 200, seconds: 5, loginSeconds: 10, rounds: 5 };
+  : { clients: 1000, listSizes: [100, 1000, 5000], compareAt: 1000, largeChartReleases: 100, seconds: 5, loginSeconds: 10, rounds: 5 };
 /** The users service's own default; BENCH_BCRYPT_COST measures logins at another cost. */
 const bcryptCost = Number(process.env.BENCH_BCRYPT_COST ?? 12);
 const resultsFile = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
