@@ -21,8 +21,14 @@ import { inParallel } from './support/stats.js';
  * `npm run bench`: the platform against its performance goals (see bench/README.md). `--quick` runs every
  * benchmark at small sizes, to check the benchmarks themselves without loading the machine for minutes.
  */
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const benchmarks = ['login', 'gateway', 'upgrade', 'plan', 'list', 'rss'] as const;
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const quick = args.quick ?? false;
+/** `--only list,gateway`: those benchmarks alone (a partial run leaves results.json alone too). */
+const only = args.only ? new Set(args.only.split(',')) : undefined;
+const unknown = [...(only ?? [])].filter((name) => !(benchmarks as readonly string[]).includes(name));
+if (unknown.length > 0) throw new Error(`--only: unknown benchmarks ${unknown.join(', ')} (known: ${benchmarks.join(', ')})`);
+const runs = (name: (typeof benchmarks)[number]) => !only || only.has(name);
 const scale = quick
   ? { clients: 50, listSizes: [20, 100], compareAt: 100, largeChartReleases: 20, seconds: 2, loginSeconds: 4, rounds: 3 }
   : { clients: 1000, listSizes: [100, 1000, 5000], compareAt: 1000, largeChartReleases: 100, seconds: 5, loginSeconds: 10, rounds: 5 };
@@ -45,42 +51,54 @@ try {
   });
   const user = users[0]!;
 
-  step('logins against the bcrypt bound');
-  sections.push(await measureLogin(platform, users, { bcryptCost, rounds: scale.rounds, seconds: scale.loginSeconds }));
-  step('gateway cost at a fixed rate');
-  sections.push(await measureGatewayCost(platform, user, { ratePerSecond: 100, rounds: scale.rounds, seconds: scale.seconds }));
-  step('gateway overhead (the old throughput ratio, for comparison)');
-  sections.push(await measureGatewayOverhead(platform, user, { connections: 10, rounds: scale.rounds, seconds: scale.seconds }));
-  step('upgrade through the API and with helm');
-  sections.push(await measureUpgrade(user, namespaces, chart, scale.rounds));
-  step('upgrade preview against the upgrade; diff, resources and drift of a 50-object release');
-  sections.push(await measurePlan(user, namespaces, scale.rounds));
-  step(`list through the API and with helm at ${scale.listSizes.join(', ')} releases`);
-  sections.push(
-    await measureListing(platform, user, api, namespaces, chart, {
-      label: 'list',
-      sizes: scale.listSizes,
-      compareAt: scale.compareAt,
-      rounds: (size) => (size > scale.compareAt ? 3 : scale.rounds),
-      goals: {
-        list_speedup_vs_helm: { atLeast: 10 },
-        list_ms_at_1000: { atMost: 25 },
-        list_ms_at_5000: { atMost: 95 },
-        list_page50_ms_at_5000: { atMost: 40 },
-      },
-    }),
-  );
-  step(`list of ${scale.largeChartReleases} releases of a chart with a 300 KiB manifest`);
-  sections.push(
-    await measureListing(platform, user, api, namespaces, await writeLargeChart(300), {
-      label: 'list_large_chart',
-      sizes: [scale.largeChartReleases],
-      compareAt: scale.largeChartReleases,
-      rounds: () => scale.rounds,
-    }),
-  );
-  step(`a fresh releases service caching ${scale.clients} users' clients`);
-  sections.push(await measureClientMemory(platform, namespaces, scale.clients));
+  if (runs('login')) {
+    step('logins against the bcrypt bound');
+    sections.push(await measureLogin(platform, users, { bcryptCost, rounds: scale.rounds, seconds: scale.loginSeconds }));
+  }
+  if (runs('gateway')) {
+    step('gateway cost at a fixed rate');
+    sections.push(await measureGatewayCost(platform, user, { ratePerSecond: 100, rounds: scale.rounds, seconds: scale.seconds }));
+    step('gateway overhead (the old throughput ratio, for comparison)');
+    sections.push(await measureGatewayOverhead(platform, user, { connections: 10, rounds: scale.rounds, seconds: scale.seconds }));
+  }
+  if (runs('upgrade')) {
+    step('upgrade through the API and with helm');
+    sections.push(await measureUpgrade(user, namespaces, chart, scale.rounds));
+  }
+  if (runs('plan')) {
+    step('upgrade preview against the upgrade; diff, resources and drift of a 50-object release');
+    sections.push(await measurePlan(user, namespaces, scale.rounds));
+  }
+  if (runs('list')) {
+    step(`list through the API and with helm at ${scale.listSizes.join(', ')} releases`);
+    sections.push(
+      await measureListing(platform, user, api, namespaces, chart, {
+        label: 'list',
+        sizes: scale.listSizes,
+        compareAt: scale.compareAt,
+        rounds: (size) => (size > scale.compareAt ? 3 : scale.rounds),
+        goals: {
+          list_speedup_vs_helm: { atLeast: 10 },
+          list_ms_at_1000: { atMost: 25 },
+          list_ms_at_5000: { atMost: 95 },
+          list_page50_ms_at_5000: { atMost: 40 },
+        },
+      }),
+    );
+    step(`list of ${scale.largeChartReleases} releases of a chart with a 300 KiB manifest`);
+    sections.push(
+      await measureListing(platform, user, api, namespaces, await writeLargeChart(300), {
+        label: 'list_large_chart',
+        sizes: [scale.largeChartReleases],
+        compareAt: scale.largeChartReleases,
+        rounds: () => scale.rounds,
+      }),
+    );
+  }
+  if (runs('rss')) {
+    step(`a fresh releases service caching ${scale.clients} users' clients`);
+    sections.push(await measureClientMemory(platform, namespaces, scale.clients));
+  }
 } finally {
   step('cleaning up');
   await platform.stop();
@@ -93,7 +111,7 @@ try {
 
 console.log(table(sections));
 // Quick runs measure other sizes: they must not replace the tracked figures.
-if (!quick) {
+if (!quick && !only) {
   await writeResults(resultsFile, sections);
   step(`figures written to ${resultsFile}`);
 }
