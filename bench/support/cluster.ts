@@ -13,7 +13,8 @@ export const benchDecoder = new ReleaseDecoder(releaseDecoderOptions(32 * 2 ** 2
 
 export async function adminKubeApi(): Promise<KubeApi> {
   const access = clusterAccessOf(await testClusterKubeconfig(), benchContext);
-  return new KubeApi(access, access.server.hostname, 60_000);
+  // The bare list of the large-chart releases is hundreds of MiB: no cap on what the benchmark reads.
+  return new KubeApi(access, access.server.hostname, 60_000, 2 ** 31 - 1);
 }
 
 /**

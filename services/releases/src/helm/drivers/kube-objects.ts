@@ -97,7 +97,7 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
     const missing = entries.flatMap((_entry, index) => (bodies[index] ? [] : [index]));
     if (missing.length === 0) return bodies;
     const wanted = missing.map((index) => entries[index]!);
-    const found = wanted.length > singleGetsMax ? await this.readAll(namespace, wanted) : await this.readEachOrAll(namespace, wanted);
+    const found = wanted.length > singleGetsMax ? await this.readAllOrEach(namespace, wanted) : await this.readEachOrAll(namespace, wanted);
     for (const index of missing) bodies[index] = found.get(objectPath(entries[index]!.namespace, entries[index]!.objectName));
     return bodies;
   }
@@ -138,6 +138,17 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
       }),
     );
     return bodies;
+  }
+
+  /** One list; a namespace whose records together pass KUBE_RESPONSE_MAX_BYTES (large charts) one GET each. */
+  private async readAllOrEach(namespace: string, entries: readonly ReleaseEntry[]): Promise<Map<string, ReleaseBody>> {
+    try {
+      return await this.readAll(namespace, entries);
+    } catch (error) {
+      const tooLarge = error instanceof AppError && (error.cause as { code?: unknown } | undefined)?.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
+      if (tooLarge) return this.readEach(entries);
+      throw error;
+    }
   }
 
   /** One GET each; a user allowed to list but not to get (all `helm list` needs) reads them in one list. */
