@@ -1,5 +1,5 @@
 /** At most this many paths are listed for one comparison; a truncation marker ends a longer list. */
-export const maxPaths = 500;
+const maxPaths = 500;
 
 /**
  * The field paths at which two parsed documents differ (a key present on one side only counts), sorted.
@@ -30,7 +30,7 @@ function collect(before: unknown, after: unknown, path: string, out: string[]): 
   if (!sameLeaf(before, after)) out.push(path === '' ? '.' : path);
 }
 
-export function joinKey(path: string, key: string): string {
+function joinKey(path: string, key: string): string {
   const segment = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
   if (segment.startsWith('[')) return `${path}${segment}`;
   return path === '' ? segment : `${path}.${segment}`;

@@ -57,7 +57,7 @@ export function byObjectRef(a: ObjectRef, b: ObjectRef): number {
   return compare(a.kind, b.kind) || compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.apiVersion, b.apiVersion);
 }
 
-export function compare(a: string, b: string): number {
+function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

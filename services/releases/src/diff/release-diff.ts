@@ -42,7 +42,7 @@ export function diffReleases(from: ReleaseSide, to: ReleaseSide): ReleaseDiff {
 }
 
 /** Objects matched by kind, namespace and name; Secrets redacted before anything is rendered. */
-export function diffObjects(
+function diffObjects(
   before: ManifestObject[],
   after: ManifestObject[],
   labels: { from: string; to: string },
@@ -81,7 +81,7 @@ export function objectYaml(body: unknown): string {
   return stringify(body, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-export function diffDocuments(before: unknown, after: unknown, labels: { from: string; to: string }): TextChange {
+function diffDocuments(before: unknown, after: unknown, labels: { from: string; to: string }): TextChange {
   const paths = changedPaths(before, after);
   return { changed: paths.length > 0, paths, diff: paths.length > 0 ? unifiedDiff(objectYaml(before), objectYaml(after), labels) : '' };
 }

@@ -7,11 +7,11 @@ import type { HelmRelease } from '../codec.js';
 import type { ReleaseStore } from '../storage.js';
 
 /**
- * The objects of the deployed revision (0: latest deployed, or the revision asked) with their health, read
+ * The objects of the latest deployed revision with their health, read
  * with one list per kind and namespace (plus one Endpoints list per namespace with selecting Services).
  */
-export async function releaseResources(store: ReleaseStore, api: KubeApi, namespace: string, name: string, revision = 0): Promise<ReleaseResources> {
-  const release = await store.get(namespace, name, revision);
+export async function releaseResources(store: ReleaseStore, api: KubeApi, namespace: string, name: string): Promise<ReleaseResources> {
+  const release = await store.get(namespace, name, 0);
   const live = await readLiveObjects(api, manifestObjects(release.manifest ?? '', release.namespace));
   const resources = await healthOf(api, live);
   return { name: release.name, namespace: release.namespace, revision: release.version, health: summarize(resources.map((entry) => entry.status)), resources };
@@ -41,7 +41,7 @@ export async function withHealth(api: KubeApi, releases: HelmRelease[]): Promise
 }
 
 /** Each object's health, sorted by kind, namespace and name unless `sorted` is false (then in `live`'s order). */
-export async function healthOf(api: KubeApi, live: LiveObject[], sorted = true): Promise<ReleaseResource[]> {
+async function healthOf(api: KubeApi, live: LiveObject[], sorted = true): Promise<ReleaseResource[]> {
   const serviceNamespaces = live.filter((entry) => entry.live && entry.ref.kind === 'Service' && entry.ref.apiVersion === 'v1').map((entry) => entry.ref.namespace);
   const endpoints = serviceNamespaces.length > 0 ? await listCoreByNamespace(api, 'endpoints', serviceNamespaces) : new Map();
   const resources = live.map((entry): ReleaseResource => {
