@@ -1,7 +1,7 @@
 import { signIdentity } from '@platform/service-kit';
 import type { Platform } from '../../test/support/platform.js';
 import type { BenchUser } from '../support/bench-users.js';
-import { cpuSeconds, openLoop, quantile } from '../support/open-loop.js';
+import { cpuSeconds, openLoop, quantile, type OpenLoopOptions } from '../support/open-loop.js';
 import { round, type Section } from '../support/report.js';
 import { median, sideBySide } from '../support/stats.js';
 
@@ -21,7 +21,7 @@ export async function measureGatewayCost(platform: Platform, user: BenchUser, op
   const path = `/api/users/${user.id}`;
   const gatewayPid = platform.pid('gateway');
   if (gatewayPid === undefined) throw new Error('the gateway is not running');
-  const run = (url: string, headers: Record<string, string>) => openLoop({ url, headers, ratePerSecond: options.ratePerSecond, seconds: options.seconds });
+  const run = (url: string, headers: OpenLoopOptions['headers']) => openLoop({ url, headers, ratePerSecond: options.ratePerSecond, seconds: options.seconds });
   const cpuPerRequest: number[] = [];
   const throughGateway = async () => {
     const before = await cpuSeconds(gatewayPid);
@@ -29,8 +29,8 @@ export async function measureGatewayCost(platform: Platform, user: BenchUser, op
     cpuPerRequest.push(((await cpuSeconds(gatewayPid)) - before) / latencies.length);
     return latencies;
   };
-  // Signed when each run starts: a signature is valid for 10 s, longer than a run.
-  const direct = () => run(`${platform.serviceUrl.users}${path}`, signIdentity(platform.signingSecret, { kind: 'user', userId: user.id }, { audience: 'users', method: 'GET', url: path }));
+  // Signed again every second of the run: a signature lives 10 s (IdentitySignature.maxAgeMs), a run may be longer.
+  const direct = () => run(`${platform.serviceUrl.users}${path}`, () => signIdentity(platform.signingSecret, { kind: 'user', userId: user.id }, { audience: 'users', method: 'GET', url: path }));
 
   await direct();
   await throughGateway();

@@ -1,7 +1,7 @@
 import { signIdentity } from '@platform/service-kit';
 import type { Platform } from '../../test/support/platform.js';
 import type { BenchUser } from '../support/bench-users.js';
-import { load, type LoadResult } from '../support/load.js';
+import { load, type LoadOptions, type LoadResult } from '../support/load.js';
 import { round, type Section } from '../support/report.js';
 import { median, sideBySide } from '../support/stats.js';
 
@@ -17,12 +17,12 @@ export interface OverheadBenchOptions {
  */
 export async function measureGatewayOverhead(platform: Platform, user: BenchUser, options: OverheadBenchOptions): Promise<Section> {
   const path = `/api/users/${user.id}`;
-  const run = (url: string, headers: Record<string, string>) =>
+  const run = (url: string, headers: LoadOptions['headers']) =>
     load({ url, headers, connections: options.connections, durationSeconds: options.seconds });
   const throughGateway = () => run(`${platform.gatewayUrl}${path}`, { cookie: `porter_session=${user.client.cookie}` });
-  // Signed when each run starts: a signature is valid for 10 s (IdentitySignature.maxAgeMs), longer than a run.
+  // Signed again every second of the run: a signature lives 10 s (IdentitySignature.maxAgeMs), a run may be longer.
   const direct = () =>
-    run(`${platform.serviceUrl.users}${path}`, signIdentity(platform.signingSecret, { kind: 'user', userId: user.id }, { audience: 'users', method: 'GET', url: path }));
+    run(`${platform.serviceUrl.users}${path}`, () => signIdentity(platform.signingSecret, { kind: 'user', userId: user.id }, { audience: 'users', method: 'GET', url: path }));
 
   await throughGateway();
   await direct();

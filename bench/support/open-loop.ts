@@ -5,7 +5,8 @@ import { Pool } from 'undici';
 
 export interface OpenLoopOptions {
   url: string;
-  headers: Record<string, string>;
+  /** Fixed headers, or a function giving them at the start and again every second (see LoadOptions.headers). */
+  headers: Record<string, string> | (() => Record<string, string>);
   ratePerSecond: number;
   seconds: number;
 }
@@ -21,14 +22,21 @@ export async function openLoop(options: OpenLoopOptions): Promise<number[]> {
   const count = Math.round(options.ratePerSecond * options.seconds);
   const latencies: number[] = [];
   const inFlight: Array<Promise<void>> = [];
+  const makeHeaders = options.headers;
+  let headers = typeof makeHeaders === 'function' ? makeHeaders() : makeHeaders;
   const start = performance.now();
+  let headersAt = start;
   try {
     for (let index = 0; index < count; index += 1) {
       const due = start + (index * 1000) / options.ratePerSecond;
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
+      if (typeof makeHeaders === 'function' && performance.now() - headersAt >= 1000) {
+        headers = makeHeaders();
+        headersAt = performance.now();
+      }
       inFlight.push(
-        pool.request({ method: 'GET', path: url.pathname + url.search, headers: options.headers }).then(async (response) => {
+        pool.request({ method: 'GET', path: url.pathname + url.search, headers }).then(async (response) => {
           await response.body.dump();
           if (response.statusCode >= 300) throw new Error(`${options.url}: HTTP ${response.statusCode}`);
           latencies.push(performance.now() - due);
