@@ -291,6 +291,17 @@ describe('the console in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  browserTest('uninstall, confirmed by typing the name; the CLI no longer lists it', async () => {
+    await page.goto(releaseUrl('db', '?tab=uninstall'));
+    const button = page.getByRole('button', { name: 'Uninstall db' });
+    assert.ok(await button.isDisabled());
+    await page.getByLabel('Type the release name, db, to confirm').fill('db');
+    await button.click();
+    await main().getByText('db is uninstalled.').waitFor();
+    assert.deepEqual((JSON.parse(await helm(['list', '-n', namespace, '-o', 'json'])) as Array<{ name: string }>).map((entry) => entry.name).sort(), ['api', 'web']);
+    await audit('uninstall');
+  });
+
   browserTest('log out, a wrong password in words, then log in with the keyboard alone', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL('**/login');

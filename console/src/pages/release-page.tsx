@@ -9,6 +9,7 @@ import { OverviewTab } from '../release/overview-tab.js';
 import { RevisionTab } from '../release/revision-tab.js';
 import { RollbackTab } from '../release/rollback-tab.js';
 import { targetQuery, type ReleaseTarget } from '../release/target.js';
+import { UninstallTab } from '../release/uninstall-tab.js';
 import { UpgradeTab } from '../release/upgrade-tab.js';
 import type { Storage } from '../release-list.js';
 import { Link, withQuery } from '../router.js';
@@ -20,6 +21,7 @@ const tabs = [
   ['diff', 'Diff'],
   ['upgrade', 'Upgrade'],
   ['rollback', 'Rollback'],
+  ['uninstall', 'Uninstall'],
 ] as const;
 type Tab = (typeof tabs)[number][0];
 
@@ -79,6 +81,7 @@ export function ReleasePage(props: { context: string; namespace: string; name: s
           {tab === 'diff' && <DiffTab target={target} history={history} query={props.query} tabHref={tabHref} />}
           {tab === 'upgrade' && <UpgradeTab target={target} latest={latest} onChanged={changed} />}
           {tab === 'rollback' && <RollbackTab target={target} history={history} query={props.query} onChanged={changed} />}
+          {tab === 'uninstall' && <UninstallTab target={target} onChanged={changed} />}
         </div>
       )}
     </section>
