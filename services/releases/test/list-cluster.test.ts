@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { HelmRelease } from '../src/helm/codec.js';
 import { secretsDriver } from '../src/helm/drivers/secrets.js';
 import { ReleaseStore } from '../src/helm/storage.js';
-import { buildTestApp, call, createNamespace, deleteNamespace, helm, query, userId, writeDemoChart } from './fixtures.js';
+import { buildTestApp, call, createNamespace, deleteNamespace, helm, kubectl, query, userId, writeDemoChart } from './fixtures.js';
 
 let namespace: string;
 let chart: string;
@@ -16,6 +16,8 @@ before(async () => {
 });
 after(async () => {
   await built.app.close();
+  // Without a namespace controller a deleted namespace keeps its objects: the 70 copies go first.
+  await kubectl(['delete', 'secrets', '--all', '-n', namespace, '--wait=false']);
   await deleteNamespace(namespace);
 });
 
