@@ -92,7 +92,7 @@ test('a "cluster" that is another HTTP service on 127.0.0.1: 502/604 at once, it
   }
 });
 
-test(`a release Secret inflating to ${inflatedMiB} MiB: refused 500/603 naming it, /livez answers throughout, memory stays small`, async () => {
+test(`a release Secret inflating to ${inflatedMiB} MiB: refused 500/603 naming it, /livez answers throughout, memory stays small`, async (t) => {
   const record = await inflatingRecord(inflatedMiB);
   const secret = {
     apiVersion: 'v1',
@@ -103,6 +103,9 @@ test(`a release Secret inflating to ${inflatedMiB} MiB: refused 500/603 naming i
   };
   const created = await kubeApi('POST', `/api/v1/namespaces/${namespace}/secrets`, secret);
   assert.equal(created.status, 201, JSON.stringify(created.json).slice(0, 300));
+  // Namespaces never finish deleting on the test cluster (no controllers), and suites that list releases in
+  // every namespace share it: the record lives only as long as this test needs it.
+  t.after(() => kubeApi('DELETE', `/api/v1/namespaces/${namespace}/secrets/${secret.metadata.name}`).then(() => undefined));
 
   const pid = platform.pid('releases')!;
   const livezUrl = `${platform.serviceUrl.releases}/livez`;
