@@ -24,7 +24,7 @@ export interface RegistryOptions {
  * 404/602 naming the chart when it or the version is not there; 502/604 when the registry cannot be used.
  */
 export async function pullOciChart(reference: string, plainHttp: boolean, constraint: string | undefined, options: RegistryOptions): Promise<Buffer> {
-  const location = new URL(reference.replace(/^oci:/, plainHttp ? 'http:' : 'https:'));
+  const location = registryLocation(reference, plainHttp);
   const repository = location.pathname.replace(/^\/+/, '');
   const chart = repository.split('/').at(-1)!;
   const registry = new RegistrySession(new URL(`/v2/${repository}/`, location), options);
@@ -43,6 +43,15 @@ export async function pullOciChart(reference: string, plainHttp: boolean, constr
   return blob;
 }
 
+/** The registry URL an `oci://` reference names; 400/600 when it is not a URL (the contract's pattern lets some through). */
+function registryLocation(reference: string, plainHttp: boolean): URL {
+  try {
+    return new URL(reference.replace(/^oci:/, plainHttp ? 'http:' : 'https:'));
+  } catch {
+    throw new AppError(400, ErrorCode.BadRequest, ['chart reference is not a valid oci:// URL']);
+  }
+}
+
 /** A version without range operators is the tag itself (Helm pulls it without listing tags). */
 function exactVersion(constraint: string | undefined): string | undefined {
   return constraint !== undefined && /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+_-]+)?$/.test(constraint) ? constraint : undefined;
@@ -50,7 +59,7 @@ function exactVersion(constraint: string | undefined): string | undefined {
 
 /** The versions of a chart in an OCI registry (its tags, `_` read as `+`), in the registry's order. 404/602 when it has none. */
 export async function listOciChartVersions(reference: string, plainHttp: boolean, options: RegistryOptions): Promise<string[]> {
-  const location = new URL(reference.replace(/^oci:/, plainHttp ? 'http:' : 'https:'));
+  const location = registryLocation(reference, plainHttp);
   const repository = location.pathname.replace(/^\/+/, '');
   return tagsOf(new RegistrySession(new URL(`/v2/${repository}/`, location), options), repository.split('/').at(-1)!);
 }
