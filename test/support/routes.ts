@@ -1,4 +1,4 @@
-import type { FastifyInstance, HTTPMethods } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 
 export interface ServedRoute {
   method: string;
@@ -22,7 +22,7 @@ export function servedRoutes(app: FastifyInstance): ServedRoute[] {
     prefixes[depth] = path;
     for (const method of node[3]?.split(', ') ?? []) {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
-      if (!app.hasRoute({ method: method as HTTPMethods, url: path })) throw new Error(`misread route ${method} ${path}`);
+      if (!app.hasRoute({ method, url: path })) throw new Error(`misread route ${method} ${path}`);
       routes.push({ method, path });
     }
   }

@@ -63,8 +63,9 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
       components[name] ??= convert(schema, direction);
       return { $ref: `#/components/schemas/${name}` };
     }
-    if (schema instanceof z.ZodArray && namedSchemas.has(schema.element)) {
-      return { type: 'array', items: schemaOf(schema.element, direction) };
+    const element = schema instanceof z.ZodArray ? (schema.element as z.ZodTypeAny) : undefined;
+    if (element && namedSchemas.has(element)) {
+      return { type: 'array', items: schemaOf(element, direction) };
     }
     return convert(schema, direction);
   };
@@ -145,6 +146,8 @@ function responseOf(reply: ApiReply, schemaOf: SchemaOf): JsonSchema {
 }
 
 function convert(schema: z.ZodTypeAny, direction: Direction): JsonSchema {
+  // zod-to-json-schema types its argument with zod/v3's declarations, which see our zod 3 schemas as `any`.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
   const converted = zodToJsonSchema(schema, {
     target: 'openApi3',
     $refStrategy: 'none',

@@ -27,5 +27,5 @@ export function loadConfig<Schema extends z.ZodTypeAny>(schema: Schema, env: Nod
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid configuration: ${problems}`);
   }
-  return parsed.data;
+  return parsed.data as z.infer<Schema>;
 }

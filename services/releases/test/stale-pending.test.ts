@@ -129,7 +129,7 @@ test('memory storage follows the same rule', async (t) => {
   await driver.update(killedUpgrade(installed, staleAgo, {}));
   const upgraded = await call(built.app, 'POST', '/api/releases/mem/upgrade', { ...target, values: 'greeting: later\n' });
   assert.equal(upgraded.statusCode, 200, upgraded.body);
-  const history = (await call(built.app, 'GET', `/api/releases/mem/history?${query(target)}`)).json() as HelmRelease[];
+  const history = (await call(built.app, 'GET', `/api/releases/mem/history?${query(target)}`)).json<HelmRelease[]>();
   assert.deepEqual(history.map((release) => [release.version, release.info.status]), [[1, 'superseded'], [2, 'failed'], [3, 'deployed']]);
   assert.equal(history[1]!.info.description, stalePendingDescription);
 });

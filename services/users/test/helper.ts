@@ -74,7 +74,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
     onEventQueued: () => relay.kick(),
   });
   const app = await buildApp(
-    { users, readiness: { database: () => connection.readyState === 1 }, ...(options.degraded ? { degraded: options.degraded } : {}) },
+    { users, readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected }, ...(options.degraded ? { degraded: options.degraded } : {}) },
     config,
   );
   if (options.publisher) relay.start();
@@ -98,7 +98,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
     counter += 1;
     const response = await call(asGateway, 'POST', InternalRoutes.createUser, { email: email ?? `user${counter}@example.com`, password });
     if (response.statusCode !== 201) throw new Error(`creating a user failed: ${response.statusCode} ${response.body}`);
-    return (response.json() as { id: number }).id;
+    return response.json<{ id: number }>().id;
   };
 
   return { app, connection, repository, relay, secret, config, call, createUser };

@@ -9,7 +9,7 @@ test('passwords, hashes and kubeconfigs never reach the logs', async (t) => {
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
     lines.push(String(chunk));
     return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  });
   t.after(() => {
     process.stdout.write = write;
   });

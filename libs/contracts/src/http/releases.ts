@@ -50,7 +50,7 @@ export type ReleaseTarget = z.infer<typeof ReleaseTarget>;
 /** `statusFilter` may repeat (`?statusFilter=a&statusFilter=b`) or be a comma list, or both. */
 export const StatusFilter = z.preprocess(
   (raw) =>
-    (Array.isArray(raw) ? raw : [raw])
+    (Array.isArray(raw) ? (raw as unknown[]) : [raw])
       .flatMap((entry) => (typeof entry === 'string' ? entry.split(',') : [entry]))
       .map((entry) => (typeof entry === 'string' ? entry.trim() : entry))
       .filter((entry) => entry !== ''),

@@ -100,7 +100,7 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
               url: signedUrl(dest, upstream.url, request.url),
             }),
           onResponse: (_request, _reply, response) =>
-            void afterResponse(request, reply, response as unknown as UpstreamResponse, upstream, deps),
+            void afterResponse(request, reply, response, upstream, deps),
           onError: (_reply, { error }) => {
             request.log.warn({ err: error, upstream: upstream.url }, 'upstream service failed');
             void reply

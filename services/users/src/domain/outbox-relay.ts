@@ -96,11 +96,11 @@ export class OutboxRelay {
     const batchSize = this.options.batchSize ?? 100;
     const outboxes = await repository.pendingOutboxes(batchSize);
     this.options.observer?.pending(outboxes.reduce((count, outbox) => count + outbox.events.length, 0));
-    let failure: unknown = null;
+    let failure: { error: unknown } | undefined;
     for (const { userId, events } of outboxes) {
       try {
         for (const event of events) {
-          const published = { ...event, userId } as UserEvent;
+          const published = { ...event, userId };
           await publisher.publishUserEvent(published);
           this.options.observer?.published(published, Date.now());
           await repository.removePublishedEvent(userId, event);
@@ -108,10 +108,10 @@ export class OutboxRelay {
         await repository.purgeIfDeletedAndDelivered(userId);
       } catch (error) {
         // One user's failure must not hold back the others; their order is kept by stopping here for this user.
-        failure ??= error;
+        failure ??= { error };
       }
     }
-    if (failure) throw failure;
+    if (failure) throw failure.error;
     if (outboxes.length === batchSize) this.again = true;
   }
 }
