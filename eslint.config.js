@@ -44,6 +44,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
+      // Expected diff and table output is matched with its spaces as printed.
+      'no-regex-spaces': 'off',
       '@typescript-eslint/no-floating-promises': [
         'error',
         {

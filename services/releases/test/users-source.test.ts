@@ -49,7 +49,7 @@ test('carries the id of the request being served, bodies or not, and only that o
       headers: { 'x-request-id': id, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? slowly(JSON.stringify(body)) : undefined,
       duplex: 'half',
-    } as RequestInit).then((response) => response.arrayBuffer());
+    }).then((response) => response.arrayBuffer());
   try {
     callers.length = 0;
     await send('trace-get');

@@ -62,5 +62,7 @@ function compare(a: string, b: string): number {
 }
 
 function text(value: unknown): string {
+  // A field Kubernetes wants as a string but the manifest has as a map keeps its former reading ('[object Object]').
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
