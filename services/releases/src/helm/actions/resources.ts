@@ -43,7 +43,7 @@ export async function withHealth(api: KubeApi, releases: HelmRelease[]): Promise
 /** Each object's health, sorted by kind, namespace and name unless `sorted` is false (then in `live`'s order). */
 async function healthOf(api: KubeApi, live: LiveObject[], sorted = true): Promise<ReleaseResource[]> {
   const serviceNamespaces = live.filter((entry) => entry.live && entry.ref.kind === 'Service' && entry.ref.apiVersion === 'v1').map((entry) => entry.ref.namespace);
-  const endpoints = serviceNamespaces.length > 0 ? await listCoreByNamespace(api, 'endpoints', serviceNamespaces) : new Map();
+  const endpoints = serviceNamespaces.length > 0 ? await listCoreByNamespace(api, 'endpoints', serviceNamespaces) : new Map<string, Record<string, unknown>>();
   const resources = live.map((entry): ReleaseResource => {
     const health = liveHealth(entry, () => endpoints.get(objectKey({ kind: 'endpoints', namespace: entry.ref.namespace, name: entry.ref.name })));
     return { ...entry.ref, ...health };
