@@ -116,7 +116,7 @@ async function listAll(api: KubeApi, path: string): Promise<ListedObjects> {
     const items = isRecord(list) && Array.isArray(list.items) ? list.items : [];
     for (const item of items) {
       const name = isRecord(item) && isRecord(item.metadata) ? item.metadata.name : undefined;
-      if (typeof name === 'string') byName.set(name, item as Record<string, unknown>);
+      if (typeof name === 'string') byName.set(name, item);
     }
     const metadata = isRecord(list) && isRecord(list.metadata) ? list.metadata : {};
     next = typeof metadata.continue === 'string' ? metadata.continue : '';
