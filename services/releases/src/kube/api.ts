@@ -173,7 +173,7 @@ export class KubeApi {
           uid: typeof uid === 'string' ? uid : '',
           resourceVersion: typeof resourceVersion === 'string' ? resourceVersion : '',
           labels: item.metadata.labels ?? {},
-          ...(isMetadata ? {} : { sentObject: item as KubeObjectOf<'SecretList'>['items'][number] }),
+          ...(isMetadata ? {} : { sentObject: item }),
         };
       });
     }

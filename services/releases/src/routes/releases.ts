@@ -27,7 +27,7 @@ export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): v
     if (request.query.health) return withHealth(client.api, page.map((body) => JSON.parse(body.json) as HelmRelease));
     const json = releasesJson(page, phases);
     // Where the time went (the bench reads it): the fixed cost per request, the metadata list, bodies, output.
-    const timing = Object.entries(phases).map(([phase, ms]) => `${phase};dur=${ms.toFixed(2)}`);
+    const timing = Object.entries(phases).map(([phase, ms]: [string, number]) => `${phase};dur=${ms.toFixed(2)}`);
     return reply.header('server-timing', timing.join(', ')).type('application/json; charset=utf-8').send(json);
   });
 

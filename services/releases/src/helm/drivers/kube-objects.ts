@@ -1,6 +1,6 @@
 import { ErrorCode, type StorageDriverName } from '@platform/contracts';
 import { AppError } from '@platform/service-kit';
-import { KubeApi, KubeConflictError, KubeNotFoundError, type KubeObjectOf } from '../../kube/api.js';
+import { type KubeApi, KubeConflictError, KubeNotFoundError, type KubeObjectOf } from '../../kube/api.js';
 import type { ObjectMetadata } from '../../kube/object-metadata.js';
 import { releaseBodyOf, type ReleaseBody, type ReleaseBodyCache } from '../body-cache.js';
 import { encodeRelease, ReleaseRecordRefusedError, releaseKey, type HelmRelease } from '../codec.js';
@@ -91,7 +91,7 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
     const bodies = await Promise.all(
       entries.map((entry) => {
         const sent = this.sentWithList.get(objectPath(entry.namespace, entry.objectName));
-        return sent ? this.bodyOf(sent) : this.cached(entry.revisionKey);
+        return sent ? this.bodyOf(sent) : Promise.resolve(this.cached(entry.revisionKey));
       }),
     );
     const missing = entries.flatMap((_entry, index) => (bodies[index] ? [] : [index]));
