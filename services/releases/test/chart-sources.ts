@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ export async function packageChart(chart: string): Promise<Buffer> {
  * A Helm HTTP repository on 127.0.0.1: the packaged charts and the index.yaml `helm repo index` made
  * (relative URLs). `routes` answers other paths first (redirects, oversized bodies).
  */
-export async function serveRepository(charts: string[], routes: Record<string, (response: import('node:http').ServerResponse) => void> = {}) {
+export async function serveRepository(charts: string[], routes: Record<string, (response: ServerResponse) => void> = {}) {
   const folder = await mkdtemp(join(tmpdir(), 'releases-test-repo-'));
   for (const chart of charts) await run(await helmBin(), ['package', chart, '-d', folder], { env: { PATH: process.env.PATH, HOME: folder } });
   await run(await helmBin(), ['repo', 'index', folder], { env: { PATH: process.env.PATH, HOME: folder } });
