@@ -7,7 +7,7 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-/** Porter's error codes (600-602), the status-like codes it reused (401, 500), and ours (603+, see API-NOTES). */
+/** Porter's error codes (600-602), the status-like codes it reused (401, 500), and ours (603+, see docs/api-decisions.md). */
 export const ErrorCode = {
   Unauthorized: 401,
   /** A state-changing request from a page of another origin (see the gateway's origin check). */

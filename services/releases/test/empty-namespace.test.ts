@@ -6,7 +6,7 @@ import { MemoryReleaseRecords } from '../src/helm/drivers/memory.js';
 import { memoryScope } from '../src/release-access.js';
 import { buildTestApp, call, query, userId } from './fixtures.js';
 
-/** An empty namespace is every namespace (API-NOTES): one release is found by its name alone. */
+/** An empty namespace is every namespace (docs/api-decisions.md): one release is found by its name alone. */
 const memory = new MemoryReleaseRecords();
 let built: Awaited<ReturnType<typeof buildTestApp>>;
 

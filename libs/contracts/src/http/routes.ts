@@ -65,7 +65,7 @@ const notLoggedIn = 'Not logged in, or another user\'s id: the plain text `Forbi
 const forbiddenChange: ApiReply = { description: `${notLoggedIn} Or ${crossOrigin}.`, text: [ErrorMessage.forbidden], json: ErrorBody };
 const forbiddenRead: ApiReply = { description: notLoggedIn, text: [ErrorMessage.forbidden] };
 
-/** Release and k8s calls: the cluster's answers in the contract's codes (API-NOTES). */
+/** Release and k8s calls: the cluster's answers in the contract's codes (docs/api-decisions.md). */
 const clusterCall = {
   ...everywhere,
   400: error('The body or a parameter could not be decoded (600).'),

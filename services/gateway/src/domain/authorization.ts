@@ -1,7 +1,7 @@
 import { NumericId } from '@platform/contracts';
 
 /**
- * What a logged-in user may do with `/api/users/{id}...` (API-NOTES): only their own id; another user's
+ * What a logged-in user may do with `/api/users/{id}...` (docs/api-decisions.md): only their own id; another user's
  * id is 403 `Forbidden`; an id that is not a number is the documented 400/600.
  */
 export type UsersPathDecision = 'allow' | 'forbidden' | 'bad-id';

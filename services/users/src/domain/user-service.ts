@@ -93,7 +93,7 @@ export class UserService {
   }
 
   /**
-   * API-NOTES semantics: an empty or missing kubeconfig keeps the stored one, a missing list keeps the
+   * Semantics of docs/api-decisions.md: an empty or missing kubeconfig keeps the stored one, a missing list keeps the
    * stored list, and allowed names are cut down to the contexts the kubeconfig has. Nothing changed, no event.
    * An allowed context must be one the platform can use: otherwise every release call on it would fail, so
    * the update is refused (422/601 naming the context and why) rather than stored.
