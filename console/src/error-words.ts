@@ -50,7 +50,7 @@ function describeMessage(message: string): string {
   return sentence(message);
 }
 
-/** What the operation met, before the server's own words: one per contract code (API-NOTES). */
+/** What the operation met, before the server's own words: one per contract code (docs/api-decisions.md). */
 const codeLeads: Record<number, string> = {
   600: 'The platform could not read the request.',
   603: 'The cluster could not complete the operation.',
