@@ -9,7 +9,6 @@ import { clusterAccessOf, minimalKubeconfig, type ClusterAccess } from './kubeco
 
 /** A user's way into one allowed context: the API client and the kubeconfig the helm binary gets. */
 export interface ClusterClient {
-  userId: number;
   access: ClusterAccess;
   api: KubeApi;
   helmKubeconfig: string;
@@ -77,7 +76,7 @@ export class KubeClientCache {
       void api.close();
       return madeMeanwhile;
     }
-    const client: ClusterClient = { userId, access, api, helmKubeconfig: minimalKubeconfig(access, api.connectUrl, proxyUrl) };
+    const client: ClusterClient = { access, api, helmKubeconfig: minimalKubeconfig(access, api.connectUrl, proxyUrl) };
     this.clients.set(key, client);
     return client;
   }
