@@ -1,4 +1,3 @@
-import type { StorageDriverName } from '@platform/contracts';
 import type { ReleaseBody } from './body-cache.js';
 import type { HelmRelease } from './codec.js';
 
@@ -39,7 +38,6 @@ export class ReleaseRecordExistsError extends Error {
 
 /** A Helm 3 storage backend, byte-compatible with Helm's driver of the same name. */
 export interface ReleaseDriver {
-  readonly name: StorageDriverName;
   /** Every record owned by Helm in `namespace` ('' = all namespaces), optionally of one release name. */
   list(namespace: string, releaseName?: string): Promise<ReleaseRecord[]>;
   /** Every record's labels in `namespace` ('' = all): one consistent read that carries no release bodies. */

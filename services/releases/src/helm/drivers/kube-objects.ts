@@ -49,10 +49,6 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
     private readonly cache?: ReleaseBodyCache,
   ) {}
 
-  get name(): StorageDriverName {
-    return this.objects.driver;
-  }
-
   /**
    * One list without paging, as Helm's drivers list: the apiserver answers it from its watch cache (a
    * consistent read, Kubernetes 1.31+), while every page of a paged list is read from etcd, several times slower.

@@ -40,8 +40,6 @@ export class MemoryReleaseRecords {
 
 /** Helm's `memory` driver: in-process records for tests and demos, never on a cluster. */
 export class MemoryDriver implements ReleaseDriver {
-  readonly name = 'memory' as const;
-
   constructor(private readonly records: Map<string, StoredRecord>) {}
 
   async list(namespace: string, releaseName?: string): Promise<ReleaseRecord[]> {
