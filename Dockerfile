@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
 # One image recipe for every service. Build from the repository root, naming the service:
 #   docker build --build-arg SERVICE=users --target service -t helm-release-platform/users .
-#   docker build --build-arg SERVICE=gateway --target service -t helm-release-platform/gateway .
+#   docker build --build-arg SERVICE=gateway --target gateway -t helm-release-platform/gateway .
 #   docker build --build-arg SERVICE=releases --target releases -t helm-release-platform/releases .
-# The releases image is the service image plus a pinned helm binary.
+# The releases image is the service image plus a pinned helm binary; the gateway image adds the web console.
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 ARG GO_IMAGE=golang:1.26.0-bookworm
 ARG HELM_VERSION=v3.22.0
@@ -55,6 +55,19 @@ COPY --from=build /app/libs/service-kit/dist libs/service-kit/dist
 COPY --from=build /app/libs/kubeconfig-parser/dist libs/kubeconfig-parser/dist
 COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
 
+# The web console: static files bundled by Vite, which only the gateway serves (at /, from /app/console/dist).
+FROM ${NODE_IMAGE} AS console
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY libs/contracts/package.json libs/contracts/
+COPY libs/api-client/package.json libs/api-client/
+COPY console/package.json console/
+RUN npm ci --workspace console --workspace libs/api-client --include-workspace-root --ignore-scripts --no-audit --no-fund
+COPY tsconfig.base.json ./
+COPY libs/api-client libs/api-client
+COPY console console
+RUN npx tsc -b libs/api-client && npm run build --workspace @platform/console
+
 # The runtime: Node.js, the service and its production dependencies, nothing else. Each service listens on
 # its own default port (gateway 8080, users 8081, releases 8082) on every interface.
 FROM ${NODE_IMAGE} AS service
@@ -75,3 +88,6 @@ COPY --from=helm /out/helm /usr/local/bin/helm
 # helm writes its cache and config under these; /tmp is the only writable folder (an emptyDir or tmpfs).
 ENV HELM_BIN=/usr/local/bin/helm HOME=/tmp \
     HELM_CACHE_HOME=/tmp/helm/cache HELM_CONFIG_HOME=/tmp/helm/config HELM_DATA_HOME=/tmp/helm/data
+
+FROM service AS gateway
+COPY --from=console /app/console/dist /app/console/dist

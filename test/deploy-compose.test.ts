@@ -59,7 +59,7 @@ describe('docker-compose.yml', () => {
   test('every service is built from the one Dockerfile, naming itself and its target', () => {
     for (const name of platformServices) {
       const { build, image } = service(name);
-      assert.deepEqual(build, { context: '.', target: name === 'releases' ? 'releases' : 'service', args: { SERVICE: name } });
+      assert.deepEqual(build, { context: '.', target: name === 'users' ? 'service' : name, args: { SERVICE: name } });
       assert.ok(existsSync(join(repoRoot, 'Dockerfile')));
       assert.equal(image, `helm-release-platform/${name}:local`);
     }

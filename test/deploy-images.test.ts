@@ -64,9 +64,12 @@ describe('Dockerfile', () => {
   });
 
   test('each service falls back to its own default port when PORT is not set', async () => {
+    // Each service's config extends service-kit's base with its own port, and the base defaults PORT to it.
+    const base = await readFile(join(repoRoot, 'libs/service-kit/src/config.ts'), 'utf8');
+    assert.match(base, /PORT: z\.coerce\.number\(\)[^\n]*\.default\(defaultPort\)/);
     for (const service of platformServices) {
       const config = await readFile(join(repoRoot, 'services', service, 'src', 'config.ts'), 'utf8');
-      assert.match(config, new RegExp(`PORT: z\\.coerce\\.number\\(\\)[^\\n]*\\.default\\(${defaultPorts[service]}\\)`), service);
+      assert.match(config, new RegExp(`serviceConfigBase\\(${defaultPorts[service]}\\)`), service);
     }
   });
 });
@@ -80,6 +83,17 @@ test('the releases image carries helm v3.22.0 built from its Go module and names
   assert.equal(releases.from, 'service');
   assert.ok(releases.lines.includes('COPY --from=helm /out/helm /usr/local/bin/helm'));
   assert.ok(releases.lines.some((line) => line.includes('HELM_BIN=/usr/local/bin/helm') && line.includes('HELM_CACHE_HOME=/tmp/')));
+});
+
+test('the gateway image carries the web console, built in a stage of its own, where the gateway looks for it', async () => {
+  const consoleStage = await stage('console');
+  assert.ok(consoleStage.lines.some((line) => line.startsWith('RUN') && line.includes('npm run build --workspace @platform/console')));
+  const gateway = await stage('gateway');
+  assert.equal(gateway.from, 'service');
+  // services/gateway/dist/config.js defaults CONSOLE_DIR to ../../../console/dist, i.e. /app/console/dist.
+  assert.deepEqual(gateway.lines, ['COPY --from=console /app/console/dist /app/console/dist']);
+  const config = await readFile(join(repoRoot, 'services/gateway/src/config.ts'), 'utf8');
+  assert.match(config, /new URL\('\.\.\/\.\.\/\.\.\/console\/dist', import\.meta\.url\)/);
 });
 
 test('.dockerignore keeps local state and credentials out of the build context', async () => {
