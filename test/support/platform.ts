@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { helmBin, mongoUrl, natsUrl, redisUrl } from '@platform/test-support';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -168,6 +168,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   const common = {
     PATH: process.env.PATH ?? '',
+    // Host names resolve only as IP literals or localhost: test traffic, DNS included, stays on this machine.
+    NODE_OPTIONS: `--import=${pathToFileURL(join(repoRoot, 'test', 'support', 'loopback-resolver.mjs')).href}`,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     NATS_URL: options.natsUrl ?? (await servers.natsUrl()),
