@@ -49,7 +49,7 @@ try {
     console.log(tableRow(sample, sampleSeconds));
   }
   await load;
-  console.log('(loop: event-loop delay by prom-client\'s monitorEventLoopDelay at 10 ms resolution, so about 10 ms is its floor)');
+  console.log("(loop: event-loop delay by prom-client's monitorEventLoopDelay at 10 ms resolution, so about 10 ms is its floor)");
 
   const growth = memoryGrowth(samples, warmUpSeconds);
   console.log(`\nresident memory after the ${warmUpSeconds} s warm-up: peak of the later half against the earlier half; limit +${maxGrowth * 100}%`);
@@ -62,7 +62,9 @@ try {
   }
   const requests = samples.reduce((sum, sample) => sum + sample.load.requests, 0);
   const failures = [...counters.failures.entries()];
-  console.log(`\n${requests} requests, ${failures.reduce((sum, [, count]) => sum + count, 0)} failed${failures.length ? `: ${failures.map(([key, count]) => `${key} ×${count}`).join(', ')}` : ''}`);
+  console.log(
+    `\n${requests} requests, ${failures.reduce((sum, [, count]) => sum + count, 0)} failed${failures.length ? `: ${failures.map(([key, count]) => `${key} ×${count}`).join(', ')}` : ''}`,
+  );
   failed = failures.length > 0 || growth.some(({ growth: ratio }) => ratio >= maxGrowth);
 } finally {
   step('cleaning up');

@@ -26,7 +26,10 @@ describe('helm template with no values', () => {
   });
 
   test('renders the platform and a StatefulSet, Service and NetworkPolicy per evaluation server', () => {
-    const names = (kind: string) => ofKind(objects, kind).map((object) => object.metadata.name).sort();
+    const names = (kind: string) =>
+      ofKind(objects, kind)
+        .map((object) => object.metadata.name)
+        .sort();
     assert.deepEqual(names('StatefulSet'), servers.map((server) => `${prefix}-${server}`).sort());
     assert.deepEqual(names('Deployment'), platformServices.map((service) => `${prefix}-${service}`).sort());
     const everyWorkload = [...servers, ...platformServices].map((component) => `${prefix}-${component}`).sort();
@@ -123,7 +126,8 @@ describe('helm template with no values', () => {
   });
 
   test("NetworkPolicies: each evaluation server admits only the platform's services that use it", () => {
-    const labelsOf = (kind: string, objectName: string) => find(objects, kind, objectName).spec.template?.metadata.labels ?? find(objects, kind, objectName).metadata.labels;
+    const labelsOf = (kind: string, objectName: string) =>
+      find(objects, kind, objectName).spec.template?.metadata.labels ?? find(objects, kind, objectName).metadata.labels;
     const peers: Record<string, Record<string, string>> = {
       ...Object.fromEntries(platformServices.map((service) => [service, labelsOf('Deployment', `${prefix}-${service}`)])),
       ...Object.fromEntries(servers.map((server) => [server, labelsOf('StatefulSet', `${prefix}-${server}`)])),
@@ -134,7 +138,10 @@ describe('helm template with no values', () => {
     const admitted = (server: Server) => {
       const policy = find(objects, 'NetworkPolicy', `${prefix}-${server}`);
       assert.deepEqual(policy.spec.podSelector.matchLabels, find(objects, 'StatefulSet', `${prefix}-${server}`).spec.selector.matchLabels);
-      assert.deepEqual(policy.spec.ingress.flatMap((rule: { ports: { port: string }[] }) => rule.ports.map((port) => port.port)), [server]);
+      assert.deepEqual(
+        policy.spec.ingress.flatMap((rule: { ports: { port: string }[] }) => rule.ports.map((port) => port.port)),
+        [server],
+      );
       return Object.keys(peers).filter((peer) => admits(policy, peers[peer]!));
     };
     assert.deepEqual(admitted('mongodb'), ['users']);
@@ -162,22 +169,39 @@ describe('helm template with no values', () => {
 
 describe('helm template with some values given', () => {
   test('a server given a URL is not run; only what is missing is generated', async () => {
-    const objects = await render([], ['mongodb.url=mongodb://db.example:27017/platform', 'secrets.internalSigningSecret=given-signing-secret-0123456789abcdef']);
-    assert.deepEqual(ofKind(objects, 'StatefulSet').map((object) => object.metadata.name).sort(), [`${prefix}-nats`, `${prefix}-redis`]);
+    const objects = await render(
+      [],
+      ['mongodb.url=mongodb://db.example:27017/platform', 'secrets.internalSigningSecret=given-signing-secret-0123456789abcdef'],
+    );
+    assert.deepEqual(
+      ofKind(objects, 'StatefulSet')
+        .map((object) => object.metadata.name)
+        .sort(),
+      [`${prefix}-nats`, `${prefix}-redis`],
+    );
     assert.deepEqual(Object.keys(find(objects, 'Secret', generatedSecret).data ?? {}).sort(), ['KUBECONFIG_ENCRYPTION_KEYS', 'REDIS_PASSWORD']);
     assert.equal(secretValue(objects, chartSecret, 'MONGO_URL'), 'mongodb://db.example:27017/platform');
     assert.equal(secretValue(objects, chartSecret, 'INTERNAL_SIGNING_SECRET'), 'given-signing-secret-0123456789abcdef');
     const users = find(objects, 'Deployment', `${prefix}-users`);
     assert.deepEqual(refOf(users, 'INTERNAL_SIGNING_SECRET'), { name: chartSecret, key: 'INTERNAL_SIGNING_SECRET' });
     assert.deepEqual(refOf(users, 'KUBECONFIG_ENCRYPTION_KEYS'), { name: generatedSecret, key: 'KUBECONFIG_ENCRYPTION_KEYS' });
-    assert.equal(ofKind(objects, 'NetworkPolicy').some((policy) => policy.metadata.name === `${prefix}-mongodb`), false);
+    assert.equal(
+      ofKind(objects, 'NetworkPolicy').some((policy) => policy.metadata.name === `${prefix}-mongodb`),
+      false,
+    );
   });
 
   test('persistence: emptyDir when disabled, a named storage class, or none with "-"', async () => {
-    const objects = await render([], ['mongodb.evaluation.persistence.enabled=false', 'redis.evaluation.persistence.storageClass=fast-ssd', 'nats.evaluation.persistence.storageClass=-']);
+    const objects = await render(
+      [],
+      ['mongodb.evaluation.persistence.enabled=false', 'redis.evaluation.persistence.storageClass=fast-ssd', 'nats.evaluation.persistence.storageClass=-'],
+    );
     const mongodb = find(objects, 'StatefulSet', `${prefix}-mongodb`);
     assert.equal(mongodb.spec.volumeClaimTemplates, undefined);
-    assert.deepEqual(mongodb.spec.template.spec.volumes.find((volume: { name: string }) => volume.name === 'data'), { name: 'data', emptyDir: { sizeLimit: '8Gi' } });
+    assert.deepEqual(
+      mongodb.spec.template.spec.volumes.find((volume: { name: string }) => volume.name === 'data'),
+      { name: 'data', emptyDir: { sizeLimit: '8Gi' } },
+    );
     assert.equal(find(objects, 'StatefulSet', `${prefix}-redis`).spec.volumeClaimTemplates[0].spec.storageClassName, 'fast-ssd');
     assert.equal(find(objects, 'StatefulSet', `${prefix}-nats`).spec.volumeClaimTemplates[0].spec.storageClassName, '');
   });

@@ -16,9 +16,14 @@ let platform: Platform;
 function runCheck(overrides: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   assert.equal(command[0], 'node');
   return new Promise((resolve) => {
-    execFile(process.execPath, command.slice(1), { env: { PATH: process.env.PATH ?? '', ...podEnv, ...overrides }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      command.slice(1),
+      { env: { PATH: process.env.PATH ?? '', ...podEnv, ...overrides }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -36,9 +36,17 @@ async function statusOf(namespace: string): Promise<[string, number]> {
 }
 
 const plurals: Record<string, string> = {
-  ConfigMap: 'configmaps', Secret: 'secrets', Service: 'services', ServiceAccount: 'serviceaccounts', Pod: 'pods',
-  Deployment: 'deployments', StatefulSet: 'statefulsets', NetworkPolicy: 'networkpolicies', Ingress: 'ingresses',
-  PodDisruptionBudget: 'poddisruptionbudgets', HorizontalPodAutoscaler: 'horizontalpodautoscalers',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  Service: 'services',
+  ServiceAccount: 'serviceaccounts',
+  Pod: 'pods',
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  NetworkPolicy: 'networkpolicies',
+  Ingress: 'ingresses',
+  PodDisruptionBudget: 'poddisruptionbudgets',
+  HorizontalPodAutoscaler: 'horizontalpodautoscalers',
 };
 function objectPath(namespace: string, apiVersion: string, kind: string, name = ''): string {
   const group = apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`;
@@ -130,7 +138,18 @@ describe('helm install and upgrade with no values', () => {
     assert.equal(decoded(await secretData(namespace, prefix), 'INTERNAL_SIGNING_SECRET'), 'given-later-signing-secret-0123456789');
     assert.deepEqual(await secretData(namespace, `${prefix}-generated`), generated);
 
-    const dropped = await helm(['upgrade', release, chartDir, '--reset-values', '--kubeconfig', kubeconfig, '--kube-context', 'admin', '--namespace', namespace]);
+    const dropped = await helm([
+      'upgrade',
+      release,
+      chartDir,
+      '--reset-values',
+      '--kubeconfig',
+      kubeconfig,
+      '--kube-context',
+      'admin',
+      '--namespace',
+      namespace,
+    ]);
     assert.notEqual(dropped.code, 0, 'leaving the given secret out again would switch back to the generated one');
     assert.match(dropped.stderr, /secrets\.internalSigningSecret was given to this release before and is left out now/);
     assert.deepEqual(await statusOf(namespace), ['deployed', 3]);
@@ -204,12 +223,27 @@ describe('helm install, upgrade and uninstall of the chart with the default ci v
 
   test('upgrade applies changed values: replicas, service settings, the Ingress', async () => {
     await helmIn(namespace, [
-      'upgrade', release, chartDir, '-f', valuesFile('default'),
-      '--set', 'gateway.replicaCount=3', '--set', 'releases.config.HELM_TIMEOUT_MS=90000', '--set', 'ingress.enabled=true',
+      'upgrade',
+      release,
+      chartDir,
+      '-f',
+      valuesFile('default'),
+      '--set',
+      'gateway.replicaCount=3',
+      '--set',
+      'releases.config.HELM_TIMEOUT_MS=90000',
+      '--set',
+      'ingress.enabled=true',
     ]);
     assert.deepEqual(await statusOf(namespace), ['deployed', 2]);
     const history = JSON.parse((await helmIn(namespace, ['history', release, '-o', 'json'])).stdout) as { revision: number; status: string }[];
-    assert.deepEqual(history.map((entry) => [entry.revision, entry.status]), [[1, 'superseded'], [2, 'deployed']]);
+    assert.deepEqual(
+      history.map((entry) => [entry.revision, entry.status]),
+      [
+        [1, 'superseded'],
+        [2, 'deployed'],
+      ],
+    );
     assert.equal((await get(namespace, 'apps/v1', 'Deployment', `${prefix}-gateway`)).spec.replicas, 3);
     assert.equal((await get<{ data: Record<string, string> }>(namespace, 'v1', 'ConfigMap', `${prefix}-releases`)).data.HELM_TIMEOUT_MS, '90000');
     assert.deepEqual(await listNames(namespace, 'networking.k8s.io/v1', 'Ingress'), [`${prefix}-gateway`]);

@@ -28,12 +28,22 @@ describe('helm template with the default values', () => {
 
   test('renders a Deployment, Service, ConfigMap, PodDisruptionBudget and NetworkPolicy per service; no HPA, Ingress or evaluation server', () => {
     for (const kind of ['Deployment', 'Service', 'ConfigMap', 'PodDisruptionBudget', 'NetworkPolicy']) {
-      assert.deepEqual(ofKind(objects, kind).map((object) => object.metadata.name).sort(), platformServices.map(name).sort(), kind);
+      assert.deepEqual(
+        ofKind(objects, kind)
+          .map((object) => object.metadata.name)
+          .sort(),
+        platformServices.map(name).sort(),
+        kind,
+      );
     }
     assert.equal(ofKind(objects, 'HorizontalPodAutoscaler').length, 0);
     assert.equal(ofKind(objects, 'Ingress').length, 0);
     assert.equal(ofKind(objects, 'StatefulSet').length, 0, 'every server is external');
-    assert.deepEqual(ofKind(objects, 'Secret').map((secret) => secret.metadata.name), [secretName], 'nothing generated: values gave both secrets');
+    assert.deepEqual(
+      ofKind(objects, 'Secret').map((secret) => secret.metadata.name),
+      [secretName],
+      'nothing generated: values gave both secrets',
+    );
   });
 
   test('Deployments: two replicas, probes on /livez and /readyz, resources, the service image and port', () => {
@@ -136,7 +146,11 @@ describe('helm template with production values', () => {
   test('autoscaled services leave replicas to their HPA; PDBs stay', () => {
     const hpas = ofKind(objects, 'HorizontalPodAutoscaler');
     assert.deepEqual(hpas.map((hpa) => hpa.metadata.name).sort(), [name('gateway'), name('users')]);
-    assert.deepEqual(find(objects, 'HorizontalPodAutoscaler', name('gateway')).spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: name('gateway') });
+    assert.deepEqual(find(objects, 'HorizontalPodAutoscaler', name('gateway')).spec.scaleTargetRef, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: name('gateway'),
+    });
     assert.equal(find(objects, 'HorizontalPodAutoscaler', name('gateway')).spec.minReplicas, 3);
     assert.equal(find(objects, 'Deployment', name('gateway')).spec.replicas, undefined);
     assert.equal(find(objects, 'Deployment', name('releases')).spec.replicas, 3);
@@ -169,13 +183,19 @@ describe('helm template with production values', () => {
     assert.ok(!admits(gatewayPolicy, { app: 'something-else' }), 'other pods of the namespace do not');
     for (const service of platformServices) {
       const rules = find(objects, 'NetworkPolicy', name(service)).spec.ingress as { from?: unknown[] }[];
-      assert.ok(rules.some((rule) => JSON.stringify(rule.from).includes('monitoring')), `${service} admits monitoring`);
+      assert.ok(
+        rules.some((rule) => JSON.stringify(rule.from).includes('monitoring')),
+        `${service} admits monitoring`,
+      );
     }
   });
 
   test('external servers only: no StatefulSet, nothing generated', () => {
     assert.equal(ofKind(objects, 'StatefulSet').length, 0);
-    assert.deepEqual(ofKind(objects, 'Secret').map((secret) => secret.metadata.name), [secretName]);
+    assert.deepEqual(
+      ofKind(objects, 'Secret').map((secret) => secret.metadata.name),
+      [secretName],
+    );
   });
 });
 
@@ -186,7 +206,10 @@ describe('helm template with existing Secrets', () => {
     assert.deepEqual(Object.keys(secret.data ?? {}), ['NATS_URL']);
     const refs = (service: PlatformService) =>
       Object.fromEntries(
-        (container(find(objects, 'Deployment', name(service))).env as { name: string; valueFrom: { secretKeyRef: object } }[]).map((entry) => [entry.name, entry.valueFrom.secretKeyRef]),
+        (container(find(objects, 'Deployment', name(service))).env as { name: string; valueFrom: { secretKeyRef: object } }[]).map((entry) => [
+          entry.name,
+          entry.valueFrom.secretKeyRef,
+        ]),
       );
     assert.deepEqual(refs('users'), {
       INTERNAL_SIGNING_SECRET: { name: 'platform-secrets', key: 'INTERNAL_SIGNING_SECRET' },
@@ -220,7 +243,10 @@ describe('values.schema.json', () => {
   });
 
   test('rejects wrong evaluation-server settings', async () => {
-    await rejected('mongodb:\n  evaluation:\n    persistence: { enabled: yes-please }\n', /'\/mongodb\/evaluation\/persistence\/enabled': got string, want boolean/);
+    await rejected(
+      'mongodb:\n  evaluation:\n    persistence: { enabled: yes-please }\n',
+      /'\/mongodb\/evaluation\/persistence\/enabled': got string, want boolean/,
+    );
     await rejected('redis:\n  evaluation:\n    persistence: { size: 8 }\n', /'\/redis\/evaluation\/persistence\/size': got number, want string/);
     await rejected('nats:\n  evaluation:\n    persistence: { size: 8GB }\n', /'\/nats\/evaluation\/persistence\/size': .* does not match pattern/);
     await rejected('nats:\n  evaluation:\n    replicas: 3\n', /'\/nats\/evaluation': additional properties 'replicas' not allowed/);

@@ -44,7 +44,10 @@ describe('docker-compose.yml', () => {
     assert.match(service('redis').image ?? '', /^redis:7\./);
     const nats = service('nats');
     assert.match(nats.image ?? '', /^nats:2\.10\./);
-    assert.ok(nats.command?.some((arg) => arg === '-js' || arg === '--jetstream'), 'NATS runs with JetStream');
+    assert.ok(
+      nats.command?.some((arg) => arg === '-js' || arg === '--jetstream'),
+      'NATS runs with JetStream',
+    );
     const storeDir = nats.command?.[nats.command.indexOf('--store_dir') + 1];
     assert.ok(storeDir && nats.volumes?.some((volume) => volume.endsWith(`:${storeDir}`)), 'the JetStream store is a volume');
     for (const volume of ['mongo-data', 'redis-data', 'nats-data']) assert.ok(compose.volumes && volume in compose.volumes);

@@ -14,7 +14,10 @@ interface Stage {
 }
 
 function stages(dockerfile: string): Stage[] {
-  const logical = dockerfile.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim());
+  const logical = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim());
   const result: Stage[] = [];
   for (const line of logical) {
     const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
@@ -46,7 +49,10 @@ describe('Dockerfile', () => {
     const manifests = manifestsStage.lines.filter((line) => line.startsWith('COPY') && line.includes('package.json'));
     assert.ok(!manifests.some((line) => line.includes('test-support')), 'test-support is not installed');
     for (const lib of ['contracts', 'service-kit', 'kubeconfig-parser']) {
-      assert.ok(manifests.some((line) => line.includes(`libs/${lib}/`)), `${lib} is installed`);
+      assert.ok(
+        manifests.some((line) => line.includes(`libs/${lib}/`)),
+        `${lib} is installed`,
+      );
       assert.ok(app.lines.includes(`COPY --from=build /app/libs/${lib}/dist libs/${lib}/dist`), `${lib} is copied`);
     }
   });
@@ -54,7 +60,10 @@ describe('Dockerfile', () => {
   test('runs the compiled server of the named service as a non-root user without npm', async () => {
     const runtime = await stage('service');
     assert.equal(runtime.from, '${NODE_IMAGE}');
-    assert.ok(runtime.lines.some((line) => /^RUN rm -rf .*\/usr\/local\/bin\/npm /.test(line)), 'npm is removed');
+    assert.ok(
+      runtime.lines.some((line) => /^RUN rm -rf .*\/usr\/local\/bin\/npm /.test(line)),
+      'npm is removed',
+    );
     const user = runtime.lines.filter((line) => line.startsWith('USER ')).at(-1);
     assert.match(user ?? '', /^USER [1-9]\d*:[1-9]\d*$/, 'a numeric non-root user');
     assert.ok(runtime.lines.includes('WORKDIR /app/services/${SERVICE}'));

@@ -153,7 +153,11 @@ test('faults under load: fail fast while down, recover within 10 s, lose nothing
   load.start();
   await new Promise((r) => setTimeout(r, 2_000));
   const baseline = load.outcomes.filter((outcome) => outcome.status === null || outcome.status >= 300);
-  assert.deepEqual(baseline.filter((outcome) => outcome.status !== 409), [], 'steady load before any fault');
+  assert.deepEqual(
+    baseline.filter((outcome) => outcome.status !== 409),
+    [],
+    'steady load before any fault',
+  );
 
   const faults: Fault[] = [
     stopServer('redis', 'Redis stopped'),
@@ -180,9 +184,13 @@ test('faults under load: fail fast while down, recover within 10 s, lose nothing
   const pendingRecoveredInS = (Date.now() - pendingSince) / 1000;
   await load.stop();
 
-  console.log(`\nfault table (load: ${load.accounts.length} users + 1 upgrader, ${load.outcomes.length} requests, ${load.acknowledgedWrites} acknowledged writes)\n${faultTable(results)}`);
+  console.log(
+    `\nfault table (load: ${load.accounts.length} users + 1 upgrader, ${load.outcomes.length} requests, ${load.acknowledgedWrites} acknowledged writes)\n${faultTable(results)}`,
+  );
   console.log(results.map((result) => `${result.fault}: taking it away took ${result.downTookS} s; slowest request ${result.slowestS} s`).join('\n'));
-  console.log(`stale pending upgrade of "slow" recovered ${pendingRecoveredInS.toFixed(1)} s after it was left (PENDING_STALE_AFTER_MS ${pendingStaleAfterMs})`);
+  console.log(
+    `stale pending upgrade of "slow" recovered ${pendingRecoveredInS.toFixed(1)} s after it was left (PENDING_STALE_AFTER_MS ${pendingStaleAfterMs})`,
+  );
 
   for (const result of results) {
     assert.deepEqual(result.badFailures, [], `${result.fault}: slow answers or failures that do not name the cause`);
@@ -197,7 +205,10 @@ test('faults under load: fail fast while down, recover within 10 s, lose nothing
   assert.equal(upgraded.status, 200, upgraded.text);
   const slow = await history('slow');
   assert.equal(slow.filter((entry) => entry.status === 'deployed').length, 1, JSON.stringify(slow));
-  assert.ok(slow.some((entry) => entry.status === 'failed' && entry.description === 'stale pending operation recovered'), JSON.stringify(slow));
+  assert.ok(
+    slow.some((entry) => entry.status === 'failed' && entry.description === 'stale pending operation recovered'),
+    JSON.stringify(slow),
+  );
   const loaded = await history('load');
   assert.equal(loaded.filter((entry) => entry.status === 'deployed').length, 1, JSON.stringify(loaded.slice(-5)));
 
@@ -207,12 +218,19 @@ test('faults under load: fail fast while down, recover within 10 s, lose nothing
     const reader = new GatewayClient(platform.gatewayUrl);
     assert.equal((await reader.post('/api/login', { email: account.email, password })).status, 200);
     const shown = [...((await reader.get(`/api/users/${account.id}`)).json as { contexts: string[] }).contexts].sort();
-    assert.ok(load.acceptableContexts(account).some((value) => value.join() === shown.join()), `account ${account.id} shows ${shown}`);
+    assert.ok(
+      load.acceptableContexts(account).some((value) => value.join() === shown.join()),
+      `account ${account.id} shows ${shown}`,
+    );
   }
   assert.ok(await eventsCaughtUp(), 'every kubeconfig change is on the stream');
   const onStream = await eventVersionsOnStream(servers.urls.NATS_URL, platform.scope);
   for (const account of load.accounts) {
     const versions = onStream.get(account.id) ?? [];
-    assert.deepEqual(versions, versions.map((_, index) => index + 1), `account ${account.id}: each version once, in order`);
+    assert.deepEqual(
+      versions,
+      versions.map((_, index) => index + 1),
+      `account ${account.id}: each version once, in order`,
+    );
   }
 });

@@ -78,7 +78,7 @@ describe('/metrics', () => {
     assert.equal(samplesOf(samples, 'user_events_pending').length, 1);
   });
 
-  test('releases: client cache misses then hits, and the helm upgrade\'s duration', async () => {
+  test("releases: client cache misses then hits, and the helm upgrade's duration", async () => {
     const samples = await scrape(platform.serviceUrl.releases);
     assert.equal(requests(samples, 'GET', '/api/releases', 200), 2);
     assert.equal(requests(samples, 'POST', '/api/releases/:name/upgrade', 200), 1);

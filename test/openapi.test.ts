@@ -66,8 +66,15 @@ describe('the OpenAPI document', () => {
       const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
       for (const operation of Object.values(operations)) {
         const parameters = (operation.parameters as Array<{ name: string; in: string; required: boolean }>).filter((p) => p.in === 'path');
-        assert.deepEqual(parameters.map((parameter) => parameter.name), templated, path);
-        assert.ok(parameters.every((parameter) => parameter.required), path);
+        assert.deepEqual(
+          parameters.map((parameter) => parameter.name),
+          templated,
+          path,
+        );
+        assert.ok(
+          parameters.every((parameter) => parameter.required),
+          path,
+        );
       }
     }
   });
@@ -76,7 +83,10 @@ describe('the OpenAPI document', () => {
     for (const path of ['/api/releases/{name}/upgrade', '/api/releases/{name}/rollback']) {
       const ok = (document.paths[path]!.post!.responses as Record<string, Record<string, unknown>>)['200']!;
       assert.equal(ok.content, undefined, path);
-      assert.deepEqual(ok['x-when'], { condition: 'dryRun is true', content: { 'application/json': { schema: { $ref: '#/components/schemas/ReleasePlan' } } } });
+      assert.deepEqual(ok['x-when'], {
+        condition: 'dryRun is true',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ReleasePlan' } } },
+      });
     }
     assert.ok(document.components.schemas.ReleasePlan);
   });
@@ -90,12 +100,14 @@ describe('the OpenAPI document', () => {
     });
     assert.deepEqual(document.security, [{ session: [] }]);
     const open = Object.entries(document.paths).flatMap(([path, operations]) =>
-      Object.entries(operations).filter(([, operation]) => Array.isArray(operation.security) && operation.security.length === 0).map(([method]) => `${method.toUpperCase()} ${path}`),
+      Object.entries(operations)
+        .filter(([, operation]) => Array.isArray(operation.security) && operation.security.length === 0)
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
     assert.deepEqual(open.sort(), ['POST /api/login', 'POST /api/users']);
   });
 
-  test('documents the error answers in the contract\'s shape, and the plain-text 403', () => {
+  test("documents the error answers in the contract's shape, and the plain-text 403", () => {
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         const responses = operation.responses as Record<string, { content?: Record<string, { schema: unknown }> }>;
@@ -132,7 +144,16 @@ describe('every route the gateway serves or proxies is in the document', () => {
     // The services' route tables need no working dependency: nothing is called while routes are registered.
     const usersApp = await buildUsers({ users: {} as UserService, readiness: {} }, { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' });
     const { app: releasesApp } = buildReleases(
-      { kubeconfigs: { version: async () => { throw new Error('unused'); }, kubeconfig: async () => { throw new Error('unused'); } } },
+      {
+        kubeconfigs: {
+          version: async () => {
+            throw new Error('unused');
+          },
+          kubeconfig: async () => {
+            throw new Error('unused');
+          },
+        },
+      },
       ReleasesConfig.parse({ INTERNAL_SIGNING_SECRET: secret, NATS_URL: 'nats://127.0.0.1:1', LOG_LEVEL: 'silent' }),
     );
     apps.push(gatewayApp, usersApp, releasesApp);
@@ -152,14 +173,18 @@ describe('every route the gateway serves or proxies is in the document', () => {
   const proxied = (route: ServedRoute) =>
     gateway
       .filter(isProxyRoute)
-      .some((proxy) => proxy.method === route.method && (proxy.path.endsWith('*') ? route.path.startsWith(proxy.path.slice(0, -1)) : withoutSlash(proxy.path) === route.path));
+      .some(
+        (proxy) =>
+          proxy.method === route.method &&
+          (proxy.path.endsWith('*') ? route.path.startsWith(proxy.path.slice(0, -1)) : withoutSlash(proxy.path) === route.path),
+      );
 
   test('the gateway serves only the API, health, metrics, the document and the console', () => {
     const strays = gateway.filter((route) => !route.path.startsWith('/api/') && !operationalPaths.some((pattern) => pattern.test(route.path)));
     assert.deepEqual(strays, []);
   });
 
-  test('the gateway\'s own API routes are documented', () => {
+  test("the gateway's own API routes are documented", () => {
     const own = gateway.filter((route) => route.path.startsWith('/api/') && !isProxyRoute(route));
     assert.ok(own.length >= 3, 'sign-up, login and logout');
     for (const route of own) assert.ok(documented.has(key(route)), `${key(route)} is served by the gateway but not documented`);

@@ -35,10 +35,18 @@ after(async () => {
 });
 
 const target = () => `namespace=${namespace}&context=admin`;
-const history = async () => (JSON.parse(await helm(['history', name, '-n', namespace, '-o', 'json'])) as Array<{ status: string }>).map((entry) => entry.status);
+const history = async () =>
+  (JSON.parse(await helm(['history', name, '-n', namespace, '-o', 'json'])) as Array<{ status: string }>).map((entry) => entry.status);
 
 test('install, name taken, uninstall with history, rollback, uninstall, unknown: every answer through the gateway', async () => {
-  const installed = await client.post('/api/releases', { name, namespace, context: 'admin', createNamespace: true, chart: { archive }, values: 'message: installed\n' });
+  const installed = await client.post('/api/releases', {
+    name,
+    namespace,
+    context: 'admin',
+    createNamespace: true,
+    chart: { archive },
+    values: 'message: installed\n',
+  });
   assert.equal(installed.status, 201, installed.text);
   assert.equal((installed.json as { info: { status: string } }).info.status, 'deployed');
   assert.deepEqual(await history(), ['deployed']);

@@ -47,7 +47,10 @@ describe('releases through the gateway', () => {
     const reply = await client.get(`/api/releases?${query()}`);
     assert.equal(reply.status, 200, reply.text);
     const releases = reply.json as Release[];
-    assert.deepEqual(releases.map((release) => release.name), ['api', 'web']);
+    assert.deepEqual(
+      releases.map((release) => release.name),
+      ['api', 'web'],
+    );
     assert.ok(releases.every((release) => release.info.status === 'deployed' && release.version === 1 && release.namespace === namespace));
   });
 
@@ -64,13 +67,31 @@ describe('releases through the gateway', () => {
 
     const rollback = await client.post('/api/releases/web/rollback', { namespace, context: 'admin', revision: 1 });
     assert.equal(rollback.status, 200, rollback.text);
-    const history = JSON.parse(await helm(['history', 'web', '-n', namespace, '-o', 'json'])) as Array<{ revision: number; status: string; description: string }>;
-    assert.deepEqual(history.map((entry) => [entry.revision, entry.status]), [[1, 'superseded'], [2, 'superseded'], [3, 'deployed']]);
+    const history = JSON.parse(await helm(['history', 'web', '-n', namespace, '-o', 'json'])) as Array<{
+      revision: number;
+      status: string;
+      description: string;
+    }>;
+    assert.deepEqual(
+      history.map((entry) => [entry.revision, entry.status]),
+      [
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'deployed'],
+      ],
+    );
     assert.equal(history[2]!.description, 'Rollback to 1');
     assert.match(await helm(['get', 'manifest', 'web', '-n', namespace]), /message: "hello"/);
 
     const apiHistory = await client.get(`/api/releases/web/history?${query()}`);
-    assert.deepEqual((apiHistory.json as Release[]).map((release) => [release.version, release.info.status]), [[1, 'superseded'], [2, 'superseded'], [3, 'deployed']]);
+    assert.deepEqual(
+      (apiHistory.json as Release[]).map((release) => [release.version, release.info.status]),
+      [
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'deployed'],
+      ],
+    );
 
     // The CLI can carry on from what the API wrote.
     await helm(['upgrade', 'web', chart, '-n', namespace, '--set', 'message=cli-again']);
@@ -108,20 +129,41 @@ describe('releases through the gateway', () => {
     assert.deepEqual(JSON.parse(await helm(['get', 'values', solo, '-n', otherNamespace, '-o', 'json'])), { message: 'everywhere' });
     const rollback = await client.post(`/api/releases/${solo}/rollback`, { namespace: '', context: 'admin', revision: 0 });
     assert.equal(rollback.status, 200, rollback.text);
-    const cli = JSON.parse(await helm(['history', solo, '-n', otherNamespace, '-o', 'json'])) as Array<{ revision: number; status: string; description: string }>;
-    assert.deepEqual(cli.map((entry) => [entry.revision, entry.status]), [[1, 'superseded'], [2, 'superseded'], [3, 'deployed']]);
+    const cli = JSON.parse(await helm(['history', solo, '-n', otherNamespace, '-o', 'json'])) as Array<{
+      revision: number;
+      status: string;
+      description: string;
+    }>;
+    assert.deepEqual(
+      cli.map((entry) => [entry.revision, entry.status]),
+      [
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'deployed'],
+      ],
+    );
     assert.equal(cli[2]!.description, 'Rollback to 1');
 
     const history = await client.get(`/api/releases/${solo}/history?${everywhere}`);
     assert.equal(history.status, 200, history.text);
-    assert.deepEqual((history.json as Release[]).map((release) => [release.namespace, release.version]), [[otherNamespace, 1], [otherNamespace, 2], [otherNamespace, 3]]);
+    assert.deepEqual(
+      (history.json as Release[]).map((release) => [release.namespace, release.version]),
+      [
+        [otherNamespace, 1],
+        [otherNamespace, 2],
+        [otherNamespace, 3],
+      ],
+    );
 
     const missing = await client.get(`/api/releases/nothing-${solo}/0?${everywhere}`);
     assert.deepEqual([missing.status, missing.json], [404, { code: 602, errors: ['release not found'] }]);
   });
 
   test('an empty namespace and a name in two namespaces: 409/610 naming both, and nothing is changed', async () => {
-    const expected = { code: 610, errors: [`release ${twin} exists in more than one namespace (${[otherNamespace, thirdNamespace].join(', ')}): name one with namespace`] };
+    const expected = {
+      code: 610,
+      errors: [`release ${twin} exists in more than one namespace (${[otherNamespace, thirdNamespace].join(', ')}): name one with namespace`],
+    };
     for (const reply of [
       await client.get(`/api/releases/${twin}/0?namespace=&context=admin`),
       await client.get(`/api/releases/${twin}/history?context=admin`),

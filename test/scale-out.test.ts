@@ -119,7 +119,10 @@ test('upgrades of one release through both releases replicas while one is in pro
     assert.equal(done.status, 200, done.text);
     const history = JSON.parse(await helm(['history', 'shared', '-n', namespace, '-o', 'json'])) as Array<{ revision: number; status: string }>;
     assert.equal(history.length, round + 2, 'one new revision per round, none from the refused upgrades');
-    assert.deepEqual(history.filter((entry) => entry.status === 'deployed').map((entry) => entry.revision), [round + 2]);
+    assert.deepEqual(
+      history.filter((entry) => entry.status === 'deployed').map((entry) => entry.revision),
+      [round + 2],
+    );
   }
 });
 

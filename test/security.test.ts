@@ -30,7 +30,12 @@ before(async () => {
       // Production's bcrypt cost order of magnitude, so timing differences would show; debug logs, so that
       // more of what the services do is in the logs searched for secrets.
       users: { BCRYPT_COST: '10', LOG_LEVEL: 'debug' },
-      gateway: { LOGIN_MAX_ATTEMPTS_PER_EMAIL_AND_ADDRESS: '1000', LOGIN_MAX_ATTEMPTS_PER_EMAIL: '1000', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000', LOG_LEVEL: 'debug' },
+      gateway: {
+        LOGIN_MAX_ATTEMPTS_PER_EMAIL_AND_ADDRESS: '1000',
+        LOGIN_MAX_ATTEMPTS_PER_EMAIL: '1000',
+        LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000',
+        LOG_LEVEL: 'debug',
+      },
       releases: { LOG_LEVEL: 'debug' },
     },
   });
@@ -88,7 +93,12 @@ describe('cross-origin requests', () => {
     assert.deepEqual(login.json, refused);
     assert.equal(login.headers.getSetCookie().length, 0, 'no session was made');
 
-    const update = await client.request('PUT', `/api/users/${id}`, { rawKubeConfig: sampleKubeconfig(), allowedContexts: ['prod-ctx'] }, { referer: 'https://evil.example/form' });
+    const update = await client.request(
+      'PUT',
+      `/api/users/${id}`,
+      { rawKubeConfig: sampleKubeconfig(), allowedContexts: ['prod-ctx'] },
+      { referer: 'https://evil.example/form' },
+    );
     assert.equal(update.status, 403);
     assert.deepEqual(update.json, refused);
     const removal = await client.request('DELETE', `/api/users/${id}`, { password }, evil);
@@ -101,7 +111,7 @@ describe('cross-origin requests', () => {
     assert.deepEqual((user.json as { contexts: string[] }).contexts, [], 'unchanged');
   });
 
-  test('the gateway\'s own origin, and clients that send no Origin or Referer, may change state; reads pass from anywhere', async () => {
+  test("the gateway's own origin, and clients that send no Origin or Referer, may change state; reads pass from anywhere", async () => {
     const { client, id } = await newUser('same-origin');
     const own = new URL(platform.gatewayUrl).origin;
     const update = await client.request('PUT', `/api/users/${id}`, { rawKubeConfig: sampleKubeconfig(), allowedContexts: ['prod-ctx'] }, { origin: own });
@@ -143,7 +153,7 @@ describe('login timing', () => {
 });
 
 describe('security headers', () => {
-  test('on the gateway\'s answers: its own, its errors, proxied ones and the docs page', async () => {
+  test("on the gateway's answers: its own, its errors, proxied ones and the docs page", async () => {
     const { client, id } = await newUser('headers');
     const answers = await Promise.all([
       client.get(`/api/users/${id}`),
@@ -152,7 +162,10 @@ describe('security headers', () => {
       client.get('/docs/'),
       client.get('/openapi.json'),
     ]);
-    assert.deepEqual(answers.map((reply) => reply.status), [200, 404, 403, 200, 200]);
+    assert.deepEqual(
+      answers.map((reply) => reply.status),
+      [200, 404, 403, 200, 200],
+    );
     for (const reply of answers) {
       assert.match(reply.headers.get('content-security-policy') ?? '', /default-src 'self'.*frame-ancestors 'none'/);
       assert.equal(reply.headers.get('x-content-type-options'), 'nosniff');

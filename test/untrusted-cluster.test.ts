@@ -165,7 +165,10 @@ function probeLiveness(url: string): { stop: () => Promise<{ worstMs: number; an
   const loop = (async () => {
     while (running) {
       const started = performance.now();
-      const ok = await fetch(url).then((response) => response.ok, () => false);
+      const ok = await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      );
       result.worstMs = Math.max(result.worstMs, performance.now() - started);
       if (ok) result.answered += 1;
       else result.failed += 1;
@@ -184,7 +187,14 @@ function probeLiveness(url: string): { stop: () => Promise<{ worstMs: number; an
 /** Samples a process's resident memory (KiB) every 10 ms from /proc, outside the process itself. */
 function sampleRss(pid: number): { stop: () => Promise<number[]> } {
   const samples: number[] = [];
-  const timer = setInterval(() => void memoryKiB(pid, 'VmRSS').then((kib) => samples.push(kib), () => undefined), 10);
+  const timer = setInterval(
+    () =>
+      void memoryKiB(pid, 'VmRSS').then(
+        (kib) => samples.push(kib),
+        () => undefined,
+      ),
+    10,
+  );
   return {
     stop: async () => {
       clearInterval(timer);

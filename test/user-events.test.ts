@@ -61,7 +61,10 @@ test('every kubeconfig change is published with a growing version, and the delet
   assert.equal((await client.put(`/api/users/${id}`, { rawKubeConfig: sampleKubeconfig() })).status, 204);
   assert.equal((await client.put(`/api/users/${id}`, { allowedContexts: ['prod-ctx'] })).status, 204);
   assert.equal((await client.delete(`/api/users/${id}`, { password: 'correct horse battery' })).status, 204);
-  const events = await eventually(() => eventsOf(id), (list) => list.some((event) => event.type === 'user.deleted'));
+  const events = await eventually(
+    () => eventsOf(id),
+    (list) => list.some((event) => event.type === 'user.deleted'),
+  );
   const changes = events.filter((event) => event.type === 'kubeconfig.changed');
   assert.equal(changes.length, 2, JSON.stringify(events));
   assert.ok(changes[0]!.kubeconfigVersion < changes[1]!.kubeconfigVersion);
@@ -81,10 +84,18 @@ test('updates made while NATS is down are kept and their events arrive, in order
   } finally {
     await nats.resume();
   }
-  const events = await eventually(() => eventsOf(id), (list) => list.length >= 3, 30_000);
+  const events = await eventually(
+    () => eventsOf(id),
+    (list) => list.length >= 3,
+    30_000,
+  );
   const versions = events.map((event) => event.kubeconfigVersion);
   assert.equal(events.length, 3, JSON.stringify(events));
-  assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'in order');
+  assert.deepEqual(
+    versions,
+    [...versions].sort((a, b) => a - b),
+    'in order',
+  );
   assert.equal(new Set(versions).size, 3, 'each change once');
 });
 

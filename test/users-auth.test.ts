@@ -199,16 +199,31 @@ describe('GET, PUT /api/users/{id} and contexts', () => {
 
   test('a context whose user runs a program or reads a file is listed unusable, with why, and cannot be allowed', async () => {
     const { client, id } = await signUp(platform.gatewayUrl, email('unusable'));
-    const kubeconfig = sampleKubeconfig().replace(
-      "- name: staging-ctx\n  context: { cluster: staging, user: alice }",
-      "- name: staging-ctx\n  context: { cluster: staging, user: plugin }\n- name: file-ctx\n  context: { cluster: prod, user: on-disk }",
-    ).replace(
-      'contexts:',
-      ['- name: plugin', '  user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: aws } }', '- name: on-disk', '  user: { token-file: /etc/hostname }', 'contexts:'].join('\n'),
-    );
+    const kubeconfig = sampleKubeconfig()
+      .replace(
+        '- name: staging-ctx\n  context: { cluster: staging, user: alice }',
+        '- name: staging-ctx\n  context: { cluster: staging, user: plugin }\n- name: file-ctx\n  context: { cluster: prod, user: on-disk }',
+      )
+      .replace(
+        'contexts:',
+        [
+          '- name: plugin',
+          '  user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: aws } }',
+          '- name: on-disk',
+          '  user: { token-file: /etc/hostname }',
+          'contexts:',
+        ].join('\n'),
+      );
     assert.equal((await client.put(`/api/users/${id}`, { rawKubeConfig: kubeconfig, allowedContexts: ['prod-ctx'] })).status, 204);
     const contexts = (await client.get(`/api/users/${id}/contexts`)).json as Array<{ name: string; usable: boolean; unusableReason?: string }>;
-    assert.deepEqual(contexts.map((context) => [context.name, context.usable]), [['file-ctx', false], ['prod-ctx', true], ['staging-ctx', false]]);
+    assert.deepEqual(
+      contexts.map((context) => [context.name, context.usable]),
+      [
+        ['file-ctx', false],
+        ['prod-ctx', true],
+        ['staging-ctx', false],
+      ],
+    );
     assert.match(contexts[0]!.unusableReason ?? '', /^user field token-file names a file on disk/);
     assert.match(contexts[2]!.unusableReason ?? '', /^user field exec runs a program/);
     assert.equal(contexts[1]!.unusableReason, undefined);
@@ -303,9 +318,18 @@ describe('authorization', () => {
     assert.equal((await fetch(url)).status, 403, 'no signature');
     const forged = signIdentity('not-the-secret-'.repeat(4), { kind: 'user', userId: id }, { audience: 'users', method: 'GET', url: `/api/users/${id}` });
     assert.equal((await fetch(url, { headers: forged })).status, 403, 'forged signature');
-    const expired = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { audience: 'users', method: 'GET', url: `/api/users/${id}` }, Date.now() - 120_000);
+    const expired = signIdentity(
+      platform.signingSecret,
+      { kind: 'user', userId: id },
+      { audience: 'users', method: 'GET', url: `/api/users/${id}` },
+      Date.now() - 120_000,
+    );
     assert.equal((await fetch(url, { headers: expired })).status, 403, 'expired signature');
-    const otherPath = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { audience: 'users', method: 'GET', url: `/api/users/${id}/contexts` });
+    const otherPath = signIdentity(
+      platform.signingSecret,
+      { kind: 'user', userId: id },
+      { audience: 'users', method: 'GET', url: `/api/users/${id}/contexts` },
+    );
     assert.equal((await fetch(url, { headers: otherPath })).status, 403, 'signature for another path');
     const valid = signIdentity(platform.signingSecret, { kind: 'user', userId: id }, { audience: 'users', method: 'GET', url: `/api/users/${id}` });
     assert.equal((await fetch(url, { headers: valid })).status, 200, 'a valid signature passes');

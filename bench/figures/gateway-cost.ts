@@ -30,7 +30,10 @@ export async function measureGatewayCost(platform: Platform, user: BenchUser, op
     return latencies;
   };
   // Signed again every second of the run: a signature lives 10 s (IdentitySignature.maxAgeMs), a run may be longer.
-  const direct = () => run(`${platform.serviceUrl.users}${path}`, () => signIdentity(platform.signingSecret, { kind: 'user', userId: user.id }, { audience: 'users', method: 'GET', url: path }));
+  const direct = () =>
+    run(`${platform.serviceUrl.users}${path}`, () =>
+      signIdentity(platform.signingSecret, { kind: 'user', userId: user.id }, { audience: 'users', method: 'GET', url: path }),
+    );
 
   await direct();
   await throughGateway();

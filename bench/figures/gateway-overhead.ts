@@ -17,12 +17,13 @@ export interface OverheadBenchOptions {
  */
 export async function measureGatewayOverhead(platform: Platform, user: BenchUser, options: OverheadBenchOptions): Promise<Section> {
   const path = `/api/users/${user.id}`;
-  const run = (url: string, headers: LoadOptions['headers']) =>
-    load({ url, headers, connections: options.connections, durationSeconds: options.seconds });
+  const run = (url: string, headers: LoadOptions['headers']) => load({ url, headers, connections: options.connections, durationSeconds: options.seconds });
   const throughGateway = () => run(`${platform.gatewayUrl}${path}`, { cookie: `porter_session=${user.client.cookie}` });
   // Signed again every second of the run: a signature lives 10 s (IdentitySignature.maxAgeMs), a run may be longer.
   const direct = () =>
-    run(`${platform.serviceUrl.users}${path}`, () => signIdentity(platform.signingSecret, { kind: 'user', userId: user.id }, { audience: 'users', method: 'GET', url: path }));
+    run(`${platform.serviceUrl.users}${path}`, () =>
+      signIdentity(platform.signingSecret, { kind: 'user', userId: user.id }, { audience: 'users', method: 'GET', url: path }),
+    );
 
   await throughGateway();
   await direct();

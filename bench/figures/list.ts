@@ -52,7 +52,8 @@ export async function measureListing(
 
   const figures: Figure[] = [];
   const details: string[] = [];
-  const figure = (name: string, value: number, unit: string) => figures.push({ name: `${options.label}_${name}`, value, unit, goal: options.goals?.[`${options.label}_${name}`] });
+  const figure = (name: string, value: number, unit: string) =>
+    figures.push({ name: `${options.label}_${name}`, value, unit, goal: options.goals?.[`${options.label}_${name}`] });
   const list = (values: number[]) => values.map((value) => round(value, 0)).join(', ');
   let seeded = 1;
   for (const size of options.sizes) {
@@ -90,8 +91,10 @@ export async function measureListing(
       const cache = await clients.bodyCache();
       const bytes = cache.bytes - cacheBefore.bytes;
       const entries = cache.entries - cacheBefore.entries;
-      figure('body_cache_mib_per_1000_releases', (bytes / Math.max(entries, 1)) * 1000 / 2 ** 20, 'MiB');
-      details.push(`body cache: this list's ${entries} bodies hold ${round(bytes / 2 ** 20, 1)} MiB of JSON (the whole cache ${round(cache.bytes / 2 ** 20, 1)} MiB)`);
+      figure('body_cache_mib_per_1000_releases', ((bytes / Math.max(entries, 1)) * 1000) / 2 ** 20, 'MiB');
+      details.push(
+        `body cache: this list's ${entries} bodies hold ${round(bytes / 2 ** 20, 1)} MiB of JSON (the whole cache ${round(cache.bytes / 2 ** 20, 1)} MiB)`,
+      );
     }
     details.push(
       `${size} releases: API ${round(ms.api, 1)} ms (${list(results.api)}), helm list ${round(ms.helm, 0)} ms (${list(results.helm)}): helm/API ${round(ms.helm / ms.api, 2)}`,

@@ -24,8 +24,7 @@ export async function measureLogin(platform: Platform, users: BenchUser[], optio
   const bodies = users.map((user) => JSON.stringify({ email: user.email, password: benchPassword }));
   // Twice as many logins in flight as cores keeps bcrypt busy on every core, and few enough that the logins
   // cut off at the end of a round (not counted) weigh little.
-  const loginLoad = () =>
-    load({ url: `${platform.gatewayUrl}/api/login`, method: 'POST', bodies, connections: 2 * cores, durationSeconds: options.seconds });
+  const loginLoad = () => load({ url: `${platform.gatewayUrl}/api/login`, method: 'POST', bodies, connections: 2 * cores, durationSeconds: options.seconds });
 
   await loginLoad();
   const results = await sideBySide(options.rounds, {

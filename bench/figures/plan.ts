@@ -19,7 +19,12 @@ export async function measurePlan(user: BenchUser, namespaces: BenchNamespaces, 
   const chart = await writePlanChart();
   const extra = ['--set', `extraObjects=${objects - 6}`];
   for (const name of ['planned', 'upgraded']) await helm(['install', name, chart, '-n', namespace, ...extra]);
-  const body = (round: number, dryRun: boolean) => ({ namespace, context: benchContext, values: `greeting: round-${round}\nextraObjects: ${objects - 6}\n`, dryRun });
+  const body = (round: number, dryRun: boolean) => ({
+    namespace,
+    context: benchContext,
+    values: `greeting: round-${round}\nextraObjects: ${objects - 6}\n`,
+    dryRun,
+  });
   let planRound = 0;
   let upgradeRound = 0;
   const call = async (path: string, payload?: unknown) => {

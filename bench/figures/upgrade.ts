@@ -41,9 +41,6 @@ export async function measureUpgrade(user: BenchUser, namespaces: BenchNamespace
   return {
     title: `upgrade (ConfigMap chart, ${rounds} rounds)`,
     figures: [{ name: 'upgrade_ratio_vs_helm', value: apiMs / helmMs, unit: '', goal: { atMost: 1.08 } }],
-    details: [
-      `through the API: ${round(apiMs, 0)} ms (${list(results.api)})`,
-      `helm upgrade: ${round(helmMs, 0)} ms (${list(results.helm)})`,
-    ],
+    details: [`through the API: ${round(apiMs, 0)} ms (${list(results.api)})`, `helm upgrade: ${round(helmMs, 0)} ms (${list(results.helm)})`],
   };
 }

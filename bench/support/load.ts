@@ -32,10 +32,12 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   if (freshHeaders && bodies) throw new Error('load: headers that change during the run cannot go with bodies');
   // Re-signed on a timer, not per request: the direct side then builds its requests as cheaply as the other.
   const clients: autocannon.Client[] = [];
-  const refresh = freshHeaders && setInterval(() => {
-    const headers = freshHeaders();
-    for (const client of clients) client.setHeaders(headers);
-  }, headersRefreshMs);
+  const refresh =
+    freshHeaders &&
+    setInterval(() => {
+      const headers = freshHeaders();
+      for (const client of clients) client.setHeaders(headers);
+    }, headersRefreshMs);
   let result: autocannon.Result;
   try {
     result = await autocannon({
@@ -45,9 +47,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       method: options.method ?? 'GET',
       headers: typeof given === 'function' ? given() : given,
       setupClient: freshHeaders ? (client) => clients.push(client) : undefined,
-      requests: bodies
-        ? bodies.map((body) => ({ body, headers: { 'content-type': 'application/json' } }))
-        : undefined,
+      requests: bodies ? bodies.map((body) => ({ body, headers: { 'content-type': 'application/json' } })) : undefined,
     });
   } finally {
     clearInterval(refresh);

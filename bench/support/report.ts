@@ -30,12 +30,9 @@ function met(figure: Figure): string {
 
 /** The table as printed at the end of a run (also pasted into bench/README.md). */
 export function table(sections: Section[]): string {
-  const rows = sections.flatMap((section) => section.figures.map((figure) => [
-    figure.name,
-    `${round(figure.value)} ${figure.unit}`.trim(),
-    goalText(figure.goal),
-    met(figure),
-  ]));
+  const rows = sections.flatMap((section) =>
+    section.figures.map((figure) => [figure.name, `${round(figure.value)} ${figure.unit}`.trim(), goalText(figure.goal), met(figure)]),
+  );
   const header = ['figure', 'value', 'goal', ''];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;

@@ -17,10 +17,7 @@ export async function timeMs(action: () => Promise<unknown>): Promise<number> {
  * Runs every side once per round, in alternating order (forwards, then backwards), so that a machine that
  * slows down or speeds up during the run weighs on every side alike. Returns each side's results in round order.
  */
-export async function sideBySide<Side extends string, T>(
-  rounds: number,
-  sides: Record<Side, () => Promise<T>>,
-): Promise<Record<Side, T[]>> {
+export async function sideBySide<Side extends string, T>(rounds: number, sides: Record<Side, () => Promise<T>>): Promise<Record<Side, T[]>> {
   const names = Object.keys(sides) as Side[];
   const results = Object.fromEntries(names.map((name) => [name, [] as T[]])) as Record<Side, T[]>;
   for (let round = 0; round < rounds; round += 1) {

@@ -13,11 +13,10 @@ const knownMessages: Record<string, string> = {
   'context is not one of the allowed contexts': 'This context is not allowed. Allow it on the Kubeconfig page first.',
   'another operation (install/upgrade/rollback) is in progress':
     'Another install, upgrade or rollback of this release is in progress. Try again when it has finished.',
-  'the release changed since the plan, or the request is not the planned one':
-    'The release changed since this preview was made. Preview again, then apply.',
+  'the release changed since the plan, or the request is not the planned one': 'The release changed since this preview was made. Preview again, then apply.',
   'cross-origin request refused': 'The platform refused a request from another site.',
   'session store unavailable': 'The platform cannot check sessions right now. Try again in a moment.',
-  'database unavailable': 'The platform\'s database is unavailable right now. Try again in a moment.',
+  'database unavailable': "The platform's database is unavailable right now. Try again in a moment.",
   'service unavailable': 'Part of the platform is unavailable right now. Try again in a moment.',
   'users service unavailable': 'Part of the platform is unavailable right now. Try again in a moment.',
   'internal server error': 'Something went wrong on the platform. Try again; if it persists, tell the platform team.',

@@ -48,7 +48,9 @@ const byName = (a: Release, b: Release) => (a.name < b.name ? -1 : a.name > b.na
 /** The API's own order (`helm list`: by name, or by date then name), with the context last to break ties. */
 export function compareRows(byDate: boolean) {
   return (a: ContextRelease, b: ContextRelease): number =>
-    (byDate ? deployedAt(a.release) - deployedAt(b.release) : 0) || byName(a.release, b.release) || (a.context < b.context ? -1 : a.context > b.context ? 1 : 0);
+    (byDate ? deployedAt(a.release) - deployedAt(b.release) : 0) ||
+    byName(a.release, b.release) ||
+    (a.context < b.context ? -1 : a.context > b.context ? 1 : 0);
 }
 
 /**

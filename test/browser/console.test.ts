@@ -134,13 +134,23 @@ describe('the console in Chromium', () => {
     await page.getByLabel('Or paste it').fill(kubeconfigWithExecContext);
     await page.getByRole('button', { name: 'Store kubeconfig' }).click();
     await main().getByText('Kubeconfig stored.').waitFor();
-    assert.match(await main().getByRole('row', { name: /exec-ctx/ }).textContent() ?? '', /No: user field exec/);
+    assert.match(
+      (await main()
+        .getByRole('row', { name: /exec-ctx/ })
+        .textContent()) ?? '',
+      /No: user field exec/,
+    );
     assert.ok(await page.getByRole('checkbox', { name: 'Allow exec-ctx' }).isDisabled());
-    assert.match(await main().getByRole('row', { name: /token-ctx/ }).textContent() ?? '', /Yes/);
+    assert.match(
+      (await main()
+        .getByRole('row', { name: /token-ctx/ })
+        .textContent()) ?? '',
+      /Yes/,
+    );
     await audit('kubeconfig, unusable context');
   });
 
-  browserTest('kubeconfig: upload the cluster\'s file, see its contexts, allow two', async () => {
+  browserTest("kubeconfig: upload the cluster's file, see its contexts, allow two", async () => {
     await page.getByLabel('Upload a file').setInputFiles(await kubeconfigPath());
     await page.getByRole('button', { name: 'Store kubeconfig' }).click();
     await main().getByText('Kubeconfig stored.').waitFor();
@@ -187,7 +197,10 @@ describe('the console in Chromium', () => {
     await page.goto(`/releases?context=admin&namespace=${namespace}`);
     await main().getByRole('link', { name: 'web' }).click();
     await page.waitForURL(`**${releaseUrl('web')}`);
-    await main().getByRole('cell', { name: 'web-greeting' }).or(main().getByRole('rowheader', { name: 'web-greeting' })).waitFor();
+    await main()
+      .getByRole('cell', { name: 'web-greeting' })
+      .or(main().getByRole('rowheader', { name: 'web-greeting' }))
+      .waitFor();
     await main().getByText('Release health:').getByText('Healthy').waitFor();
     await audit('release overview');
     await screenshot(page, 'release');
@@ -197,14 +210,16 @@ describe('the console in Chromium', () => {
     await editor.waitFor();
     assert.equal((await editor.inputValue()).trim(), 'message: first');
     await editor.fill('message: [unclosed');
-    await main().getByText(/Not valid YAML/).waitFor();
+    await main()
+      .getByText(/Not valid YAML/)
+      .waitFor();
     assert.ok(await page.getByRole('button', { name: 'Preview upgrade' }).isDisabled());
     await editor.fill('message: from-browser\n');
     await page.getByRole('button', { name: 'Preview upgrade' }).click();
     const plan = main().getByRole('region', { name: /Preview of the upgrade/ });
     await plan.waitFor();
     await plan.getByText('1 changed').waitFor();
-    assert.match(await plan.locator('pre.diff').first().textContent() ?? '', /\+\s+message: from-browser/);
+    assert.match((await plan.locator('pre.diff').first().textContent()) ?? '', /\+\s+message: from-browser/);
     assert.equal(JSON.parse(await helm(['get', 'values', 'web', '-n', namespace, '-o', 'json'])).message, 'first', 'a preview changes nothing');
     await audit('upgrade preview');
     await screenshot(page, 'upgrade-preview');
@@ -218,7 +233,7 @@ describe('the console in Chromium', () => {
     await page.goto(releaseUrl('web', '?tab=history'));
     await main().getByRole('link', { name: 'View revision 1' }).click();
     await main().getByRole('heading', { name: 'Revision 1' }).waitFor();
-    assert.match(await main().locator('pre.code').textContent() ?? '', /message: first/);
+    assert.match((await main().locator('pre.code').textContent()) ?? '', /message: first/);
     await main().getByRole('link', { name: 'Manifest' }).click();
     await main().locator('pre.code', { hasText: 'kind: ConfigMap' }).waitFor();
     await main().getByRole('link', { name: 'Notes' }).click();
@@ -230,7 +245,7 @@ describe('the console in Chromium', () => {
     await main().getByRole('link', { name: 'Compare revision 1 with 2' }).click();
     await main().getByRole('heading', { name: 'Diff between revisions 1 and 2' }).waitFor();
     await main().getByText('1 changed').waitFor();
-    assert.match(await main().locator('pre.diff').first().textContent() ?? '', /-\s+message: first[\s\S]*\+\s+message: from-browser/);
+    assert.match((await main().locator('pre.diff').first().textContent()) ?? '', /-\s+message: first[\s\S]*\+\s+message: from-browser/);
     await audit('diff');
     await screenshot(page, 'diff');
   });
@@ -242,12 +257,23 @@ describe('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Preview rollback' }).click();
     const plan = main().getByRole('region', { name: /Preview of the rollback/ });
     await plan.waitFor();
-    assert.match(await plan.locator('pre.diff').first().textContent() ?? '', /\+\s+message: first/);
+    assert.match((await plan.locator('pre.diff').first().textContent()) ?? '', /\+\s+message: first/);
     await screenshot(page, 'rollback-preview');
     await plan.getByRole('button', { name: 'Apply this rollback' }).click();
     await main().getByText('Rolled back to revision 1: revision 3 is deployed.').waitFor();
-    const history = JSON.parse(await helm(['history', 'web', '-n', namespace, '-o', 'json'])) as Array<{ revision: number; status: string; description: string }>;
-    assert.deepEqual(history.map((entry) => [entry.revision, entry.status]), [[1, 'superseded'], [2, 'superseded'], [3, 'deployed']]);
+    const history = JSON.parse(await helm(['history', 'web', '-n', namespace, '-o', 'json'])) as Array<{
+      revision: number;
+      status: string;
+      description: string;
+    }>;
+    assert.deepEqual(
+      history.map((entry) => [entry.revision, entry.status]),
+      [
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'deployed'],
+      ],
+    );
     assert.equal(history[2]!.description, 'Rollback to 1');
   });
 
@@ -255,7 +281,9 @@ describe('the console in Chromium', () => {
     await page.goto(releaseUrl('web', '?tab=upgrade'));
     await page.getByLabel('Values (YAML)').fill('message: stale-plan\n');
     await page.getByRole('button', { name: 'Preview upgrade' }).click();
-    await main().getByRole('region', { name: /Preview of the upgrade/ }).waitFor();
+    await main()
+      .getByRole('region', { name: /Preview of the upgrade/ })
+      .waitFor();
     await helm(['upgrade', 'web', chart, '-n', namespace, '--set', 'message=from-cli']);
     await page.getByRole('button', { name: 'Apply this upgrade' }).click();
     const refusal = main().getByRole('alert');
@@ -266,8 +294,8 @@ describe('the console in Chromium', () => {
     await page.goto(releaseUrl('web', '?tab=revision'));
     await page.reload();
     await main().getByRole('heading', { name: 'Revision 4' }).waitFor();
-    assert.match(await main().locator('pre.code').textContent() ?? '', /message: from-cli/);
-    assert.match(await main().locator('.release-facts').textContent() ?? '', /revision 4/);
+    assert.match((await main().locator('pre.code').textContent()) ?? '', /message: from-cli/);
+    assert.match((await main().locator('.release-facts').textContent()) ?? '', /revision 4/);
   });
 
   browserTest('dark theme and phone width: readable, nothing wider than the screen', async () => {
@@ -279,7 +307,10 @@ describe('the console in Chromium', () => {
     await screenshot(page, 'release-dark');
 
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [path, name] of [[`/releases?context=admin&namespace=${namespace}`, 'releases-phone'], [releaseUrl('web', '?tab=diff'), 'diff-phone']] as const) {
+    for (const [path, name] of [
+      [`/releases?context=admin&namespace=${namespace}`, 'releases-phone'],
+      [releaseUrl('web', '?tab=diff'), 'diff-phone'],
+    ] as const) {
       await page.goto(path);
       await main().locator('table, .diff-view').first().waitFor();
       const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
@@ -298,7 +329,10 @@ describe('the console in Chromium', () => {
     await page.getByLabel('Type the release name, db, to confirm').fill('db');
     await button.click();
     await main().getByText('db is uninstalled.').waitFor();
-    assert.deepEqual((JSON.parse(await helm(['list', '-n', namespace, '-o', 'json'])) as Array<{ name: string }>).map((entry) => entry.name).sort(), ['api', 'web']);
+    assert.deepEqual((JSON.parse(await helm(['list', '-n', namespace, '-o', 'json'])) as Array<{ name: string }>).map((entry) => entry.name).sort(), [
+      'api',
+      'web',
+    ]);
     await audit('uninstall');
   });
 

@@ -53,7 +53,13 @@ export async function setUpFuzzFixture(): Promise<FuzzFixture> {
       releases: quiet,
       // The fuzzer sends thousands of failed logins from one address; with the production limits it would
       // meet only the throttle's 429 after the first fifty and never reach the users service's checks.
-      gateway: { ...quiet, LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000000', LOGIN_MAX_ATTEMPTS_PER_EMAIL: '1000000', LOGIN_MAX_ATTEMPTS_PER_EMAIL_AND_ADDRESS: '1000000', SESSION_TTL_SECONDS: '3600' },
+      gateway: {
+        ...quiet,
+        LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000000',
+        LOGIN_MAX_ATTEMPTS_PER_EMAIL: '1000000',
+        LOGIN_MAX_ATTEMPTS_PER_EMAIL_AND_ADDRESS: '1000000',
+        SESSION_TTL_SECONDS: '3600',
+      },
     },
   });
   const name = `fuzz-${randomBytes(3).toString('hex')}`;

@@ -53,28 +53,42 @@ try {
   await writeFile(configFile, schemathesisConfig(fixture, { maxExamples, workers }), { mode: 0o600 });
   const location = `${fixture.platform.gatewayUrl}/openapi.json`;
   const runArgs = [
-    '--config-file', configFile,
-    'run', location,
-    '--url', fixture.platform.gatewayUrl,
-    '--checks', 'all',
-    '--exclude-checks', excludedChecks.join(','),
-    '--seed', seed,
+    '--config-file',
+    configFile,
+    'run',
+    location,
+    '--url',
+    fixture.platform.gatewayUrl,
+    '--checks',
+    'all',
+    '--exclude-checks',
+    excludedChecks.join(','),
+    '--seed',
+    seed,
     '--no-color',
     // No example database in the working tree: a run is reproduced by its seed.
-    '--generation-database', 'none',
+    '--generation-database',
+    'none',
     // The session cookie is set per operation as a header (schemathesis-config.ts); a generated one would
     // be replaced by it, and a "missing cookie" case would then look like invalid data the API accepted.
-    '--generation-with-security-parameters', 'false',
-    '--report', 'json,har',
-    '--report-har-path', harFile,
-    '--report-json-path', reportFile,
+    '--generation-with-security-parameters',
+    'false',
+    '--report',
+    'json,har',
+    '--report-har-path',
+    harFile,
+    '--report-json-path',
+    reportFile,
   ];
   step(`schemathesis ${runArgs.join(' ')}`);
   // Run in the work folder: schemathesis keeps a cache of its own (.schemathesis/) in its working directory.
   status = await run(schemathesis, runArgs, workDir, { ...process.env, ...sessionEnvOf(fixture) } as Record<string, string>);
   console.log(await summarize(reportFile, harFile, await documentOperations(location)).catch((error: Error) => `fuzz: no report (${error.message})`));
   if (status !== 0) {
-    const errors = fixture.platform.logs().split('\n').filter((line) => /"level":(50|60)/.test(line));
+    const errors = fixture.platform
+      .logs()
+      .split('\n')
+      .filter((line) => /"level":(50|60)/.test(line));
     if (errors.length > 0) step(`the services logged ${errors.length} errors, the last ones:\n${errors.slice(-20).join('\n')}`);
   }
 } finally {

@@ -93,7 +93,13 @@ function dictionary(name: string, values: Array<string | number>): string[] {
 
 const chartViews = '^(listChartVersions|showChart)$';
 
-function operation(selector: string, session: string | null, parameters: Record<string, string>, probability = realValueProbability, settings: string[] = []): string[] {
+function operation(
+  selector: string,
+  session: string | null,
+  parameters: Record<string, string>,
+  probability = realValueProbability,
+  settings: string[] = [],
+): string[] {
   return [
     '[[operations]]',
     selector,

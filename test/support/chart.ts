@@ -29,7 +29,13 @@ export async function helm(args: string[]): Promise<HelmResult> {
   const home = await helmHome;
   try {
     const { stdout, stderr } = await run(await helmBin(), args, {
-      env: { PATH: process.env.PATH ?? '', HOME: home, HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        HELM_CACHE_HOME: join(home, 'cache'),
+        HELM_CONFIG_HOME: join(home, 'config'),
+        HELM_DATA_HOME: join(home, 'data'),
+      },
       maxBuffer: 16 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
@@ -101,9 +107,7 @@ export function admits(policy: KubeObject, labels: Record<string, string>): bool
       rule.from.some(({ podSelector }) => {
         if (!podSelector) return false;
         const byLabel = Object.entries(podSelector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
-        const byExpression = (podSelector.matchExpressions ?? []).every(
-          ({ key, operator, values }) => operator === 'In' && values.includes(labels[key] ?? ''),
-        );
+        const byExpression = (podSelector.matchExpressions ?? []).every(({ key, operator, values }) => operator === 'In' && values.includes(labels[key] ?? ''));
         return byLabel && byExpression;
       }),
   );

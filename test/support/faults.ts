@@ -71,12 +71,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * it back, waits until every kind of request that needs it succeeds again and `caughtUp` (events delivered)
  * holds, then classifies the requests of that span.
  */
-export async function runFault(
-  load: MixedLoad,
-  fault: Fault,
-  caughtUp: () => Promise<boolean>,
-  observe: () => Promise<unknown>,
-): Promise<FaultResult> {
+export async function runFault(load: MixedLoad, fault: Fault, caughtUp: () => Promise<boolean>, observe: () => Promise<unknown>): Promise<FaultResult> {
   const firstIndex = load.outcomes.length;
   const begunAt = Date.now();
   await fault.down();

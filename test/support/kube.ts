@@ -14,7 +14,12 @@ interface Kubeconfig {
  * kubeconfig file is named): for reading what was applied, and for what no controller does here, such as
  * completing a Job.
  */
-export async function kubeApi(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, kubeconfigFile?: string): Promise<{ status: number; json: unknown }> {
+export async function kubeApi(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  kubeconfigFile?: string,
+): Promise<{ status: number; json: unknown }> {
   const config = parse(await readFile(kubeconfigFile ?? (await kubeconfigPath()), 'utf8')) as Kubeconfig;
   const context = config.contexts.find((entry) => entry.name === 'admin')!.context;
   const cluster = config.clusters.find((entry) => entry.name === context.cluster)!.cluster;

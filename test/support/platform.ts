@@ -162,9 +162,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const scope = `it${randomBytes(4).toString('hex')}`;
   const signingSecret = randomBytes(32).toString('hex');
   const ports: Record<ServiceName, number> = { users: await freePort(), releases: await freePort(), gateway: await freePort() };
-  const serviceUrl = Object.fromEntries(
-    Object.entries(ports).map(([name, port]) => [name, `http://127.0.0.1:${port}`]),
-  ) as Record<ServiceName, string>;
+  const serviceUrl = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `http://127.0.0.1:${port}`])) as Record<ServiceName, string>;
 
   const common = {
     PATH: process.env.PATH ?? '',

@@ -7,7 +7,15 @@ export function UnifiedDiff({ text, label }: { text: string; label: string }) {
   return (
     <pre class="diff" aria-label={label} tabIndex={0}>
       {lines.map((line, index) => {
-        const kind = line.startsWith('@@') ? 'hunk' : line.startsWith('+++') || line.startsWith('---') ? 'file' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : 'ctx';
+        const kind = line.startsWith('@@')
+          ? 'hunk'
+          : line.startsWith('+++') || line.startsWith('---')
+            ? 'file'
+            : line.startsWith('+')
+              ? 'add'
+              : line.startsWith('-')
+                ? 'del'
+                : 'ctx';
         return (
           <span class={`line ${kind}`} key={index}>
             {line}
@@ -23,7 +31,8 @@ const changeWords = { added: 'added', removed: 'removed', changed: 'changed' } a
 
 /** What changed between two sides of a release: the counts, each object, the values and the notes. */
 export function DiffView({ diff }: { diff: ReleaseDiff }) {
-  const side = (part: ReleaseDiff['from']) => `${part.revision === null ? 'planned' : `revision ${part.revision}`} (${part.chart}${part.appVersion ? `, app ${part.appVersion}` : ''})`;
+  const side = (part: ReleaseDiff['from']) =>
+    `${part.revision === null ? 'planned' : `revision ${part.revision}`} (${part.chart}${part.appVersion ? `, app ${part.appVersion}` : ''})`;
   return (
     <div class="diff-view">
       <p class="diff-sides">
@@ -55,7 +64,11 @@ export function DiffView({ diff }: { diff: ReleaseDiff }) {
         </>
       )}
       <h3>Values</h3>
-      {diff.values.user.changed ? <UnifiedDiff text={diff.values.user.diff} label="Diff of the user-supplied values" /> : <p class="hint">The user-supplied values do not change.</p>}
+      {diff.values.user.changed ? (
+        <UnifiedDiff text={diff.values.user.diff} label="Diff of the user-supplied values" />
+      ) : (
+        <p class="hint">The user-supplied values do not change.</p>
+      )}
       {diff.values.computed.changed && (
         <details>
           <summary>Computed values ({diff.values.computed.paths.length} paths change)</summary>

@@ -4,7 +4,13 @@ import { api, messageOf, unwrap } from '../api.js';
 import { targetQuery, type ReleaseTarget } from '../release/target.js';
 
 const statusClass: Record<string, string> = { Current: 'good', InProgress: 'warn', Failed: 'bad', NotFound: 'bad', Unknown: 'neutral' };
-const statusWords: Record<string, string> = { Current: 'Healthy', InProgress: 'In progress', Failed: 'Failed', NotFound: 'Missing objects', Unknown: 'Unknown' };
+const statusWords: Record<string, string> = {
+  Current: 'Healthy',
+  InProgress: 'In progress',
+  Failed: 'Failed',
+  NotFound: 'Missing objects',
+  Unknown: 'Unknown',
+};
 
 export function HealthStatus({ status }: { status: string }) {
   return <span class={`badge ${statusClass[status] ?? 'neutral'}`}>{statusWords[status] ?? status}</span>;

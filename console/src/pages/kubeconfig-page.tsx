@@ -116,7 +116,15 @@ export function KubeconfigPage() {
                         <td>{row.cluster}</td>
                         <td class="mono">{row.server}</td>
                         <td>{row.user}</td>
-                        <td>{unusable ? <span class="badge bad">No: {row.unusableReason ?? 'not usable by the platform'}</span> : row.usable ? <span class="badge good">Yes</span> : '—'}</td>
+                        <td>
+                          {unusable ? (
+                            <span class="badge bad">No: {row.unusableReason ?? 'not usable by the platform'}</span>
+                          ) : row.usable ? (
+                            <span class="badge good">Yes</span>
+                          ) : (
+                            '—'
+                          )}
+                        </td>
                       </tr>
                     );
                   })}
@@ -135,8 +143,8 @@ export function KubeconfigPage() {
       <form class="card" onSubmit={storeKubeconfig}>
         <h2>{contexts && contexts.length > 0 ? 'Replace the kubeconfig' : 'Store a kubeconfig'}</h2>
         <p class="hint">
-          Credentials must be inside the file (tokens or client certificates): the platform never reads files or runs programs a
-          kubeconfig names. The kubeconfig is stored encrypted.
+          Credentials must be inside the file (tokens or client certificates): the platform never reads files or runs programs a kubeconfig names. The
+          kubeconfig is stored encrypted.
         </p>
         <label for="kubeconfig-file">Upload a file</label>
         <input id="kubeconfig-file" type="file" accept=".yaml,.yml,.json,.conf,text/*" onChange={(e) => void readFile(e)} />

@@ -61,8 +61,8 @@ export function ReleasePage(props: { context: string; namespace: string; name: s
       <h1 tabIndex={-1}>{props.name}</h1>
       {latest && (
         <p class="release-facts">
-          <StatusBadge status={latest.info.status} /> revision {latest.version} · {latest.chart.metadata.name}-{latest.chart.metadata.version} · last
-          deployed {formatTime(latest.info.last_deployed)}
+          <StatusBadge status={latest.info.status} /> revision {latest.version} · {latest.chart.metadata.name}-{latest.chart.metadata.version} · last deployed{' '}
+          {formatTime(latest.info.last_deployed)}
         </p>
       )}
       <Notice kind="error">{error}</Notice>

@@ -135,11 +135,13 @@ export function ReleasesPage({ query }: { query: URLSearchParams }) {
         <div class="field">
           <label for="filter-size">Per page</label>
           <select id="filter-size" name="size" value={String(filter.pageSize)}>
-            {[...new Set([...pageSizes, filter.pageSize])].sort((a, b) => a - b).map((size) => (
-              <option value={String(size)} key={size}>
-                {size}
-              </option>
-            ))}
+            {[...new Set([...pageSizes, filter.pageSize])]
+              .sort((a, b) => a - b)
+              .map((size) => (
+                <option value={String(size)} key={size}>
+                  {size}
+                </option>
+              ))}
           </select>
         </div>
         <div class="field">
@@ -197,7 +199,11 @@ export function ReleasesPage({ query }: { query: URLSearchParams }) {
                 {page.rows.map(({ context: rowContext, release }) => (
                   <tr key={`${rowContext}/${release.namespace}/${release.name}`}>
                     <th scope="row">
-                      <Link href={withQuery(releasePath(rowContext, release.namespace, release.name), { storage: filter.storage === 'secret' ? undefined : filter.storage })}>
+                      <Link
+                        href={withQuery(releasePath(rowContext, release.namespace, release.name), {
+                          storage: filter.storage === 'secret' ? undefined : filter.storage,
+                        })}
+                      >
                         {release.name}
                       </Link>
                     </th>
@@ -207,9 +213,7 @@ export function ReleasesPage({ query }: { query: URLSearchParams }) {
                     <td>
                       <StatusBadge status={release.info.status} />
                     </td>
-                    <td>
-                      {release.health ? <HealthStatus status={release.health.status} /> : <span class="hint">—</span>}
-                    </td>
+                    <td>{release.health ? <HealthStatus status={release.health.status} /> : <span class="hint">—</span>}</td>
                     <td>
                       {release.chart.metadata.name}-{release.chart.metadata.version}
                     </td>

@@ -15,7 +15,13 @@ export function PlanPanel(props: { plan: ReleasePlan; busy: boolean; onApply: ()
       <DiffView diff={plan} />
       <details>
         <summary>Full manifest to apply</summary>
-        <UnifiedDiff text={plan.manifest.split('\n').map((line) => ` ${line}`).join('\n')} label="Manifest to apply" />
+        <UnifiedDiff
+          text={plan.manifest
+            .split('\n')
+            .map((line) => ` ${line}`)
+            .join('\n')}
+          label="Manifest to apply"
+        />
       </details>
       <div class="actions">
         <button type="button" onClick={props.onApply} disabled={props.busy}>

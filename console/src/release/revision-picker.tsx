@@ -1,7 +1,14 @@
 import type { Release } from '@platform/api-client';
 
 /** A select of the release's revisions, newest first. */
-export function RevisionPicker(props: { id: string; label: string; history: Release[]; value: number; onChange: (revision: number) => void; exclude?: number }) {
+export function RevisionPicker(props: {
+  id: string;
+  label: string;
+  history: Release[];
+  value: number;
+  onChange: (revision: number) => void;
+  exclude?: number;
+}) {
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>

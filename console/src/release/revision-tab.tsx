@@ -31,7 +31,8 @@ export function RevisionTab(props: { target: ReleaseTarget; history: Release[]; 
     setError('');
     const path = { name: target.name, revision };
     const load = async (): Promise<string> => {
-      if (view === 'manifest') return (await unwrap(api.GET('/api/releases/{name}/{revision}/manifest', { params: { path, query: targetQuery(target) } }))).manifest;
+      if (view === 'manifest')
+        return (await unwrap(api.GET('/api/releases/{name}/{revision}/manifest', { params: { path, query: targetQuery(target) } }))).manifest;
       if (view === 'notes') return (await unwrap(api.GET('/api/releases/{name}/{revision}/notes', { params: { path, query: targetQuery(target) } }))).notes;
       const found = await unwrap(
         api.GET('/api/releases/{name}/{revision}/values', { params: { path, query: { ...targetQuery(target), all: view === 'computed' || undefined } } }),
@@ -44,7 +45,12 @@ export function RevisionTab(props: { target: ReleaseTarget; history: Release[]; 
     return () => void (live = false);
   }, [target.name, target.namespace, target.context, target.storage, revision, view]);
 
-  const empty = { values: 'No user-supplied values: the chart\'s defaults apply.', computed: 'No values.', manifest: 'No manifest.', notes: 'This chart has no notes.' }[view];
+  const empty = {
+    values: "No user-supplied values: the chart's defaults apply.",
+    computed: 'No values.',
+    manifest: 'No manifest.',
+    notes: 'This chart has no notes.',
+  }[view];
   return (
     <>
       <h2>Revision {revision}</h2>

@@ -39,7 +39,12 @@ export function RollbackTab(props: { target: ReleaseTarget; history: Release[]; 
   };
   const apply = () =>
     act(async () => {
-      await unwrap(api.POST('/api/releases/{name}/rollback', { params: { path: { name: target.name } }, body: { ...targetQuery(target), revision, planToken: plan!.planToken } }));
+      await unwrap(
+        api.POST('/api/releases/{name}/rollback', {
+          params: { path: { name: target.name } },
+          body: { ...targetQuery(target), revision, planToken: plan!.planToken },
+        }),
+      );
       setNews(`Rolled back to revision ${revision}: revision ${plan!.basedOnRevision + 1} is deployed.`);
       setPlan(null);
       props.onChanged();

@@ -17,7 +17,12 @@ export function UninstallTab({ target, onChanged }: { target: ReleaseTarget; onC
     setBusy(true);
     setError('');
     try {
-      const query = { namespace: target.namespace, context: target.context, storage: target.storage === 'memory' ? undefined : target.storage, keepHistory: keepHistory || undefined };
+      const query = {
+        namespace: target.namespace,
+        context: target.context,
+        storage: target.storage === 'memory' ? undefined : target.storage,
+        keepHistory: keepHistory || undefined,
+      };
       await unwrap(api.DELETE('/api/releases/{name}', { params: { path: { name: target.name }, query } }));
       setDone(true);
       if (keepHistory) onChanged();
@@ -41,8 +46,8 @@ export function UninstallTab({ target, onChanged }: { target: ReleaseTarget; onC
       <p>Removes the release's objects from the cluster (its delete hooks run), as `helm uninstall` does.</p>
       <form onSubmit={uninstall}>
         <label class="check">
-          <input type="checkbox" checked={keepHistory} onChange={(e) => setKeepHistory(e.currentTarget.checked)} /> Keep the history (the release can be
-          rolled back later)
+          <input type="checkbox" checked={keepHistory} onChange={(e) => setKeepHistory(e.currentTarget.checked)} /> Keep the history (the release can be rolled
+          back later)
         </label>
         <label for="uninstall-confirm">Type the release name, {target.name}, to confirm</label>
         <input id="uninstall-confirm" autoComplete="off" value={confirmation} onInput={(e) => setConfirmation(e.currentTarget.value)} />

@@ -50,8 +50,8 @@ type Direction = 'request' | 'response';
 const tagDescriptions: Record<ApiOperation['tag'], string> = {
   auth: 'Sign-up, login and logout: the gateway owns the session cookie.',
   users: 'The logged-in user, their kubeconfig and allowed contexts.',
-  releases: 'Helm releases in an allowed context\'s cluster.',
-  k8s: 'Kubernetes objects in an allowed context\'s cluster.',
+  releases: "Helm releases in an allowed context's cluster.",
+  k8s: "Kubernetes objects in an allowed context's cluster.",
 };
 
 /** The OpenAPI 3.0 document of every public operation, made from the contract's schemas. */
@@ -79,9 +79,7 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
       tags: [operation.tag],
       ...(operation.session ? {} : { security: [] }),
       parameters: [...parametersOf(operation.params, 'path', schemaOf), ...parametersOf(operation.query, 'query', schemaOf)],
-      ...(operation.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'request') } } } }
-        : {}),
+      ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'request') } } } } : {}),
       responses: Object.fromEntries(
         Object.entries(operation.responses)
           .sort(([a], [b]) => Number(a) - Number(b))

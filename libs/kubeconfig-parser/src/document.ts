@@ -67,9 +67,7 @@ export function readKubeconfigDocument(raw: string): KubeconfigDocument {
   const clusters = namedEntries(document, 'clusters', 'cluster');
   const users = namedEntries(document, 'users', 'user');
   const contexts = namedEntries(document, 'contexts', 'context').flatMap(({ name, fields }) =>
-    fields && typeof fields.cluster === 'string' && typeof fields.user === 'string'
-      ? [{ name, cluster: fields.cluster, user: fields.user, fields }]
-      : [],
+    fields && typeof fields.cluster === 'string' && typeof fields.user === 'string' ? [{ name, cluster: fields.cluster, user: fields.user, fields }] : [],
   );
   if (clusters.length + users.length + contexts.length === 0) {
     throw new KubeconfigParseError('kubeconfig has no clusters, users or contexts');

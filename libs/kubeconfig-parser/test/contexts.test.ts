@@ -34,24 +34,33 @@ test('inline credentials make a usable context with all of its access', () => {
   assert.equal(contexts.length, 1);
   const [context] = contexts;
   assert.ok(context?.usable);
-  assert.deepEqual({ ...context.access, server: context.access.server.href }, {
-    context: 'ctx',
-    namespace: 'team-a',
-    server: 'https://c.example.test:6443/',
-    caData: 'Q0E=',
-    insecureSkipTlsVerify: false,
-    tlsServerName: 'api.internal',
-    clientCertificateData: 'Q0VSVA==',
-    clientKeyData: 'S0VZ',
-    token: 't0ken',
-    username: 'admin',
-    password: 'pw',
-  });
+  assert.deepEqual(
+    { ...context.access, server: context.access.server.href },
+    {
+      context: 'ctx',
+      namespace: 'team-a',
+      server: 'https://c.example.test:6443/',
+      caData: 'Q0E=',
+      insecureSkipTlsVerify: false,
+      tlsServerName: 'api.internal',
+      clientCertificateData: 'Q0VSVA==',
+      clientKeyData: 'S0VZ',
+      token: 't0ken',
+      username: 'admin',
+      password: 'pw',
+    },
+  );
   assert.deepEqual([context.name, context.cluster, context.user, context.server], ['ctx', 'c', 'u', 'https://c.example.test:6443']);
 });
 
 test('a user without credentials is usable (anonymous), the namespace defaults to default', () => {
-  const [context] = kubeconfigContexts(kubeconfig({ clusters: [{ name: 'c', cluster: { server: 'http://127.0.0.1:8080' } }], users: [{ name: 'u' }], contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }] }));
+  const [context] = kubeconfigContexts(
+    kubeconfig({
+      clusters: [{ name: 'c', cluster: { server: 'http://127.0.0.1:8080' } }],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
+    }),
+  );
   assert.ok(context?.usable);
   assert.equal(context.access.namespace, 'default');
   assert.equal(context.access.token, undefined);
@@ -89,7 +98,11 @@ test('the server of an unusable context is still named when it is text, without 
 test('contexts are listed once, sorted, only when their cluster and user exist and their names are strings', () => {
   const contexts = kubeconfigContexts(
     kubeconfig({
-      clusters: [{ name: 'c', cluster: { server: 'https://first' } }, { name: 'c', cluster: { server: 'https://second' } }, { cluster: { server: 'https://nameless' } }],
+      clusters: [
+        { name: 'c', cluster: { server: 'https://first' } },
+        { name: 'c', cluster: { server: 'https://second' } },
+        { cluster: { server: 'https://nameless' } },
+      ],
       users: [{ name: 'u', user: { token: 't' } }],
       contexts: [
         { name: 'zeta', context: { cluster: 'c', user: 'u' } },
@@ -103,12 +116,25 @@ test('contexts are listed once, sorted, only when their cluster and user exist a
       ],
     }),
   );
-  assert.deepEqual(contexts.map((context) => [context.name, context.server]), [['alpha', 'https://first'], ['zeta', 'https://first']]);
+  assert.deepEqual(
+    contexts.map((context) => [context.name, context.server]),
+    [
+      ['alpha', 'https://first'],
+      ['zeta', 'https://first'],
+    ],
+  );
 });
 
 test('JSON is read like YAML', () => {
-  const json = JSON.stringify({ clusters: [{ name: 'c', cluster: { server: 'https://c' } }], users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }] });
-  assert.deepEqual(kubeconfigContexts(json).map((context) => context.usable), [true]);
+  const json = JSON.stringify({
+    clusters: [{ name: 'c', cluster: { server: 'https://c' } }],
+    users: [{ name: 'u', user: { token: 't' } }],
+    contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
+  });
+  assert.deepEqual(
+    kubeconfigContexts(json).map((context) => context.usable),
+    [true],
+  );
 });
 
 test('what is not a kubeconfig is refused with KubeconfigParseError', () => {
@@ -136,8 +162,6 @@ test('what is not a kubeconfig is refused with KubeconfigParseError', () => {
 });
 
 test('brackets and dashes inside ordinary values do not count as deep nesting', () => {
-  const [context] = kubeconfigContexts(
-    oneContext({ server: 'https://c' }, { password: '[[[[{{{{-- ??', token: 'a]]]]' }, { namespace: 'team-a' }),
-  );
+  const [context] = kubeconfigContexts(oneContext({ server: 'https://c' }, { password: '[[[[{{{{-- ??', token: 'a]]]]' }, { namespace: 'team-a' }));
   assert.equal(context?.usable === true ? context.access.password : undefined, '[[[[{{{{-- ??');
 });

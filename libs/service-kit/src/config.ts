@@ -10,7 +10,10 @@ export function serviceConfigBase(defaultPort: number) {
     HOST: z.string().min(1).default('127.0.0.1'),
     NATS_URL: z.string().min(1),
     /** Keeps one platform's events apart on a shared NATS (test suites side by side); see EventBusOptions.scope. */
-    EVENTS_SCOPE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    EVENTS_SCOPE: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
     /** HMAC secret shared by every service for signed identities: 32 characters at least (256 bits as hex). */
     INTERNAL_SIGNING_SECRET: z.string().min(32),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,9 +1,4 @@
-import {
-  UserEvent,
-  UserEventsStream,
-  subjectOfUserEvent,
-  userEventMessageId,
-} from '@platform/contracts';
+import { UserEvent, UserEventsStream, subjectOfUserEvent, userEventMessageId } from '@platform/contracts';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
@@ -123,9 +118,7 @@ export class EventBus {
     if (!client) return;
     try {
       const consumer =
-        'durable' in spec
-          ? await this.durableConsumer(spec.durable)
-          : await client.consumers.get(this.streamName, { deliver_policy: DeliverPolicy.New });
+        'durable' in spec ? await this.durableConsumer(spec.durable) : await client.consumers.get(this.streamName, { deliver_policy: DeliverPolicy.New });
       const messages = await consumer.consume({ max_messages: 64 });
       for await (const message of messages) await this.handle(message, handler, 'durable' in spec);
     } catch (error) {

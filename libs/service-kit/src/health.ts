@@ -10,11 +10,7 @@ export const HealthPaths = { live: '/livez', ready: '/readyz' } as const;
  * `degradedChecks` are reported (as `degraded`) without failing readiness: dependencies the service can
  * do without for a while.
  */
-export function registerHealthRoutes(
-  app: FastifyInstance,
-  checks: Record<string, ReadinessCheck>,
-  degradedChecks?: Record<string, ReadinessCheck>,
-): void {
+export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, ReadinessCheck>, degradedChecks?: Record<string, ReadinessCheck>): void {
   app.get(HealthPaths.live, async () => ({ status: 'ok' }));
   app.get(HealthPaths.ready, async (_request, reply) => {
     const failing = await failingChecks(checks);

@@ -1,12 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import {
-  IdentityHeader,
-  IdentitySignature,
-  formatIdentity,
-  parseIdentity,
-  type Identity,
-  type ServiceName,
-} from '@platform/contracts';
+import { IdentityHeader, IdentitySignature, formatIdentity, parseIdentity, type Identity, type ServiceName } from '@platform/contracts';
 
 export interface SignedRequest {
   /** The service the request is for: a signature is good at that service only. */
@@ -23,12 +16,7 @@ function signature(secret: string, identity: string, request: SignedRequest, tim
 }
 
 /** Headers that prove to `request.audience` who is calling; valid for `IdentitySignature.maxAgeMs`. */
-export function signIdentity(
-  secret: string,
-  identity: Identity,
-  request: SignedRequest,
-  now: number = Date.now(),
-): Record<string, string> {
+export function signIdentity(secret: string, identity: Identity, request: SignedRequest, now: number = Date.now()): Record<string, string> {
   const formatted = formatIdentity(identity);
   const timestamp = String(now);
   return {
@@ -44,12 +32,7 @@ type HeaderBag = Record<string, string | string[] | undefined>;
  * The identity the headers prove, or null when they are missing, forged, signed for another service
  * (`request.audience` is the receiving service), expired, from the future or malformed.
  */
-export function verifyIdentity(
-  secret: string,
-  headers: HeaderBag,
-  request: SignedRequest,
-  now: number = Date.now(),
-): Identity | null {
+export function verifyIdentity(secret: string, headers: HeaderBag, request: SignedRequest, now: number = Date.now()): Identity | null {
   const identity = single(headers[IdentityHeader.identity]);
   const timestamp = single(headers[IdentityHeader.timestamp]);
   const given = single(headers[IdentityHeader.signature]);

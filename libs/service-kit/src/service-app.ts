@@ -31,13 +31,7 @@ export interface ServiceAppOptions {
   trustProxy?: number | string[];
 }
 
-export type ServiceApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
+export type ServiceApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 

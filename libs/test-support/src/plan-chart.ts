@@ -19,8 +19,7 @@ export async function writePlanChart(version = '0.1.0'): Promise<string> {
     `greeting: ${planChartDefaults.greeting}\npassword: ${planChartDefaults.password}\nreplicas: ${planChartDefaults.replicas}\nimage: ${planChartDefaults.image}\nextraObjects: 0\n`,
   );
   const templates: Record<string, string> = {
-    'configmap.yaml':
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  greeting: {{ .Values.greeting | quote }}\n',
+    'configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  greeting: {{ .Values.greeting | quote }}\n',
     'secret.yaml':
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-creds\ntype: Opaque\ndata:\n  password: {{ .Values.password | b64enc | quote }}\n  user: {{ "admin" | b64enc | quote }}\n',
     'deployment.yaml': [

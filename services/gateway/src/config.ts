@@ -13,7 +13,10 @@ const OriginList = z
   .default('')
   .transform((raw, context) => {
     const origins: string[] = [];
-    for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const entry of raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const origin = originOf(entry);
       if (!origin) {
         context.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a comma list of origins such as https://platform.example.com' });
@@ -35,7 +38,10 @@ const TrustedProxies = z
     const trimmed = raw.trim();
     if (trimmed === '') return undefined;
     if (/^[0-9]{1,2}$/.test(trimmed)) return Number(trimmed);
-    const entries = trimmed.split(',').map((part) => part.trim()).filter(Boolean);
+    const entries = trimmed
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
     if (!entries.every(isAddressOrCidr)) {
       context.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a hop count or a comma list of addresses and CIDRs' });
       return z.NEVER;
@@ -50,7 +56,10 @@ export const GatewayConfig = serviceConfigBase(8080).extend({
   REDIS_URL: z.string().url(),
   USERS_URL: z.string().url().default('http://127.0.0.1:8081'),
   RELEASES_URL: z.string().url().default('http://127.0.0.1:8082'),
-  SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('porter_session'),
+  SESSION_COOKIE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('porter_session'),
   /** Idle time after which a session ends; every request that uses the session restarts it. */
   SESSION_TTL_SECONDS: Seconds.default(86_400),
   /** Off only for plain-HTTP local runs and tests. */

@@ -11,7 +11,7 @@ after(async () => {
   await gateway.close();
 });
 
-test('/openapi.json is the contract\'s document, with the configured session cookie', async () => {
+test("/openapi.json is the contract's document, with the configured session cookie", async () => {
   const reply = await gateway.app.inject({ method: 'GET', url: '/openapi.json' });
   assert.equal(reply.statusCode, 200);
   assert.match(String(reply.headers['content-type']), /^application\/json/);
@@ -42,7 +42,7 @@ test('/docs serves Swagger UI from the gateway itself, reading /docs/json, under
   assert.equal(json.json<{ openapi: string }>().openapi, '3.0.3');
 });
 
-test('security headers on the gateway\'s own answers, its errors and proxied answers', async () => {
+test("security headers on the gateway's own answers, its errors and proxied answers", async () => {
   const created = await gateway.app.inject({ method: 'POST', url: '/api/users', payload: { email: 'headers@example.com', password: 'correct horse' } });
   const id = created.json<{ id: number }>().id;
   const cookie = sessionCookie(created, 'sid');
@@ -52,7 +52,10 @@ test('security headers on the gateway\'s own answers, its errors and proxied ans
     await gateway.app.inject({ method: 'GET', url: `/api/users/${id + 1}` }),
     await gateway.app.inject({ method: 'GET', url: `/api/users/${id}`, headers: { cookie } }),
   ];
-  assert.deepEqual(answers.map((reply) => reply.statusCode), [201, 404, 403, 200]);
+  assert.deepEqual(
+    answers.map((reply) => reply.statusCode),
+    [201, 404, 403, 200],
+  );
   for (const reply of answers) {
     assert.equal(reply.headers['x-content-type-options'], 'nosniff');
     assert.equal(reply.headers['x-frame-options'], 'DENY');

@@ -11,8 +11,7 @@ after(async () => {
   await gateway.close();
 });
 
-const me = (cookie?: string, id = 1) =>
-  gateway.app.inject({ method: 'GET', url: `/api/users/${id}`, headers: cookie ? { cookie } : {} });
+const me = (cookie?: string, id = 1) => gateway.app.inject({ method: 'GET', url: `/api/users/${id}`, headers: cookie ? { cookie } : {} });
 
 describe('creating a user', () => {
   test('replies 201 with the id-only user and logs the new user in with a safe cookie', async () => {
@@ -31,7 +30,7 @@ describe('creating a user', () => {
     assert.ok(gateway.users.passwords.has('ada@example.com'), 'the email reaches the users service lower-cased');
   });
 
-  test('passes the users service\'s refusal through and sets no cookie', async () => {
+  test("passes the users service's refusal through and sets no cookie", async () => {
     await signUp(gateway, 'taken@example.com');
     const reply = await gateway.app.inject({ method: 'POST', url: '/api/users', payload: { email: 'taken@example.com', password: 'x' } });
     assert.equal(reply.statusCode, 422);
@@ -39,7 +38,7 @@ describe('creating a user', () => {
     assert.equal(reply.cookies.length, 0);
   });
 
-  test('refuses an invalid body in the contract\'s shape', async () => {
+  test("refuses an invalid body in the contract's shape", async () => {
     const invalidEmail = await gateway.app.inject({ method: 'POST', url: '/api/users', payload: { email: 'notanemail', password: 'x' } });
     assert.equal(invalidEmail.statusCode, 422);
     assert.deepEqual(invalidEmail.json(), { code: 601, errors: ['email validation failed'] });
@@ -78,7 +77,7 @@ describe('login', () => {
     assert.equal((await me(secondCookie, id)).statusCode, 200);
   });
 
-  test('passes on the users service\'s 401 bodies', async () => {
+  test("passes on the users service's 401 bodies", async () => {
     await signUp(gateway, 'wrong@example.com', 'right');
     const wrongPassword = await login(gateway, 'wrong@example.com', 'wrong');
     assert.equal(wrongPassword.statusCode, 401);

@@ -34,7 +34,7 @@ function rawGet(address: string, path: string, cookie: string): Promise<{ status
 }
 
 describe('GET /api/auth/check', () => {
-  test('is the logged-in user\'s own GET /api/users/{id}, signed as that user', async () => {
+  test("is the logged-in user's own GET /api/users/{id}, signed as that user", async () => {
     for (const user of [alice, bob]) {
       const reply = await get('/api/auth/check', user.cookie);
       assert.equal(reply.statusCode, 200);
@@ -67,9 +67,14 @@ describe('authorization of /api/users/{id}', () => {
     assert.deepEqual(echo.identity, { kind: 'user', userId: alice.id });
   });
 
-  test('another user\'s id is 403 plain Forbidden', async () => {
+  test("another user's id is 403 plain Forbidden", async () => {
     for (const method of ['GET', 'PUT', 'DELETE'] as const) {
-      const reply = await gateway.app.inject({ method, url: `/api/users/${bob.id}`, headers: { cookie: alice.cookie }, payload: method === 'GET' ? undefined : {} });
+      const reply = await gateway.app.inject({
+        method,
+        url: `/api/users/${bob.id}`,
+        headers: { cookie: alice.cookie },
+        payload: method === 'GET' ? undefined : {},
+      });
       assert.deepEqual([reply.statusCode, reply.body], [403, 'Forbidden'], method);
     }
   });
@@ -83,7 +88,14 @@ describe('authorization of /api/users/{id}', () => {
   });
 
   test('without a session every proxied route is 403 plain Forbidden', async () => {
-    for (const url of [`/api/users/${alice.id}`, '/api/users/abc', '/api/releases', '/api/releases/web/history', '/api/k8s/namespaces', '/api/charts/versions']) {
+    for (const url of [
+      `/api/users/${alice.id}`,
+      '/api/users/abc',
+      '/api/releases',
+      '/api/releases/web/history',
+      '/api/k8s/namespaces',
+      '/api/charts/versions',
+    ]) {
       const reply = await get(url);
       assert.deepEqual([reply.statusCode, reply.body], [403, 'Forbidden'], url);
       assert.match(String(reply.headers['content-type']), /^text\/plain/);
@@ -129,7 +141,7 @@ describe('proxying', () => {
     assert.deepEqual(echo.body, { values: 'replicas: 2' });
   });
 
-  test('identity headers a client sends are dropped; the request id is the gateway\'s; the cookie stays behind', async () => {
+  test("identity headers a client sends are dropped; the request id is the gateway's; the cookie stays behind", async () => {
     const forged = signIdentity(signingSecret, { kind: 'user', userId: bob.id }, { audience: 'users', method: 'GET', url: `/api/users/${bob.id}` });
     const reply = await get(`/api/users/${alice.id}`, alice.cookie, {
       ...forged,
@@ -154,7 +166,7 @@ describe('proxying', () => {
 });
 
 describe('deleting oneself', () => {
-  test('a 204 from the users service ends all of the user\'s sessions at once', async () => {
+  test("a 204 from the users service ends all of the user's sessions at once", async () => {
     const carol = await signUp(gateway, 'carol@example.com');
     const otherDevice = (await login(gateway, 'carol@example.com')).cookies.find((entry) => entry.name === 'porter_session');
     assert.ok(otherDevice);
@@ -173,14 +185,14 @@ describe('deleting oneself', () => {
 });
 
 describe('an unreachable service', () => {
-  test('is 503 in the contract\'s shape', async () => {
+  test("is 503 in the contract's shape", async () => {
     await gateway.releases.server.close();
     const reply = await get('/api/releases?context=admin', alice.cookie);
     assert.equal(reply.statusCode, 503);
     assert.deepEqual(reply.json(), { code: 503, errors: ['service unavailable'] });
   });
 
-  test('login and sign-up with the users service away are 503 in the contract\'s shape', async () => {
+  test("login and sign-up with the users service away are 503 in the contract's shape", async () => {
     await gateway.users.server.close();
     for (const url of ['/api/login', '/api/users']) {
       const reply = await gateway.app.inject({ method: 'POST', url, payload: { email: 'alice@example.com', password: 'correct horse' } });

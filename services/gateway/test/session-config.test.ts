@@ -21,8 +21,7 @@ describe('a gateway with a configured cookie and a short idle expiry', () => {
     await gateway.close();
   });
 
-  const status = async (id: number, cookie: string) =>
-    (await gateway.app.inject({ method: 'GET', url: `/api/users/${id}`, headers: { cookie } })).statusCode;
+  const status = async (id: number, cookie: string) => (await gateway.app.inject({ method: 'GET', url: `/api/users/${id}`, headers: { cookie } })).statusCode;
 
   test('sets the cookie under its configured name, Secure', async () => {
     const reply = await gateway.app.inject({ method: 'POST', url: '/api/users', payload: { email: 'judy@example.com', password: 'pw' } });

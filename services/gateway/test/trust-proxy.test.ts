@@ -30,7 +30,7 @@ const failFrom = (gateway: TestGateway, forwardedFor: string) =>
     headers: { 'x-forwarded-for': forwardedFor },
   });
 
-describe('behind a trusted proxy, login throttling counts the client\'s address', () => {
+describe("behind a trusted proxy, login throttling counts the client's address", () => {
   let gateway: TestGateway;
   before(async () => {
     gateway = await throttledGateway('10.0.0.0/8');

@@ -17,8 +17,7 @@ after(async () => {
   await gateway.close();
 });
 
-const status = async (id: number, cookie: string) =>
-  (await gateway.app.inject({ method: 'GET', url: `/api/users/${id}`, headers: { cookie } })).statusCode;
+const status = async (id: number, cookie: string) => (await gateway.app.inject({ method: 'GET', url: `/api/users/${id}`, headers: { cookie } })).statusCode;
 
 async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

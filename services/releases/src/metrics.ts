@@ -32,7 +32,7 @@ export function releasesMetrics(registry: Registry, bodies: ReleaseBodyCache): R
   });
   const lookups = new Counter({
     name: 'kube_client_cache_lookups_total',
-    help: 'Cluster client lookups: hit (a client for the user\'s current kubeconfig version was cached) or miss.',
+    help: "Cluster client lookups: hit (a client for the user's current kubeconfig version was cached) or miss.",
     labelNames: ['result'] as const,
     registers: [registry],
   });

@@ -75,9 +75,7 @@ export class ReleaseAccess {
       location: `${target.storage}|${where}`,
       planTokens: this.planTokens,
       cluster:
-        target.storage === 'memory'
-          ? undefined
-          : { kubeconfig: client.helmKubeconfig, context: target.context, driver: target.storage, api: client.api },
+        target.storage === 'memory' ? undefined : { kubeconfig: client.helmKubeconfig, context: target.context, driver: target.storage, api: client.api },
     };
   }
 

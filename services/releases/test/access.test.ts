@@ -21,7 +21,9 @@ after(async () => {
 });
 
 /** The real kubeconfig with the admin cluster's server or user changed. */
-function editedKubeconfig(edit: (document: { clusters: Array<{ cluster: Record<string, unknown> }>; users: Array<{ name: string; user: Record<string, unknown> }> }) => void): string {
+function editedKubeconfig(
+  edit: (document: { clusters: Array<{ cluster: Record<string, unknown> }>; users: Array<{ name: string; user: Record<string, unknown> }> }) => void,
+): string {
   const document = parse(kubeconfig);
   edit(document);
   return stringify(document);

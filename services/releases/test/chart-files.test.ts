@@ -14,7 +14,10 @@ const chartWith = (files: Array<{ name: string; data: string }>, templates: Arra
 
 async function refusal(chart: HelmRelease['chart']): Promise<{ message: string; folder: string }> {
   const folder = await mkdtemp(join(tmpdir(), 'chart-files-test-'));
-  const error = await writeChart(folder, chart).then(() => undefined, (failure: unknown) => failure);
+  const error = await writeChart(folder, chart).then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
   assert.ok(error instanceof AppError, String(error));
   assert.equal(error.status, 500);
   assert.equal(error.code, ErrorCode.ClusterOperationFailed);
@@ -31,7 +34,12 @@ test('a stored chart is written back: metadata, values, templates and files', as
 
 test('names that leave the folder are refused before anything is written', async () => {
   for (const name of ['../escape.yaml', 'templates/../../escape.yaml', '/etc/passwd', '..', '.', '', 'a\0b']) {
-    const { message, folder } = await refusal(chartWith([{ name: 'README.md', data: b64('x') }, { name, data: b64('x') }]));
+    const { message, folder } = await refusal(
+      chartWith([
+        { name: 'README.md', data: b64('x') },
+        { name, data: b64('x') },
+      ]),
+    );
     assert.match(message, /^stored chart refused: an unsafe file name/, name);
     assert.deepEqual(await readdir(folder), [], 'nothing written');
   }
@@ -45,8 +53,28 @@ test('too many files, a file or a chart too large, and two files of one name are
   const four = Array.from({ length: 5 }, (_, index) => ({ name: `part${index}`, data: b64('x'.repeat(chartLimits.maxFileBytes)) }));
   assert.match((await refusal(chartWith(four))).message, /files over 20971520 bytes in all/);
   assert.match((await refusal(chartWith([{ name: 'Chart.yaml', data: b64('name: evil') }]))).message, /two files named Chart.yaml/);
-  assert.match((await refusal(chartWith([{ name: 'a.txt', data: '' }, { name: './a.txt', data: '' }]))).message, /two files named a.txt/);
-  assert.match((await refusal(chartWith([{ name: 'templates', data: '' }, { name: 'templates/x.yaml', data: '' }]))).message, /clashes/);
+  assert.match(
+    (
+      await refusal(
+        chartWith([
+          { name: 'a.txt', data: '' },
+          { name: './a.txt', data: '' },
+        ]),
+      )
+    ).message,
+    /two files named a.txt/,
+  );
+  assert.match(
+    (
+      await refusal(
+        chartWith([
+          { name: 'templates', data: '' },
+          { name: 'templates/x.yaml', data: '' },
+        ]),
+      )
+    ).message,
+    /clashes/,
+  );
 });
 
 test('no file is written through a link: every file is created new', async () => {

@@ -43,7 +43,13 @@ export async function serveRepository(charts: string[], routes: Record<string, (
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, endpoint: `127.0.0.1:${port}`, folder, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    endpoint: `127.0.0.1:${port}`,
+    folder,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** A gzipped tar of exactly these entries (names as given, `type` '0' file, '2' symlink): archives helm would never make. */
@@ -81,12 +87,21 @@ export async function startRegistry(charts: string[]) {
   const config = join(folder, 'config.yml');
   await writeFile(
     config,
-    ['version: 0.1', 'log: { level: error }', `storage: { filesystem: { rootdirectory: ${join(folder, 'data')} } }`, `http: { addr: "127.0.0.1:${port}" }`, ''].join('\n'),
+    [
+      'version: 0.1',
+      'log: { level: error }',
+      `storage: { filesystem: { rootdirectory: ${join(folder, 'data')} } }`,
+      `http: { addr: "127.0.0.1:${port}" }`,
+      '',
+    ].join('\n'),
   );
   const child = spawn(await registryBin(), ['serve', config], { stdio: 'ignore', env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none' } });
   const endpoint = `127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt += 1) {
-    const ready = await fetch(`http://${endpoint}/v2/`).then((response) => response.ok, () => false);
+    const ready = await fetch(`http://${endpoint}/v2/`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) break;
     if (attempt > 100 || child.exitCode !== null) throw new Error('the registry did not start');
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -29,14 +29,22 @@ test('versions of a chart: from the repository index (newest first) and from the
   assert.equal(fromIndex.statusCode, 200, fromIndex.body);
   assert.deepEqual(
     ChartVersionList.parse(fromIndex.json()).map(({ version, appVersion, description }) => [version, appVersion, description]),
-    [['0.2.0', '2.0', 'newer'], ['0.1.0', '1.0', 'test chart']],
+    [
+      ['0.2.0', '2.0', 'newer'],
+      ['0.1.0', '1.0', 'test chart'],
+    ],
   );
   const fromTags = await call(built.app, 'GET', `/api/charts/versions?${query({ oci: `oci://${registry.endpoint}/charts/demo`, plainHttp: true })}`);
   assert.equal(fromTags.statusCode, 200, fromTags.body);
-  assert.deepEqual(ChartVersionList.parse(fromTags.json()).map((entry) => entry.version).sort(), ['0.1.0', '0.2.0']);
+  assert.deepEqual(
+    ChartVersionList.parse(fromTags.json())
+      .map((entry) => entry.version)
+      .sort(),
+    ['0.1.0', '0.2.0'],
+  );
 });
 
-test('a chart version\'s values, README and schema, from the repository and from the registry', async () => {
+test("a chart version's values, README and schema, from the repository and from the registry", async () => {
   const pinned = await call(built.app, 'GET', `/api/charts/show?${query({ repository: repository.url, name: 'demo', version: '0.1.0' })}`);
   assert.equal(pinned.statusCode, 200, pinned.body);
   assert.deepEqual(ChartView.parse(pinned.json()), {
@@ -60,8 +68,15 @@ test('errors: unknown chart 404/602, two sources 422/601, a refused address 502/
   assert.deepEqual([unknownTags.statusCode, unknownTags.json().code], [404, ErrorCode.NotFound]);
   const noVersion = await call(built.app, 'GET', `/api/charts/show?${query({ repository: repository.url, name: 'demo', version: '>=3' })}`);
   assert.deepEqual([noVersion.statusCode, noVersion.json()], [404, { code: ErrorCode.NotFound, errors: ['chart demo has no version matching >=3'] }]);
-  const both = await call(built.app, 'GET', `/api/charts/show?${query({ repository: repository.url, name: 'demo', oci: `oci://${registry.endpoint}/charts/demo` })}`);
+  const both = await call(
+    built.app,
+    'GET',
+    `/api/charts/show?${query({ repository: repository.url, name: 'demo', oci: `oci://${registry.endpoint}/charts/demo` })}`,
+  );
   assert.deepEqual([both.statusCode, both.json()], [422, { code: ErrorCode.ValidationFailed, errors: ['chart validation failed'] }]);
   const refused = await call(built.app, 'GET', `/api/charts/versions?${query({ repository: 'http://127.0.0.1:4/charts', name: 'demo' })}`);
-  assert.deepEqual([refused.statusCode, refused.json()], [502, { code: ErrorCode.ClusterUnreachable, errors: ['chart repository unreachable: address not allowed: 127.0.0.1'] }]);
+  assert.deepEqual(
+    [refused.statusCode, refused.json()],
+    [502, { code: ErrorCode.ClusterUnreachable, errors: ['chart repository unreachable: address not allowed: 127.0.0.1'] }],
+  );
 });

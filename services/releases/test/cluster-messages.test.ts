@@ -19,7 +19,10 @@ test('paths, addresses and tokens are removed from helm and cluster messages; th
       'secrets is forbidden: User "system:serviceaccount:team-a:limited" cannot list resource "secrets" in API group "" in the namespace "default"',
       'secrets is forbidden: User "system:serviceaccount:team-a:limited" cannot list resource "secrets" in API group "" in the namespace "default"',
     ],
-    ['UPGRADE FAILED: template: demo/templates/cm.yaml:3:12: executing at 12:30:45', 'UPGRADE FAILED: template: demo/templates/cm.yaml:3:12: executing at 12:30:45'],
+    [
+      'UPGRADE FAILED: template: demo/templates/cm.yaml:3:12: executing at 12:30:45',
+      'UPGRADE FAILED: template: demo/templates/cm.yaml:3:12: executing at 12:30:45',
+    ],
   ];
   for (const [message, scrubbed] of cases) assert.equal(scrubClusterMessage(message), scrubbed);
   assert.ok(scrubClusterMessage('x '.repeat(1000)).length <= 501);

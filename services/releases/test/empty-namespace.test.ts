@@ -43,7 +43,13 @@ test('get and history find a release by name in whatever namespace it is', async
   assert.deepEqual([latest.json().namespace, latest.json().version], ['team-x', 2]);
   assert.equal((await get('solo/1')).json().version, 1);
   const history = await get('solo/history');
-  assert.deepEqual(history.json().map((entry: HelmRelease) => [entry.namespace, entry.version]), [['team-x', 1], ['team-x', 2]]);
+  assert.deepEqual(
+    history.json().map((entry: HelmRelease) => [entry.namespace, entry.version]),
+    [
+      ['team-x', 1],
+      ['team-x', 2],
+    ],
+  );
 });
 
 test('a name in two namespaces is 409/610 naming both; a named namespace still finds each', async () => {
@@ -77,21 +83,31 @@ test('an unknown name is 404/602 in every namespace too', async () => {
   assert.equal((await get('nobody/history')).statusCode, 404);
 });
 
-test('rollback with an empty namespace acts in the release\'s namespace; an ambiguous name changes nothing', async () => {
+test("rollback with an empty namespace acts in the release's namespace; an ambiguous name changes nothing", async () => {
   const rolledBack = await call(built.app, 'POST', '/api/releases/solo/rollback', { ...everywhere, revision: 1 });
   assert.equal(rolledBack.statusCode, 200, rolledBack.body);
   const history = (await get('solo/history')).json();
-  assert.deepEqual(history.map((entry: HelmRelease) => [entry.namespace, entry.version, entry.info.status]), [
-    ['team-x', 1, 'superseded'],
-    ['team-x', 2, 'superseded'],
-    ['team-x', 3, 'deployed'],
-  ]);
+  assert.deepEqual(
+    history.map((entry: HelmRelease) => [entry.namespace, entry.version, entry.info.status]),
+    [
+      ['team-x', 1, 'superseded'],
+      ['team-x', 2, 'superseded'],
+      ['team-x', 3, 'deployed'],
+    ],
+  );
 
-  for (const [operation, body] of [['rollback', { revision: 1 }], ['upgrade', { values: 'a: 1' }]] as const) {
+  for (const [operation, body] of [
+    ['rollback', { revision: 1 }],
+    ['upgrade', { values: 'a: 1' }],
+  ] as const) {
     const refused = await call(built.app, 'POST', `/api/releases/twin/${operation}`, { ...everywhere, ...body });
     assert.equal(refused.statusCode, 409, operation);
     assert.equal(refused.json().code, ErrorCode.AmbiguousRelease);
   }
   const records = await memory.driver(memoryScope(userId, 'admin')).list('', 'twin');
-  assert.deepEqual(records.map((record) => record.version), [1, 1], 'no revision was written');
+  assert.deepEqual(
+    records.map((record) => record.version),
+    [1, 1],
+    'no revision was written',
+  );
 });

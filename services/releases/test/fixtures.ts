@@ -45,7 +45,8 @@ export interface TestAppOptions {
 }
 
 export async function buildTestApp(deps: Partial<ReleasesDeps> = {}, options: TestAppOptions = {}) {
-  const kubeconfigs = deps.kubeconfigs ?? new FakeKubeconfigSource({ kubeconfigVersion: 1, rawKubeConfig: await realKubeconfig(), allowedContexts: ['admin', 'limited'] });
+  const kubeconfigs =
+    deps.kubeconfigs ?? new FakeKubeconfigSource({ kubeconfigVersion: 1, rawKubeConfig: await realKubeconfig(), allowedContexts: ['admin', 'limited'] });
   const built = buildApp(
     { ...deps, kubeconfigs },
     {

@@ -27,7 +27,9 @@ function release(name: string): HelmRelease {
     info: { first_deployed: '2024-01-01T00:00:00Z', last_deployed: '2024-01-01T00:00:00Z', deleted: '', description: 'Install complete', status: 'deployed' },
     chart: {
       metadata: { apiVersion: 'v2', name: 'demo', version: '0.1.0' },
-      templates: [{ name: 'templates/cm.yaml', data: Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n').toString('base64') }],
+      templates: [
+        { name: 'templates/cm.yaml', data: Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n').toString('base64') },
+      ],
       values: {},
     },
     config: {},

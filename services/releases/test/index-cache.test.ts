@@ -26,7 +26,8 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const download = (headers: Record<string, string>) => checkedDownloadEntity(policy, new URL(url), { maxBytes: 1024, timeoutMs: 5000, what: 'chart repository', headers });
+const download = (headers: Record<string, string>) =>
+  checkedDownloadEntity(policy, new URL(url), { maxBytes: 1024, timeoutMs: 5000, what: 'chart repository', headers });
 const versions = (charts: Awaited<ReturnType<RepositoryIndexCache['get']>>) => charts.get('demo')!.map((entry) => entry.version);
 
 test('a fresh index is not asked for again; a stale one is revalidated by its ETag, and a change is read', async () => {

@@ -32,19 +32,34 @@ test('install from a real OCI registry: the newest stable tag, or the version as
   assert.equal(Release.parse(newest.json()).chart.metadata.version, '0.2.0');
   const pinned = await install({ name: 'oci-pinned', chart: { oci: `oci://${registry.endpoint}/charts/demo`, plainHttp: true }, version: '0.1.0' });
   assert.equal(pinned.statusCode, 201, pinned.body);
-  const ranged = await install({ name: 'oci-ranged', chart: { oci: `oci://${registry.endpoint}/charts/demo`, plainHttp: true }, version: '<0.2', dryRun: true });
+  const ranged = await install({
+    name: 'oci-ranged',
+    chart: { oci: `oci://${registry.endpoint}/charts/demo`, plainHttp: true },
+    version: '<0.2',
+    dryRun: true,
+  });
   assert.equal(ranged.statusCode, 200, ranged.body);
   assert.equal(Release.parse(ranged.json()).chart.metadata.version, '0.1.0');
   for (const cli of [helm, helm4]) {
     const listed = JSON.parse(await cli(['list', '-n', namespace, '-o', 'json'])) as Array<{ name: string; chart: string; status: string }>;
-    assert.deepEqual(listed.map((entry) => [entry.name, entry.chart, entry.status]), [['oci-newest', 'demo-0.2.0', 'deployed'], ['oci-pinned', 'demo-0.1.0', 'deployed']]);
+    assert.deepEqual(
+      listed.map((entry) => [entry.name, entry.chart, entry.status]),
+      [
+        ['oci-newest', 'demo-0.2.0', 'deployed'],
+        ['oci-pinned', 'demo-0.1.0', 'deployed'],
+      ],
+    );
   }
 });
 
 test('OCI errors: unknown chart or version 404/602 naming the chart; TLS to a plain registry, refused address 502/604', async () => {
   const cases: Array<[Record<string, unknown>, number, RegExp]> = [
     [{ chart: { oci: `oci://${registry.endpoint}/charts/nothing`, plainHttp: true } }, 404, /^chart nothing not found in the registry$/],
-    [{ chart: { oci: `oci://${registry.endpoint}/charts/demo`, plainHttp: true }, version: '9.9.9' }, 404, /^chart demo has no version 9\.9\.9 in the registry$/],
+    [
+      { chart: { oci: `oci://${registry.endpoint}/charts/demo`, plainHttp: true }, version: '9.9.9' },
+      404,
+      /^chart demo has no version 9\.9\.9 in the registry$/,
+    ],
     [{ chart: { oci: `oci://${registry.endpoint}/charts/demo`, plainHttp: true }, version: '>=9' }, 404, /^chart demo has no version matching >=9$/],
     [{ chart: { oci: `oci://${registry.endpoint}/charts/demo` } }, 502, /^OCI registry unreachable: /],
     [{ chart: { oci: 'oci://127.0.0.1:3/charts/demo', plainHttp: true } }, 502, /^OCI registry unreachable: address not allowed: 127\.0\.0\.1$/],

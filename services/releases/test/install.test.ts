@@ -31,7 +31,8 @@ after(async () => {
 });
 
 const install = (body: Record<string, unknown>) => call(built.app, 'POST', '/api/releases', { namespace, context: 'admin', ...body });
-const helmList = async (driver = 'secret') => JSON.parse(await helm(['list', '-n', namespace, '-a', '-o', 'json'], driver)) as Array<{ name: string; revision: string; status: string; chart: string }>;
+const helmList = async (driver = 'secret') =>
+  JSON.parse(await helm(['list', '-n', namespace, '-a', '-o', 'json'], driver)) as Array<{ name: string; revision: string; status: string; chart: string }>;
 
 test('install from an uploaded archive: 201 with the release, and the helm CLI sees it deployed', async () => {
   const response = await install({ name: 'uploaded', chart: { archive }, values: 'greeting: from-upload\n' });
@@ -46,7 +47,10 @@ test('install from an uploaded archive: 201 with the release, and the helm CLI s
 
   const again = await install({ name: 'uploaded', chart: { archive } });
   assert.equal(again.statusCode, 409);
-  assert.deepEqual(again.json(), { code: ErrorCode.ReleaseNameTaken, errors: [`release name uploaded is in use in namespace ${namespace}: uninstall it, or roll back an uninstalled one`] });
+  assert.deepEqual(again.json(), {
+    code: ErrorCode.ReleaseNameTaken,
+    errors: [`release name uploaded is in use in namespace ${namespace}: uninstall it, or roll back an uninstalled one`],
+  });
 });
 
 test('dryRun answers the release helm would make and writes nothing', async () => {
@@ -54,27 +58,61 @@ test('dryRun answers the release helm would make and writes nothing', async () =
   assert.equal(response.statusCode, 200, response.body);
   const release = Release.parse(response.json());
   assert.match(release.manifest ?? '', /greeting: "dry"/);
-  assert.equal((await helmList()).some((entry) => entry.name === 'planned-install'), false);
+  assert.equal(
+    (await helmList()).some((entry) => entry.name === 'planned-install'),
+    false,
+  );
 });
 
-test('values: not a map is 422/607 before helm runs; against the chart\'s schema helm refuses with 422/607', async () => {
+test("values: not a map is 422/607 before helm runs; against the chart's schema helm refuses with 422/607", async () => {
   const list = await install({ name: 'bad-values', chart: { archive }, values: '- a\n- b\n' });
   assert.equal(list.statusCode, 422);
   assert.deepEqual(list.json(), { code: ErrorCode.InvalidValues, errors: ['values must be a YAML map'] });
   const schema = await install({ name: 'bad-values', chart: { archive }, values: 'count: many\n' });
   assert.equal(schema.statusCode, 422, schema.body);
   assert.equal(schema.json().code, ErrorCode.InvalidValues);
-  assert.equal((await helmList()).some((entry) => entry.name === 'bad-values'), false);
+  assert.equal(
+    (await helmList()).some((entry) => entry.name === 'bad-values'),
+    false,
+  );
 });
 
 test('hostile archives are refused 422/601 before helm sees them', async () => {
   const cases: Array<[string, Buffer, RegExp]> = [
     ['not gzip', Buffer.from('plain text'), /not a gzip archive/],
-    ['escape', handMadeArchive([{ name: 'demo/Chart.yaml', data: 'name: demo\n' }, { name: 'demo/../../escape.yaml', data: 'x' }]), /unsafe file name/],
-    ['link', handMadeArchive([{ name: 'demo/Chart.yaml', data: 'name: demo\n' }, { name: 'demo/templates/x.yaml', type: '2', link: '/etc/passwd' }]), /not a regular file/],
-    ['two tops', handMadeArchive([{ name: 'demo/Chart.yaml', data: 'name: demo\n' }, { name: 'other/values.yaml', data: 'a: 1\n' }]), /more than one top folder/],
+    [
+      'escape',
+      handMadeArchive([
+        { name: 'demo/Chart.yaml', data: 'name: demo\n' },
+        { name: 'demo/../../escape.yaml', data: 'x' },
+      ]),
+      /unsafe file name/,
+    ],
+    [
+      'link',
+      handMadeArchive([
+        { name: 'demo/Chart.yaml', data: 'name: demo\n' },
+        { name: 'demo/templates/x.yaml', type: '2', link: '/etc/passwd' },
+      ]),
+      /not a regular file/,
+    ],
+    [
+      'two tops',
+      handMadeArchive([
+        { name: 'demo/Chart.yaml', data: 'name: demo\n' },
+        { name: 'other/values.yaml', data: 'a: 1\n' },
+      ]),
+      /more than one top folder/,
+    ],
     ['no chart', handMadeArchive([{ name: 'demo/values.yaml', data: 'a: 1\n' }]), /no Chart\.yaml/],
-    ['bomb', handMadeArchive([{ name: 'demo/Chart.yaml', data: 'name: demo\n' }, { name: 'demo/big', data: 'a'.repeat(21 * 1024 * 1024) }]), /over/],
+    [
+      'bomb',
+      handMadeArchive([
+        { name: 'demo/Chart.yaml', data: 'name: demo\n' },
+        { name: 'demo/big', data: 'a'.repeat(21 * 1024 * 1024) },
+      ]),
+      /over/,
+    ],
   ];
   for (const [label, bytes, reason] of cases) {
     const response = await install({ name: 'hostile', chart: { archive: bytes.toString('base64') } });
@@ -94,7 +132,10 @@ test('install from an HTTP repository: the newest stable version, or the one a c
   const pinned = await install({ name: 'from-repo-old', chart: { repository: `${repository.url}/`, name: 'demo' }, version: '~0.1', storage: 'configmap' });
   assert.equal(pinned.statusCode, 201, pinned.body);
   assert.equal(Release.parse(pinned.json()).chart.metadata.version, '0.1.0');
-  assert.deepEqual((await helmList('configmap')).map((entry) => [entry.name, entry.chart]), [['from-repo-old', 'demo-0.1.0']]);
+  assert.deepEqual(
+    (await helmList('configmap')).map((entry) => [entry.name, entry.chart]),
+    [['from-repo-old', 'demo-0.1.0']],
+  );
 });
 
 test('repository errors: unknown chart or version 404/602 naming the chart; unreachable, refused, oversized 502/604 without the body', async () => {

@@ -26,7 +26,10 @@ after(async () => {
 });
 
 type Cli = typeof helm;
-const clis: Array<[string, Cli]> = [['helm 3', helm], ['helm 4', helm4]];
+const clis: Array<[string, Cli]> = [
+  ['helm 3', helm],
+  ['helm 4', helm4],
+];
 
 for (const storage of ['secret', 'configmap'] as const) {
   describe(`Helm 3, Helm 4 and the platform on ${storage} storage`, () => {
@@ -37,19 +40,29 @@ for (const storage of ['secret', 'configmap'] as const) {
 
     /** [revision, status, description] of every revision, as the CLI reads it. */
     async function cliHistory(cli: Cli, name: string): Promise<Array<[number, string, string]>> {
-      const entries = JSON.parse(await cli(['history', name, '-n', namespace, '-o', 'json'], storage)) as Array<{ revision: number; status: string; description: string }>;
+      const entries = JSON.parse(await cli(['history', name, '-n', namespace, '-o', 'json'], storage)) as Array<{
+        revision: number;
+        status: string;
+        description: string;
+      }>;
       return entries.map((entry) => [entry.revision, entry.status, entry.description]);
     }
 
     async function apiHistory(name: string): Promise<Array<[number, string, string]>> {
       const response = await call(built.app, 'GET', `/api/releases/${name}/history?${query(target)}`);
       assert.equal(response.statusCode, 200, response.body);
-      return (response.json() as unknown[]).map((entry) => Release.parse(entry)).map((release) => [release.version, release.info.status, release.info.description ?? '']);
+      return (response.json() as unknown[])
+        .map((entry) => Release.parse(entry))
+        .map((release) => [release.version, release.info.status, release.info.description ?? '']);
     }
 
     async function everyoneAgrees(name: string, expected: Array<[number, string]>): Promise<void> {
       const api = await apiHistory(name);
-      assert.deepEqual(api.map(([revision, status]) => [revision, status]), expected, 'the platform');
+      assert.deepEqual(
+        api.map(([revision, status]) => [revision, status]),
+        expected,
+        'the platform',
+      );
       for (const [label, cli] of clis) assert.deepEqual(await cliHistory(cli, name), api, label);
     }
 
@@ -58,25 +71,42 @@ for (const storage of ['secret', 'configmap'] as const) {
       const installed = await call(built.app, 'POST', '/api/releases', { name, ...target, chart: { archive }, values: 'greeting: one\n' });
       assert.equal(installed.statusCode, 201, installed.body);
       await everyoneAgrees(name, [[1, 'deployed']]);
-      for (const [label, cli] of clis) assert.deepEqual(JSON.parse(await cli(['get', 'values', name, '-n', namespace, '-o', 'json'], storage)), { greeting: 'one' }, label);
+      for (const [label, cli] of clis)
+        assert.deepEqual(JSON.parse(await cli(['get', 'values', name, '-n', namespace, '-o', 'json'], storage)), { greeting: 'one' }, label);
 
       const upgraded = await call(built.app, 'POST', `/api/releases/${name}/upgrade`, { ...target, values: 'greeting: two\n' });
       assert.equal(upgraded.statusCode, 200, upgraded.body);
-      await everyoneAgrees(name, [[1, 'superseded'], [2, 'deployed']]);
+      await everyoneAgrees(name, [
+        [1, 'superseded'],
+        [2, 'deployed'],
+      ]);
 
       const rolledBack = await call(built.app, 'POST', `/api/releases/${name}/rollback`, { ...target, revision: 1 });
       assert.equal(rolledBack.statusCode, 200, rolledBack.body);
-      await everyoneAgrees(name, [[1, 'superseded'], [2, 'superseded'], [3, 'deployed']]);
+      await everyoneAgrees(name, [
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'deployed'],
+      ]);
       assert.equal((await configMapData(namespace, `${name}-settings`)).greeting, 'one');
 
       const kept = await call(built.app, 'DELETE', `/api/releases/${name}?${query({ ...target, keepHistory: true })}`);
       assert.equal(kept.statusCode, 200, kept.body);
-      await everyoneAgrees(name, [[1, 'superseded'], [2, 'superseded'], [3, 'uninstalled']]);
+      await everyoneAgrees(name, [
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'uninstalled'],
+      ]);
 
       // Helm 4 brings it back from the platform's uninstalled record (which stays `uninstalled`, as Helm
       // leaves it); then the platform purges it.
       await helm4(['rollback', name, '2', '-n', namespace], storage);
-      await everyoneAgrees(name, [[1, 'superseded'], [2, 'superseded'], [3, 'uninstalled'], [4, 'deployed']]);
+      await everyoneAgrees(name, [
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'uninstalled'],
+        [4, 'deployed'],
+      ]);
       assert.equal((await configMapData(namespace, `${name}-settings`)).greeting, 'two');
       const purged = await call(built.app, 'DELETE', `/api/releases/${name}?${query(target)}`);
       assert.equal(purged.statusCode, 200, purged.body);
@@ -96,14 +126,27 @@ for (const storage of ['secret', 'configmap'] as const) {
       // The platform re-renders Helm 4's stored chart with new values.
       const upgraded = await call(built.app, 'POST', `/api/releases/${name}/upgrade`, { ...target, values: 'greeting: six\n' });
       assert.equal(upgraded.statusCode, 200, upgraded.body);
-      await everyoneAgrees(name, [[1, 'superseded'], [2, 'superseded'], [3, 'deployed']]);
+      await everyoneAgrees(name, [
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'deployed'],
+      ]);
       assert.equal((await configMapData(namespace, `${name}-settings`)).greeting, 'six');
 
       await helm4(['uninstall', name, '-n', namespace, '--keep-history'], storage);
-      await everyoneAgrees(name, [[1, 'superseded'], [2, 'superseded'], [3, 'uninstalled']]);
+      await everyoneAgrees(name, [
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'uninstalled'],
+      ]);
       const rolledBack = await call(built.app, 'POST', `/api/releases/${name}/rollback`, { ...target, revision: 2 });
       assert.equal(rolledBack.statusCode, 200, rolledBack.body);
-      await everyoneAgrees(name, [[1, 'superseded'], [2, 'superseded'], [3, 'uninstalled'], [4, 'deployed']]);
+      await everyoneAgrees(name, [
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'uninstalled'],
+        [4, 'deployed'],
+      ]);
       assert.equal((await configMapData(namespace, `${name}-settings`)).greeting, 'five');
 
       await helm(['uninstall', name, '-n', namespace], storage);

@@ -38,7 +38,10 @@ for (const storage of ['secret', 'configmap'] as const) {
       const list = await call(built.app, 'GET', `/api/releases?${query(target)}`);
       assert.equal(list.statusCode, 200);
       const releases = list.json();
-      assert.deepEqual(releases.map((release: { name: string }) => release.name), [name]);
+      assert.deepEqual(
+        releases.map((release: { name: string }) => release.name),
+        [name],
+      );
       assert.equal(releases[0].info.status, 'deployed');
       assert.equal(releases[0].chart.metadata.name, 'demo');
       assert.ok(Array.isArray(releases[0].chart.templates));
@@ -48,7 +51,10 @@ for (const storage of ['secret', 'configmap'] as const) {
       assert.equal(latest.json().version, 1);
       assert.equal(latest.json().info.notes, `Installed ${name}.\n`);
       const history = await call(built.app, 'GET', `/api/releases/${name}/history?${query(target)}`);
-      assert.deepEqual(history.json().map((release: { version: number }) => release.version), [1]);
+      assert.deepEqual(
+        history.json().map((release: { version: number }) => release.version),
+        [1],
+      );
     });
 
     test('upgrade through the API: new values reach the cluster and helm reads the record', async () => {
@@ -58,10 +64,13 @@ for (const storage of ['secret', 'configmap'] as const) {
       assert.deepEqual(await configMapData(namespace, `${name}-settings`), { greeting: 'bonjour', count: '2' });
       assert.deepEqual(JSON.parse(await helm(['get', 'values', name, '-n', namespace, '-o', 'json'], storage)), { greeting: 'bonjour', count: 2 });
       const history: HistoryEntry[] = JSON.parse(await helm(['history', name, '-n', namespace, '-o', 'json'], storage));
-      assert.deepEqual(history.map((entry) => [entry.revision, entry.status, entry.description]), [
-        [1, 'superseded', 'Install complete'],
-        [2, 'deployed', 'Upgrade complete'],
-      ]);
+      assert.deepEqual(
+        history.map((entry) => [entry.revision, entry.status, entry.description]),
+        [
+          [1, 'superseded', 'Install complete'],
+          [2, 'deployed', 'Upgrade complete'],
+        ],
+      );
     });
 
     test('empty values reuse the previous ones', async () => {

@@ -8,7 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HelmCli } from '../src/helm/cli.js';
 import { KubeCacheFolders } from '../src/helm/kube-cache-folders.js';
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 test('one private folder per kubeconfig, kept while used, removed when evicted and on close', async () => {
   const folders = new KubeCacheFolders({ max: 2, idleSeconds: 600 });

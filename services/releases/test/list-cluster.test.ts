@@ -29,7 +29,8 @@ async function list(params: Record<string, string | number> = {}): Promise<HelmR
   return response.json();
 }
 
-const summary = (releases: HelmRelease[]) => releases.map((release) => `${release.name}.v${release.version}:${release.info.status}:${(release.config as { greeting?: string }).greeting}`);
+const summary = (releases: HelmRelease[]) =>
+  releases.map((release) => `${release.name}.v${release.version}:${release.info.status}:${(release.config as { greeting?: string }).greeting}`);
 
 test('a list reads what the helm CLI wrote just before, never a cached body of an older write', async () => {
   assert.deepEqual(summary(await list()), ['one.v1:deployed:one', 'three.v1:deployed:three', 'two.v1:deployed:two']);

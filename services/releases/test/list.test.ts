@@ -32,7 +32,9 @@ before(async () => {
   chart = {
     metadata: { apiVersion: 'v2', name: 'demo', version: '0.1.0', appVersion: '1.0' },
     lock: null,
-    templates: await Promise.all((await readdir(join(folder, 'templates'))).map(async (file) => ({ name: `templates/${file}`, data: await encode(`templates/${file}`) }))),
+    templates: await Promise.all(
+      (await readdir(join(folder, 'templates'))).map(async (file) => ({ name: `templates/${file}`, data: await encode(`templates/${file}`) })),
+    ),
     values: { greeting: 'hello', count: 1 },
     schema: await encode('values.schema.json'),
     files: [{ name: 'README.md', data: await encode('README.md') }],
@@ -67,7 +69,10 @@ test('default: latest revision per release, deployed and failed, sorted by name,
 test('statusFilter, repeated or comma separated', async () => {
   assert.deepEqual(await list({ statusFilter: 'pending-upgrade,uninstalled' }), ['delta.v2', 'echo.v1']);
   const repeated = await call(built.app, 'GET', `/api/releases?context=admin&storage=memory&statusFilter=failed&statusFilter=uninstalled`);
-  assert.deepEqual(repeated.json().map((entry: HelmRelease) => entry.name), ['bravo', 'echo']);
+  assert.deepEqual(
+    repeated.json().map((entry: HelmRelease) => entry.name),
+    ['bravo', 'echo'],
+  );
   // Only superseded: the latest-revision filter is skipped, as helm does.
   assert.deepEqual(await list({ statusFilter: 'superseded' }), ['alpha.v1']);
   const bad = await call(built.app, 'GET', '/api/releases?context=admin&storage=memory&statusFilter=sleeping');
@@ -89,12 +94,24 @@ test('storage must be one of secret, configmap, memory', async () => {
 
 test('revision 0 is the latest deployed revision, else the highest', async () => {
   const get = async (name: string, revision: number) =>
-    (await call(built.app, 'GET', `/api/releases/${name}/${revision}?${query({ context: 'admin', storage: 'memory', namespace: name === 'delta' ? 'two' : 'one' })}`)).json();
+    (
+      await call(
+        built.app,
+        'GET',
+        `/api/releases/${name}/${revision}?${query({ context: 'admin', storage: 'memory', namespace: name === 'delta' ? 'two' : 'one' })}`,
+      )
+    ).json();
   assert.equal((await get('delta', 0)).version, 1);
   assert.equal((await get('delta', 2)).info.status, 'pending-upgrade');
   assert.equal((await get('bravo', 0)).version, 1);
   const history = await call(built.app, 'GET', `/api/releases/alpha/history?${query({ context: 'admin', storage: 'memory', namespace: 'one' })}`);
-  assert.deepEqual(history.json().map((entry: HelmRelease) => [entry.version, entry.info.status]), [[1, 'superseded'], [2, 'deployed']]);
+  assert.deepEqual(
+    history.json().map((entry: HelmRelease) => [entry.version, entry.info.status]),
+    [
+      [1, 'superseded'],
+      [2, 'deployed'],
+    ],
+  );
 });
 
 test('memory upgrade renders with helm template; rollback copies the target; one deployed revision', async () => {
@@ -113,18 +130,24 @@ test('memory upgrade renders with helm template; rollback copies the target; one
   const rolledBack = await call(built.app, 'POST', '/api/releases/alpha/rollback', { ...target, revision: 2 });
   assert.equal(rolledBack.statusCode, 200, rolledBack.body);
   const history = (await call(built.app, 'GET', `/api/releases/alpha/history?${query(target)}`)).json();
-  assert.deepEqual(history.map((entry: HelmRelease) => [entry.version, entry.info.status, entry.info.description]), [
-    [1, 'superseded', 'Install complete'],
-    [2, 'superseded', 'Install complete'],
-    [3, 'superseded', 'Upgrade complete'],
-    [4, 'deployed', 'Rollback to 2'],
-  ]);
+  assert.deepEqual(
+    history.map((entry: HelmRelease) => [entry.version, entry.info.status, entry.info.description]),
+    [
+      [1, 'superseded', 'Install complete'],
+      [2, 'superseded', 'Install complete'],
+      [3, 'superseded', 'Upgrade complete'],
+      [4, 'deployed', 'Rollback to 2'],
+    ],
+  );
   assert.deepEqual(history[3].config, { greeting: 'alpha-2' });
 });
 
 test('a pending release refuses operations with 409/606', async () => {
   const target = { context: 'admin', storage: 'memory', namespace: 'two' };
-  for (const [path, body] of [['upgrade', { values: 'greeting: x' }], ['rollback', { revision: 1 }]] as const) {
+  for (const [path, body] of [
+    ['upgrade', { values: 'greeting: x' }],
+    ['rollback', { revision: 1 }],
+  ] as const) {
     const response = await call(built.app, 'POST', `/api/releases/delta/${path}`, { ...target, ...body });
     assert.equal(response.statusCode, 409);
     assert.equal(response.json().code, ErrorCode.OperationInProgress);

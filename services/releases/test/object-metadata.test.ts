@@ -41,7 +41,13 @@ test('reads name, namespace, uid, resourceVersion and the asked labels of every 
     ...bytesField(2, bytesField(1, objectMeta('other', {}))),
   ];
   assert.deepEqual(decodeMetadataList(envelope(list), labelKeys), [
-    { name: 'sh.helm.release.v1.a.v1', namespace: 'ns', uid: 'uid-sh.helm.release.v1.a.v1', resourceVersion: '42', labels: { name: 'a', status: 'deployed', version: '1' } },
+    {
+      name: 'sh.helm.release.v1.a.v1',
+      namespace: 'ns',
+      uid: 'uid-sh.helm.release.v1.a.v1',
+      resourceVersion: '42',
+      labels: { name: 'a', status: 'deployed', version: '1' },
+    },
     { name: 'other', namespace: 'ns', uid: 'uid-other', resourceVersion: '42', labels: {} },
   ]);
   assert.deepEqual(decodeMetadataList(envelope([]), labelKeys), []);

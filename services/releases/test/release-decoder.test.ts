@@ -38,7 +38,10 @@ test('small records decode inline, larger ones in a worker, both as Helm wrote t
 test('a gzip bomb stops at the cap; broken gzip, non-JSON, non-releases and oversized records are refused', async () => {
   const pool = decoder();
   const refusal = async (data: string) => {
-    const error = await pool.decode(data, 1).then(() => undefined, (failure: unknown) => failure);
+    const error = await pool.decode(data, 1).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
     assert.ok(error instanceof ReleaseRecordRefusedError, String(error));
     return error.message;
   };
@@ -77,7 +80,10 @@ test('a worker that dies fails only its record and is replaced', async () => {
   // A heap far too small for the record: the worker runs out of memory.
   const pool = decoder({ limits: { maxEncodedChars: 3 * 2 ** 20, maxDecodedBytes: 1024 * 2 ** 20 }, workerHeapMb: 16 });
   try {
-    const huge = encodeRelease({ ...sample, chart: { ...sample.chart, values: Object.fromEntries(Array.from({ length: 400_000 }, (_, i) => [`k${i}`, { v: i }])) } });
+    const huge = encodeRelease({
+      ...sample,
+      chart: { ...sample.chart, values: Object.fromEntries(Array.from({ length: 400_000 }, (_, i) => [`k${i}`, { v: i }])) },
+    });
     await assert.rejects(pool.decode(huge, 1), /exhausted its memory/);
     assert.equal((await pool.decode(encodeRelease(withManifest(2 * 2 ** 20)), 1)).version, 1);
   } finally {

@@ -62,8 +62,11 @@ test('a changed Secret shows which key changed, never a value', () => {
   assert.match(change!.diff, /\n\+  token: \(redacted\)\n/);
 });
 
-test('an added or removed Secret is redacted too, and so is kubectl\'s copy of it', () => {
-  const annotated = secret('cGFzcw==').replace('  name: creds\n', '  name: creds\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: \'{"data":{"password":"cGFzcw=="}}\'\n');
+test("an added or removed Secret is redacted too, and so is kubectl's copy of it", () => {
+  const annotated = secret('cGFzcw==').replace(
+    '  name: creds\n',
+    '  name: creds\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: \'{"data":{"password":"cGFzcw=="}}\'\n',
+  );
   const diff = diffReleases(side(1, annotated), side(2, ''));
   assert.equal(diff.objects[0]!.change, 'removed');
   assert.ok(!diff.objects[0]!.diff.includes('cGFzcw=='));
@@ -106,7 +109,10 @@ test('unified diff: hunks with three lines of context, far changes in separate h
   const lines = Array.from({ length: 20 }, (_, index) => `line ${index}`);
   const changed = lines.map((line, index) => (index === 2 || index === 17 ? `${line} changed` : line));
   const diff = unifiedDiff(`${lines.join('\n')}\n`, `${changed.join('\n')}\n`, { from: 'a', to: 'b' });
-  assert.deepEqual(diff.split('\n').filter((line) => line.startsWith('@@')), ['@@ -1,6 +1,6 @@', '@@ -15,6 +15,6 @@']);
+  assert.deepEqual(
+    diff.split('\n').filter((line) => line.startsWith('@@')),
+    ['@@ -1,6 +1,6 @@', '@@ -15,6 +15,6 @@'],
+  );
   assert.equal(unifiedDiff('same\n', 'same\n', { from: 'a', to: 'b' }), '');
 });
 
@@ -114,15 +120,30 @@ test('computed values: user wins, maps merge, null removes a default', () => {
   assert.deepEqual(computedValues({ a: 1, m: { x: 1, y: 2 }, gone: true }, { m: { y: 3 }, gone: null, extra: 'e' }), { a: 1, m: { x: 1, y: 3 }, extra: 'e' });
 });
 
-test('manifest objects: namespaces default to the release\'s except for cluster-scoped kinds', () => {
-  const objects = manifestObjects('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n', 'apps');
-  assert.deepEqual(objects.map((object) => [object.kind, object.namespace, object.name]), [['Namespace', '', 'n'], ['ConfigMap', 'other', 'c'], ['Service', 'apps', 's']]);
-  assert.throws(() => manifestObjects('a: [unclosed', 'apps'), (error: { status?: number }) => error.status === 500);
+test("manifest objects: namespaces default to the release's except for cluster-scoped kinds", () => {
+  const objects = manifestObjects(
+    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n',
+    'apps',
+  );
+  assert.deepEqual(
+    objects.map((object) => [object.kind, object.namespace, object.name]),
+    [
+      ['Namespace', '', 'n'],
+      ['ConfigMap', 'other', 'c'],
+      ['Service', 'apps', 's'],
+    ],
+  );
+  assert.throws(
+    () => manifestObjects('a: [unclosed', 'apps'),
+    (error: { status?: number }) => error.status === 500,
+  );
 });
 
 test('a manifest with its Secrets redacted: other documents byte for byte, text that is not YAML left out', () => {
-  const other = '---\n# Source: demo/templates/pvc.yaml\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: p\nspec:\n  accessModes: [ReadWriteOnce]\n';
-  const secretDocument = '---\n# Source: demo/templates/secret.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: c2VjcmV0\nstringData:\n  token: plain\n';
+  const other =
+    '---\n# Source: demo/templates/pvc.yaml\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: p\nspec:\n  accessModes: [ReadWriteOnce]\n';
+  const secretDocument =
+    '---\n# Source: demo/templates/secret.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: c2VjcmV0\nstringData:\n  token: plain\n';
   const redactedManifest = redactManifestSecrets(other + secretDocument + '---\nkind: Secret\ndata: {password: [unclosed\n');
   assert.ok(redactedManifest.startsWith(other));
   assert.ok(redactedManifest.includes('# Source: demo/templates/secret.yaml\n'));

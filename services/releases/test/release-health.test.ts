@@ -5,9 +5,16 @@ import { driftOf } from '../src/diff/live-drift.js';
 import { objectHealth, summarize } from '../src/kube/health.js';
 
 test('workloads: rollout and availability', () => {
-  const deployment = (status: Record<string, unknown>, generation = 1) => ({ metadata: { generation }, spec: { replicas: 2 }, status: { observedGeneration: 1, ...status } });
+  const deployment = (status: Record<string, unknown>, generation = 1) => ({
+    metadata: { generation },
+    spec: { replicas: 2 },
+    status: { observedGeneration: 1, ...status },
+  });
   assert.equal(objectHealth('Deployment', deployment({ updatedReplicas: 2, replicas: 2, availableReplicas: 2 })).status, 'Current');
-  assert.deepEqual(objectHealth('Deployment', deployment({ updatedReplicas: 2, replicas: 2, availableReplicas: 1 })), { status: 'InProgress', message: '1 of 2 replicas available' });
+  assert.deepEqual(objectHealth('Deployment', deployment({ updatedReplicas: 2, replicas: 2, availableReplicas: 1 })), {
+    status: 'InProgress',
+    message: '1 of 2 replicas available',
+  });
   assert.equal(objectHealth('Deployment', deployment({ updatedReplicas: 2, replicas: 2, availableReplicas: 2 }, 2)).status, 'InProgress');
   assert.equal(
     objectHealth('Deployment', deployment({ conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] })).status,
@@ -19,7 +26,10 @@ test('workloads: rollout and availability', () => {
 
 test('jobs, pods, claims, services, CRDs and everything else', () => {
   assert.equal(objectHealth('Job', { status: { conditions: [{ type: 'Complete', status: 'True' }], succeeded: 1 } }).status, 'Current');
-  assert.equal(objectHealth('Job', { status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] } }).message, 'job failed: BackoffLimitExceeded');
+  assert.equal(
+    objectHealth('Job', { status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] } }).message,
+    'job failed: BackoffLimitExceeded',
+  );
   assert.equal(objectHealth('Job', { status: {} }).status, 'InProgress');
   assert.equal(objectHealth('Pod', { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }).status, 'Current');
   assert.equal(objectHealth('Pod', { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } }).status, 'InProgress');

@@ -67,17 +67,29 @@ test('health follows the status subresource, endpoints and deletions', async () 
   assert.deepEqual(list.health, { status: 'NotFound', counts: { Failed: 0, NotFound: 1, Unknown: 0, InProgress: 1, Current: 6 } });
 });
 
-test('the release list carries each release\'s summary health on request, and only then', async () => {
+test("the release list carries each release's summary health on request, and only then", async () => {
   const listed = await call(built.app, 'GET', `/api/releases?${target}&health=true`);
   assert.equal(listed.statusCode, 200, listed.body);
-  assert.deepEqual(listed.json().map((release: { name: string; health: unknown }) => [release.name, release.health]), [[name, (await resources()).health]]);
+  assert.deepEqual(
+    listed.json().map((release: { name: string; health: unknown }) => [release.name, release.health]),
+    [[name, (await resources()).health]],
+  );
   const plain = await call(built.app, 'GET', `/api/releases?${target}`);
   assert.equal(plain.json()[0].health, undefined);
 });
 
 test('drift: a kubectl-style PATCH of live objects shows as changed paths, the Secret redacted; a deleted object as missing', async () => {
   await kubectl(['patch', 'configmap', `${name}-settings`, '-n', namespace, '--type=merge', '-p', '{"data":{"greeting":"edited by hand"}}']);
-  await kubectl(['patch', 'secret', `${name}-creds`, '-n', namespace, '--type=merge', '-p', `{"data":{"password":"${Buffer.from('hand-set-password').toString('base64')}"}}`]);
+  await kubectl([
+    'patch',
+    'secret',
+    `${name}-creds`,
+    '-n',
+    namespace,
+    '--type=merge',
+    '-p',
+    `{"data":{"password":"${Buffer.from('hand-set-password').toString('base64')}"}}`,
+  ]);
   await kubectl(['scale', 'deployment', `${name}-web`, '-n', namespace, '--replicas=4']);
 
   const response = await call(built.app, 'GET', `/api/releases/${name}/drift?${target}`);
@@ -103,7 +115,12 @@ test('drift: a kubectl-style PATCH of live objects shows as changed paths, the S
 });
 
 async function createEndpoints(service: string): Promise<void> {
-  const endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: service, namespace }, subsets: [{ addresses: [{ ip: '10.1.2.3' }], ports: [{ port: 80 }] }] };
+  const endpoints = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: service, namespace },
+    subsets: [{ addresses: [{ ip: '10.1.2.3' }], ports: [{ port: 80 }] }],
+  };
   const file = join(await mkdtemp(join(tmpdir(), 'releases-test-endpoints-')), 'endpoints.json');
   await writeFile(file, JSON.stringify(endpoints));
   await kubectl(['create', '-f', file]);

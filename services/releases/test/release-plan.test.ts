@@ -114,7 +114,10 @@ test('plans refuse what the operation would refuse: bad values 422/607, unknown 
   const refused = await call(built.app, 'POST', `/api/releases/${name}/upgrade`, { ...target, values: 'replicas: many\n', dryRun: true });
   assert.equal(refused.statusCode, 200, refused.body);
   const admission = ReleasePlan.parse(refused.json()).admission!;
-  assert.deepEqual(admission.refused.map((verdict) => [verdict.kind, verdict.name]), [['Deployment', `${name}-web`]]);
+  assert.deepEqual(
+    admission.refused.map((verdict) => [verdict.kind, verdict.name]),
+    [['Deployment', `${name}-web`]],
+  );
   assert.match(admission.refused[0]!.message, /replicas/);
   assert.equal(admission.accepted, 5);
   const unknown = await call(built.app, 'POST', `/api/releases/${name}/rollback`, { ...target, revision: 99, dryRun: true });
@@ -147,7 +150,10 @@ test('a memory release is planned with helm template, and its plan token applies
     const response = await call(memoryApp.app, 'POST', '/api/releases/memo/upgrade', { ...memoryTarget, values: 'note: second\n', dryRun: true });
     assert.equal(response.statusCode, 200, response.body);
     const plan = ReleasePlan.parse(response.json());
-    assert.deepEqual(plan.objects.map((object) => [object.kind, object.name, object.paths]), [['ConfigMap', 'memo-memo', ['data.note']]]);
+    assert.deepEqual(
+      plan.objects.map((object) => [object.kind, object.name, object.paths]),
+      [['ConfigMap', 'memo-memo', ['data.note']]],
+    );
     assert.equal(plan.admission, null, 'a memory release touches no cluster');
     const applied = await call(memoryApp.app, 'POST', '/api/releases/memo/upgrade', { ...memoryTarget, values: 'note: second\n', planToken: plan.planToken });
     assert.equal(applied.statusCode, 200, applied.body);

@@ -15,7 +15,19 @@ before(async () => {
   built = await buildTestApp();
   target = query({ namespace, context: 'admin' });
   await helm(['install', name, chart, '-n', namespace, '--set', 'greeting=hi']);
-  await helm(['upgrade', name, await writePlanChart('0.2.0'), '-n', namespace, '--set', 'greeting=hi', '--set', 'password=second-secret-value', '--set', 'replicas=3']);
+  await helm([
+    'upgrade',
+    name,
+    await writePlanChart('0.2.0'),
+    '-n',
+    namespace,
+    '--set',
+    'greeting=hi',
+    '--set',
+    'password=second-secret-value',
+    '--set',
+    'replicas=3',
+  ]);
 });
 after(async () => {
   await built.app.close();
@@ -50,14 +62,14 @@ test('diff between revisions: the changed objects and fields, the Secret redacte
   assert.equal(latest.body, response.body, '0 is the latest deployed revision');
 });
 
-test('a revision\'s manifest, values (user-supplied and computed) and notes', async () => {
+test("a revision's manifest, values (user-supplied and computed) and notes", async () => {
   const manifest = await call(built.app, 'GET', `/api/releases/${name}/1/manifest?${target}`);
   assert.equal(manifest.statusCode, 200, manifest.body);
   assert.equal(manifest.json().revision, 1);
   const fromHelm = (await helm(['get', 'manifest', name, '-n', namespace, '--revision', '1'])).trim();
   const secretValues = /(  password: )"[^"]+"\n(  user: )"[^"]+"/;
   assert.match(fromHelm, secretValues);
-  assert.equal(manifest.json().manifest.trim(), fromHelm.replace(secretValues, '$1"(redacted)"\n$2"(redacted)"'), 'helm\'s manifest, Secret values redacted');
+  assert.equal(manifest.json().manifest.trim(), fromHelm.replace(secretValues, '$1"(redacted)"\n$2"(redacted)"'), "helm's manifest, Secret values redacted");
 
   const values = await call(built.app, 'GET', `/api/releases/${name}/2/values?${target}`);
   assert.deepEqual(values.json(), { name, namespace, revision: 2, computed: false, values: { greeting: 'hi', password: 'second-secret-value', replicas: 3 } });
@@ -69,7 +81,11 @@ test('a revision\'s manifest, values (user-supplied and computed) and notes', as
 });
 
 test('unknown release or revision: 404/602; bad revision numbers: 400/600', async () => {
-  for (const url of [`/api/releases/${name}/diff?${target}&from=1&to=9`, `/api/releases/nothing/diff?${target}&from=1&to=2`, `/api/releases/${name}/9/manifest?${target}`]) {
+  for (const url of [
+    `/api/releases/${name}/diff?${target}&from=1&to=9`,
+    `/api/releases/nothing/diff?${target}&from=1&to=2`,
+    `/api/releases/${name}/9/manifest?${target}`,
+  ]) {
     const response = await call(built.app, 'GET', url);
     assert.equal(response.statusCode, 404, url);
     assert.equal(response.json().code, ErrorCode.NotFound);

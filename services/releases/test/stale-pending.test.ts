@@ -61,14 +61,20 @@ describe('a stale pending revision on a cluster (secret storage, helm CLI as the
 
     const upgraded = await call(built.app, 'POST', '/api/releases/stale/upgrade', { namespace, context: 'admin', values: 'greeting: recovered\n' });
     assert.equal(upgraded.statusCode, 200, upgraded.body);
-    assert.deepEqual((await history('stale')).map((entry) => [entry.revision, entry.status, entry.description]), [
-      [1, 'superseded', 'Install complete'],
-      [2, 'failed', stalePendingDescription],
-      [3, 'deployed', 'Upgrade complete'],
-    ]);
+    assert.deepEqual(
+      (await history('stale')).map((entry) => [entry.revision, entry.status, entry.description]),
+      [
+        [1, 'superseded', 'Install complete'],
+        [2, 'failed', stalePendingDescription],
+        [3, 'deployed', 'Upgrade complete'],
+      ],
+    );
     assert.equal((await configMapData(namespace, 'stale-settings')).greeting, 'recovered');
     const api = await call(built.app, 'GET', `/api/releases/stale/history?${query({ namespace, context: 'admin' })}`);
-    assert.deepEqual(api.json().map((release: HelmRelease) => release.info.status), ['superseded', 'failed', 'deployed']);
+    assert.deepEqual(
+      api.json().map((release: HelmRelease) => release.info.status),
+      ['superseded', 'failed', 'deployed'],
+    );
   });
 
   test('a killed upgrade that had already superseded the deployed revision: recovered, one deployed again', async () => {
@@ -80,7 +86,14 @@ describe('a stale pending revision on a cluster (secret storage, helm CLI as the
     const rolledBack = await call(built.app, 'POST', '/api/releases/orphan/rollback', { namespace, context: 'admin', revision: 1 });
     assert.equal(rolledBack.statusCode, 200, rolledBack.body);
     const entries = await history('orphan');
-    assert.deepEqual(entries.map((entry) => [entry.revision, entry.status]), [[1, 'superseded'], [2, 'failed'], [3, 'deployed']]);
+    assert.deepEqual(
+      entries.map((entry) => [entry.revision, entry.status]),
+      [
+        [1, 'superseded'],
+        [2, 'failed'],
+        [3, 'deployed'],
+      ],
+    );
     assert.equal(entries[2]!.description, 'Rollback to 1');
   });
 
@@ -89,12 +102,21 @@ describe('a stale pending revision on a cluster (secret storage, helm CLI as the
     const installed = await store.get(namespace, 'busy', 1);
     await store.create(killedUpgrade(installed, new Date().toISOString(), { greeting: 'in flight' }));
 
-    for (const [path, body] of [['upgrade', { values: 'greeting: too soon\n' }], ['rollback', { revision: 1 }]] as const) {
+    for (const [path, body] of [
+      ['upgrade', { values: 'greeting: too soon\n' }],
+      ['rollback', { revision: 1 }],
+    ] as const) {
       const response = await call(built.app, 'POST', `/api/releases/busy/${path}`, { namespace, context: 'admin', ...body });
       assert.equal(response.statusCode, 409, response.body);
       assert.equal(response.json().code, ErrorCode.OperationInProgress);
     }
-    assert.deepEqual((await history('busy')).map((entry) => [entry.revision, entry.status]), [[1, 'deployed'], [2, 'pending-upgrade']]);
+    assert.deepEqual(
+      (await history('busy')).map((entry) => [entry.revision, entry.status]),
+      [
+        [1, 'deployed'],
+        [2, 'pending-upgrade'],
+      ],
+    );
   });
 });
 
@@ -112,7 +134,9 @@ test('memory storage follows the same rule', async (t) => {
     info: { first_deployed: staleAgo, last_deployed: staleAgo, deleted: '', description: 'Install complete', status: 'deployed' },
     chart: {
       metadata: { apiVersion: 'v2', name: 'demo', version: '0.1.0' },
-      templates: await Promise.all((await readdir(join(chartFolder, 'templates'))).map(async (file) => ({ name: `templates/${file}`, data: await encode(`templates/${file}`) }))),
+      templates: await Promise.all(
+        (await readdir(join(chartFolder, 'templates'))).map(async (file) => ({ name: `templates/${file}`, data: await encode(`templates/${file}`) })),
+      ),
       values: { greeting: 'hello', count: 1 },
       files: [],
     },
@@ -130,7 +154,14 @@ test('memory storage follows the same rule', async (t) => {
   const upgraded = await call(built.app, 'POST', '/api/releases/mem/upgrade', { ...target, values: 'greeting: later\n' });
   assert.equal(upgraded.statusCode, 200, upgraded.body);
   const history = (await call(built.app, 'GET', `/api/releases/mem/history?${query(target)}`)).json<HelmRelease[]>();
-  assert.deepEqual(history.map((release) => [release.version, release.info.status]), [[1, 'superseded'], [2, 'failed'], [3, 'deployed']]);
+  assert.deepEqual(
+    history.map((release) => [release.version, release.info.status]),
+    [
+      [1, 'superseded'],
+      [2, 'failed'],
+      [3, 'deployed'],
+    ],
+  );
   assert.equal(history[1]!.info.description, stalePendingDescription);
 });
 

@@ -42,7 +42,13 @@ test('keepHistory: the release stays uninstalled, can be rolled back, and a seco
   await helm(['upgrade', 'kept', chart, '-n', namespace, '--set', 'greeting=second']);
   const response = await uninstall('kept', { keepHistory: true });
   assert.equal(response.statusCode, 200, response.body);
-  assert.deepEqual((await history('kept')).map((entry) => [entry.revision, entry.status]), [[1, 'superseded'], [2, 'uninstalled']]);
+  assert.deepEqual(
+    (await history('kept')).map((entry) => [entry.revision, entry.status]),
+    [
+      [1, 'superseded'],
+      [2, 'uninstalled'],
+    ],
+  );
   await assert.rejects(configMapData(namespace, 'kept-settings'), /NotFound|not found/);
 
   const twice = await uninstall('kept', { keepHistory: true });
@@ -54,7 +60,10 @@ test('keepHistory: the release stays uninstalled, can be rolled back, and a seco
   const rollback = await call(built.app, 'POST', '/api/releases/kept/rollback', { namespace, context: 'admin', revision: 1 });
   assert.equal(rollback.statusCode, 200, rollback.body);
   assert.equal((await configMapData(namespace, 'kept-settings')).greeting, 'first');
-  assert.deepEqual((await history('kept')).map((entry) => entry.status), ['superseded', 'uninstalled', 'deployed']);
+  assert.deepEqual(
+    (await history('kept')).map((entry) => entry.status),
+    ['superseded', 'uninstalled', 'deployed'],
+  );
 
   const purge = await uninstall('kept');
   assert.equal(purge.statusCode, 200, purge.body);

@@ -106,7 +106,20 @@ const chartRelease = {
   config: {},
 };
 
-const scenarios = ['helm-redirect', 'ok', 'not-kubernetes', 'wrong-kind', 'not-json', 'redirect', 'oversize', 'leaky-status', 'inflating', 'not-gzip', 'not-a-release', 'small-release'];
+const scenarios = [
+  'helm-redirect',
+  'ok',
+  'not-kubernetes',
+  'wrong-kind',
+  'not-json',
+  'redirect',
+  'oversize',
+  'leaky-status',
+  'inflating',
+  'not-gzip',
+  'not-a-release',
+  'small-release',
+];
 
 function kubeconfigFor(servers: Record<string, string>): string {
   const names = Object.keys(servers);
@@ -169,7 +182,11 @@ test('the server URL path prefix is kept: the cluster sees /<prefix>/api/v1/name
 
 test('first requests of a context at the same time share one client: none loses its connection pool to another', async () => {
   const replies = await Promise.all(Array.from({ length: 4 }, () => call(built.app, 'GET', `/api/k8s/namespaces?${query({ context: 'ok-again' })}`)));
-  assert.deepEqual(replies.map((reply) => reply.statusCode), [200, 200, 200, 200], replies.map((reply) => reply.body).join('\n'));
+  assert.deepEqual(
+    replies.map((reply) => reply.statusCode),
+    [200, 200, 200, 200],
+    replies.map((reply) => reply.body).join('\n'),
+  );
 });
 
 test('an answer that is not the Kubernetes kind expected is 502/604 and never echoed', async () => {
@@ -193,7 +210,10 @@ test('a server URL with a query or fragment is refused before any request; other
   for (const context of ['with-query', 'with-fragment']) {
     const response = await namespaces(context);
     assert.equal(response.statusCode, 422, response.body);
-    assert.deepEqual(response.json(), { code: ErrorCode.ValidationFailed, errors: ['kubeconfig validation failed: cluster server must not carry a query or fragment'] });
+    assert.deepEqual(response.json(), {
+      code: ErrorCode.ValidationFailed,
+      errors: ['kubeconfig validation failed: cluster server must not carry a query or fragment'],
+    });
   }
   assertUnreachable(await namespaces('not-allowed'), /^cluster address not allowed: 127\.0\.0\.2$/);
   assert.deepEqual(received, []);
@@ -232,6 +252,9 @@ test('helm follows no redirect out of the policy: its every hop goes through the
   received.length = 0;
   const reply = await call(built.app, 'POST', '/api/releases/bomb/upgrade', { context: 'helm-redirect', namespace: 'team-a', values: 'a: 1\n' });
   assert.ok(reply.statusCode >= 500, reply.body);
-  assert.ok(received.some((url) => !url.includes('/secrets?')), `helm asked the cluster: ${received.join(', ')}`);
+  assert.ok(
+    received.some((url) => !url.includes('/secrets?')),
+    `helm asked the cluster: ${received.join(', ')}`,
+  );
   assert.deepEqual(sideReceived, [], 'the redirect target was never reached');
 });

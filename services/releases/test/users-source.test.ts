@@ -31,7 +31,10 @@ after(async () => users.close());
 test('asks the users service with the signed service:releases identity', async () => {
   const source = new HttpUserKubeconfigSource({ usersUrl: url, signingSecret, timeoutMs: 2_000 });
   assert.deepEqual(await source.version(12), { userId: 12, kubeconfigVersion: 4 });
-  assert.deepEqual(callers.map((caller) => JSON.parse(caller).identity), [{ kind: 'service', name: 'releases' }]);
+  assert.deepEqual(
+    callers.map((caller) => JSON.parse(caller).identity),
+    [{ kind: 'service', name: 'releases' }],
+  );
   assert.deepEqual(await source.kubeconfig(12), { userId: 12, kubeconfigVersion: 4, rawKubeConfig: 'apiVersion: v1', allowedContexts: ['admin'] });
   assert.equal(InternalRoutes.userKubeconfig(12), '/internal/users/12/kubeconfig');
 });
@@ -86,7 +89,13 @@ test('a user without a kubeconfig has no allowed context; a wrong secret is refu
 
 test('a users service that cannot reach its database: its 503 and cause are passed on; down entirely: users service unavailable', async () => {
   const source = new HttpUserKubeconfigSource({ usersUrl: url, signingSecret, timeoutMs: 2_000 });
-  await assert.rejects(source.kubeconfig(503), (error: unknown) => error instanceof AppError && error.status === 503 && error.errors[0] === 'database unavailable');
+  await assert.rejects(
+    source.kubeconfig(503),
+    (error: unknown) => error instanceof AppError && error.status === 503 && error.errors[0] === 'database unavailable',
+  );
   const gone = new HttpUserKubeconfigSource({ usersUrl: 'http://127.0.0.1:1', signingSecret, timeoutMs: 2_000 });
-  await assert.rejects(gone.version(1), (error: unknown) => error instanceof AppError && error.status === 503 && error.errors[0] === 'users service unavailable');
+  await assert.rejects(
+    gone.version(1),
+    (error: unknown) => error instanceof AppError && error.status === 503 && error.errors[0] === 'users service unavailable',
+  );
 });

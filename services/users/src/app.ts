@@ -1,4 +1,12 @@
-import { createServiceApp, HealthPaths, MetricsPath, registerHealthRoutes, signedIdentityPlugin, type ReadinessCheck, type ServiceApp } from '@platform/service-kit';
+import {
+  createServiceApp,
+  HealthPaths,
+  MetricsPath,
+  registerHealthRoutes,
+  signedIdentityPlugin,
+  type ReadinessCheck,
+  type ServiceApp,
+} from '@platform/service-kit';
 import type { UsersConfig } from './config.js';
 import type { UserService } from './domain/user-service.js';
 import { internalRoutes } from './routes/internal.js';

@@ -7,7 +7,10 @@ const EncryptionKeys = z
   .min(1)
   .transform((raw, context) => {
     const keys = new Map<string, Buffer>();
-    for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const entry of raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const match = /^([A-Za-z0-9_-]{1,64}):([A-Za-z0-9+/=]+)$/.exec(entry);
       const key = match ? Buffer.from(match[2]!, 'base64') : null;
       if (!match || !key || key.length !== 32 || keys.has(match[1]!)) {

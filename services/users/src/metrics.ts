@@ -6,7 +6,7 @@ import type { OutboxRelayObserver } from './domain/outbox-relay.js';
 export function outboxRelayMetrics(registry: Registry): OutboxRelayObserver {
   const lag = new Histogram({
     name: 'user_event_delivery_lag_seconds',
-    help: 'Time from a user change (the event\'s occurredAt) until JetStream stored its event, by event type.',
+    help: "Time from a user change (the event's occurredAt) until JetStream stored its event, by event type.",
     labelNames: ['type'] as const,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
     registers: [registry],

@@ -22,7 +22,10 @@ test('a database that cannot be reached gives 503 "database unavailable" in the 
   const secret = randomBytes(32).toString('hex');
   const keyring = UsersConfig.shape.KUBECONFIG_ENCRYPTION_KEYS.parse(`k:${randomBytes(32).toString('base64')}`);
   const users = new UserService({ repository, hasher: new PasswordHasher(4), cipher: new KubeconfigCipher(keyring), onEventQueued: () => {} });
-  const app = await buildApp({ users, readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected } }, { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' });
+  const app = await buildApp(
+    { users, readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected } },
+    { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' },
+  );
   t.after(() => app.close());
   const send = (identity: Parameters<typeof signIdentity>[1], method: 'GET' | 'POST', url: string, payload?: object) =>
     app.inject({ method, url, headers: signIdentity(secret, identity, { audience: 'users', method, url }), ...(payload ? { payload } : {}) });

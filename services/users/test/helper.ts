@@ -74,7 +74,11 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
     onEventQueued: () => relay.kick(),
   });
   const app = await buildApp(
-    { users, readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected }, ...(options.degraded ? { degraded: options.degraded } : {}) },
+    {
+      users,
+      readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected },
+      ...(options.degraded ? { degraded: options.degraded } : {}),
+    },
     config,
   );
   if (options.publisher) relay.start();

@@ -5,8 +5,7 @@ import { UsersConfig } from '../src/config.js';
 import { KubeconfigCipher } from '../src/domain/kubeconfig-cipher.js';
 
 const key = () => randomBytes(32).toString('base64');
-const keyring = (raw: string) =>
-  UsersConfig.shape.KUBECONFIG_ENCRYPTION_KEYS.parse(raw);
+const keyring = (raw: string) => UsersConfig.shape.KUBECONFIG_ENCRYPTION_KEYS.parse(raw);
 
 describe('KubeconfigCipher', () => {
   test('a fresh IV per write; the plaintext comes back only for the same user', () => {

@@ -6,10 +6,10 @@ import { asGateway, asReleases, asUser, build, kubeconfigYaml } from './helper.j
 test('passwords, hashes and kubeconfigs never reach the logs', async (t) => {
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
     lines.push(String(chunk));
     return write(chunk, ...rest);
-  });
+  };
   t.after(() => {
     process.stdout.write = write;
   });

@@ -33,8 +33,16 @@ describe('GET /api/users/:id', () => {
     const url = `/api/users/${id}`;
     const unsigned = await call(null, 'GET', url);
     const forged = await app.inject({ method: 'GET', url, headers: signIdentity('x'.repeat(64), asUser(id), { audience: 'users', method: 'GET', url }) });
-    const expired = await app.inject({ method: 'GET', url, headers: signIdentity(secret, asUser(id), { audience: 'users', method: 'GET', url }, Date.now() - 60_000) });
-    const otherUrl = await app.inject({ method: 'GET', url, headers: signIdentity(secret, asUser(id), { audience: 'users', method: 'GET', url: `${url}/contexts` }) });
+    const expired = await app.inject({
+      method: 'GET',
+      url,
+      headers: signIdentity(secret, asUser(id), { audience: 'users', method: 'GET', url }, Date.now() - 60_000),
+    });
+    const otherUrl = await app.inject({
+      method: 'GET',
+      url,
+      headers: signIdentity(secret, asUser(id), { audience: 'users', method: 'GET', url: `${url}/contexts` }),
+    });
     for (const response of [unsigned, forged, expired, otherUrl]) {
       assert.equal(response.statusCode, 403);
       assert.equal(response.body, 'Forbidden');
@@ -46,7 +54,11 @@ describe('GET /api/users/:id', () => {
     const { call, createUser } = await build(t);
     const mine = await createUser();
     const theirs = await createUser();
-    for (const [method, body] of [['GET', undefined], ['PUT', { allowedContexts: [] }], ['DELETE', {}]] as const) {
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PUT', { allowedContexts: [] }],
+      ['DELETE', {}],
+    ] as const) {
       const response = await call(asUser(mine), method, `/api/users/${theirs}`, body);
       assert.equal(response.statusCode, 403, method);
       assert.equal(response.body, 'Forbidden');
@@ -127,7 +139,14 @@ describe('PUT /api/users/:id and GET /api/users/:id/contexts', () => {
     // Storing such a kubeconfig is fine: its usable contexts can still be allowed.
     assert.equal((await call(asUser(id), 'PUT', url, { rawKubeConfig: withExec, allowedContexts: ['alpha'] })).statusCode, 204);
     const contexts = (await call(asUser(id), 'GET', `${url}/contexts`)).json();
-    assert.deepEqual(contexts[0], { name: 'alpha', server: 'https://alpha.example.com:6443', cluster: 'alpha-cluster', user: 'alpha-user', selected: true, usable: true });
+    assert.deepEqual(contexts[0], {
+      name: 'alpha',
+      server: 'https://alpha.example.com:6443',
+      cluster: 'alpha-cluster',
+      user: 'alpha-user',
+      selected: true,
+      usable: true,
+    });
     assert.equal(contexts[1].usable, false);
     assert.match(contexts[1].unusableReason, /^user field exec runs a program/);
 
@@ -182,7 +201,10 @@ describe('PUT /api/users/:id and GET /api/users/:id/contexts', () => {
     assert.deepEqual(new Set(responses.map((response) => response.statusCode)), new Set([204]));
     const stored = await connection.collection('users').findOne({ _id: id as never });
     const versions = stored?.pendingEvents.map((event: { kubeconfigVersion: number }) => event.kubeconfigVersion);
-    assert.deepEqual(versions, Array.from({ length: stored?.kubeconfigVersion }, (_, index) => index + 1));
+    assert.deepEqual(
+      versions,
+      Array.from({ length: stored?.kubeconfigVersion }, (_, index) => index + 1),
+    );
     assert.ok(stored?.kubeconfigVersion >= 2);
   });
 
@@ -190,7 +212,10 @@ describe('PUT /api/users/:id and GET /api/users/:id/contexts', () => {
     const { createUser } = await build(t);
     const ids = await Promise.all(Array.from({ length: 8 }, (_, index) => createUser(`parallel${index}@example.com`)));
     const sorted = [...ids].sort((a, b) => a - b);
-    assert.deepEqual(sorted, Array.from({ length: 8 }, (_, index) => sorted[0]! + index));
+    assert.deepEqual(
+      sorted,
+      Array.from({ length: 8 }, (_, index) => sorted[0]! + index),
+    );
   });
 
   test('the stored document never holds the kubeconfig in plain text', async (t) => {

@@ -22,9 +22,7 @@ export const UserEvent = z.discriminatedUnion('type', [
 export type UserEvent = z.infer<typeof UserEvent>;
 export type UserEventType = UserEvent['type'];
 
-export const subjectOfUserEvent = (event: UserEvent): string =>
-  event.type === 'user.deleted' ? UserEventSubject.deleted : UserEventSubject.kubeconfigChanged;
+export const subjectOfUserEvent = (event: UserEvent): string => (event.type === 'user.deleted' ? UserEventSubject.deleted : UserEventSubject.kubeconfigChanged);
 
 /** JetStream message id: a relay that publishes the same event twice stores it once. */
-export const userEventMessageId = (event: UserEvent): string =>
-  `${event.userId}:${event.kubeconfigVersion}:${event.type}`;
+export const userEventMessageId = (event: UserEvent): string => `${event.userId}:${event.kubeconfigVersion}:${event.type}`;

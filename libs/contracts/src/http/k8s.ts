@@ -8,9 +8,7 @@ export type NamespacesQuery = z.infer<typeof NamespacesQuery>;
 export const NamespaceList = z
   .object({
     metadata: z.record(z.unknown()),
-    items: z.array(
-      z.object({ metadata: z.object({ name: z.string() }).passthrough() }).passthrough(),
-    ),
+    items: z.array(z.object({ metadata: z.object({ name: z.string() }).passthrough() }).passthrough()),
   })
   .passthrough();
 export type NamespaceList = z.infer<typeof NamespaceList>;

@@ -6,7 +6,11 @@ import { Context, NamespaceName, ReleaseName, ReleaseTarget } from './releases.j
 export const chartArchiveMaxBytes = 1024 * 1024;
 
 /** A chart's name in a repository index (Helm's rule: lowercase letters, digits, dashes, dots, underscores). */
-export const ChartName = z.string().min(1).max(250).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'chartname');
+export const ChartName = z
+  .string()
+  .min(1)
+  .max(250)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'chartname');
 
 /**
  * Where the chart to install comes from: exactly one of an uploaded archive (`helm package`'s .tgz, base64),
@@ -51,7 +55,10 @@ export const InstallBody = z
     chart: ChartReference,
     /** A semver constraint (`1.2.3`, `^1.2`, `>=1.0.0 <2.0.0`) on the repository's versions; the newest stable one when absent. */
     version: z.string().min(1).max(256).optional(),
-    values: z.string().max(1024 * 1024).default(''),
+    values: z
+      .string()
+      .max(1024 * 1024)
+      .default(''),
     createNamespace: z.boolean().optional(),
     /** helm install --dry-run=server: the release helm would make is answered, nothing is written. */
     dryRun: z.boolean().optional(),

@@ -35,7 +35,11 @@ export const Namespace = z
   .default('');
 
 /** One namespace, named (where a release is made). */
-export const NamespaceName = z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'namespace');
+export const NamespaceName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'namespace');
 
 export const Context = z.string().min(1).max(253);
 
@@ -85,7 +89,13 @@ const PlanOptions = {
 export const RollbackBody = ReleaseTarget.extend({ revision: Count.default(0), ...PlanOptions });
 export type RollbackBody = z.infer<typeof RollbackBody>;
 
-export const UpgradeBody = ReleaseTarget.extend({ values: z.string().max(1024 * 1024).default(''), ...PlanOptions });
+export const UpgradeBody = ReleaseTarget.extend({
+  values: z
+    .string()
+    .max(1024 * 1024)
+    .default(''),
+  ...PlanOptions,
+});
 export type UpgradeBody = z.infer<typeof UpgradeBody>;
 
 /** Helm's release JSON. Only the documented fields are described; every other field passes through untouched. */

@@ -59,7 +59,7 @@ const withBody = {
 
 const crossOrigin = `a state-changing request from a page of another origin (JSON, "${ErrorMessage.crossOriginRefused}")`;
 const crossOriginRefused = error(`Refused: ${crossOrigin}.`);
-const notLoggedIn = 'Not logged in, or another user\'s id: the plain text `Forbidden`.';
+const notLoggedIn = "Not logged in, or another user's id: the plain text `Forbidden`.";
 
 /** 403 of a state-changing operation of a logged-in user: not logged in (text) or another origin (JSON). */
 const forbiddenChange: ApiReply = { description: `${notLoggedIn} Or ${crossOrigin}.`, text: [ErrorMessage.forbidden], json: ErrorBody };
@@ -84,7 +84,10 @@ const ambiguous = 'the namespace is empty and the release name is in more than o
 
 /** Upgrade and rollback run helm: a bounded number at once per user and per replica, never queued. */
 const helmBusy = {
-  429: { ...error('The user has as many helm operations running as allowed (429).'), headers: { 'Retry-After': 'Seconds after which a new attempt may succeed.' } },
+  429: {
+    ...error('The user has as many helm operations running as allowed (429).'),
+    headers: { 'Retry-After': 'Seconds after which a new attempt may succeed.' },
+  },
   503: {
     ...error('The session store or the service behind the route is unavailable, or the service runs as many helm operations as allowed (503).'),
     headers: { 'Retry-After': 'Seconds after which a new attempt may succeed (when helm operations are full).' },
@@ -165,7 +168,7 @@ export const ApiOperations: readonly ApiOperation[] = [
       ...everywhere,
       200: { description: 'Logged in: the user.', json: User },
       403: { description: 'Not logged in: the plain text `Forbidden`.', text: [ErrorMessage.forbidden] },
-      404: error('The session\'s user no longer exists (602); its sessions are being ended.'),
+      404: error("The session's user no longer exists (602); its sessions are being ended."),
     },
   },
   {
@@ -240,7 +243,8 @@ export const ApiOperations: readonly ApiOperation[] = [
     operationId: 'listReleases',
     method: 'GET',
     path: '/api/releases',
-    summary: 'The latest revision of each release, filtered, sorted and paged as `helm list` does; with `health=true` each carries `health` (worst object status and counts).',
+    summary:
+      'The latest revision of each release, filtered, sorted and paged as `helm list` does; with `health=true` each carries `health` (worst object status and counts).',
     tag: 'releases',
     session: true,
     query: ListReleasesQuery,
@@ -272,7 +276,8 @@ export const ApiOperations: readonly ApiOperation[] = [
     operationId: 'diffRevisions',
     method: 'GET',
     path: '/api/releases/{name}/diff',
-    summary: 'What changed between two revisions: objects (added, removed, changed with paths and a unified diff), values, notes, chart. Secret values redacted.',
+    summary:
+      'What changed between two revisions: objects (added, removed, changed with paths and a unified diff), values, notes, chart. Secret values redacted.',
     tag: 'releases',
     session: true,
     params: ReleaseParams,
@@ -316,7 +321,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     operationId: 'releaseResources',
     method: 'GET',
     path: '/api/releases/{name}/resources',
-    summary: 'The objects of the deployed revision with a kstatus-like health each, and the worst as the release\'s; one list per kind and namespace.',
+    summary: "The objects of the deployed revision with a kstatus-like health each, and the worst as the release's; one list per kind and namespace.",
     tag: 'releases',
     session: true,
     params: ReleaseParams,
@@ -338,7 +343,8 @@ export const ApiOperations: readonly ApiOperation[] = [
     operationId: 'installRelease',
     method: 'POST',
     path: '/api/releases',
-    summary: 'Installs a chart (an uploaded archive, or a chart of a Helm HTTP repository) as a new release with the helm binary; with `dryRun` answers the release helm would make (helm --dry-run=server).',
+    summary:
+      'Installs a chart (an uploaded archive, or a chart of a Helm HTTP repository) as a new release with the helm binary; with `dryRun` answers the release helm would make (helm --dry-run=server).',
     tag: 'releases',
     session: true,
     body: InstallBody,
@@ -357,7 +363,8 @@ export const ApiOperations: readonly ApiOperation[] = [
     operationId: 'uninstallRelease',
     method: 'DELETE',
     path: '/api/releases/{name}',
-    summary: 'Uninstalls a release with the helm binary (delete hooks run); with `keepHistory` its records stay, the latest `uninstalled`, and it can be rolled back.',
+    summary:
+      'Uninstalls a release with the helm binary (delete hooks run); with `keepHistory` its records stay, the latest `uninstalled`, and it can be rolled back.',
     tag: 'releases',
     session: true,
     params: ReleaseParams,
@@ -380,8 +387,13 @@ export const ApiOperations: readonly ApiOperation[] = [
     body: RollbackBody,
     responses: {
       ...clusterCall,
-      200: { description: 'Rolled back; empty body. With `dryRun: true`: the plan, a `ReleasePlan` (nothing changed).', jsonWhen: { condition: 'dryRun is true', json: ReleasePlan } },
-      409: error(`Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`),
+      200: {
+        description: 'Rolled back; empty body. With `dryRun: true`: the plan, a `ReleasePlan` (nothing changed).',
+        jsonWhen: { condition: 'dryRun is true', json: ReleasePlan },
+      },
+      409: error(
+        `Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`,
+      ),
       413: withBody[413],
       ...helmBusy,
     },
@@ -390,15 +402,21 @@ export const ApiOperations: readonly ApiOperation[] = [
     operationId: 'upgradeRelease',
     method: 'POST',
     path: '/api/releases/{name}/upgrade',
-    summary: 'Upgrades a release with new values (YAML; empty reuses the previous ones); with `dryRun` plans it (helm --dry-run=server); with `planToken` applies exactly a plan.',
+    summary:
+      'Upgrades a release with new values (YAML; empty reuses the previous ones); with `dryRun` plans it (helm --dry-run=server); with `planToken` applies exactly a plan.',
     tag: 'releases',
     session: true,
     params: ReleaseParams,
     body: UpgradeBody,
     responses: {
       ...clusterCall,
-      200: { description: 'Upgraded; empty body. With `dryRun: true`: the plan, a `ReleasePlan` (nothing changed).', jsonWhen: { condition: 'dryRun is true', json: ReleasePlan } },
-      409: error(`Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`),
+      200: {
+        description: 'Upgraded; empty body. With `dryRun: true`: the plan, a `ReleasePlan` (nothing changed).',
+        jsonWhen: { condition: 'dryRun is true', json: ReleasePlan },
+      },
+      409: error(
+        `Another operation on this release is in progress (606), the release moved since the plan or the request is not the planned one (609), or ${ambiguous}.`,
+      ),
       413: withBody[413],
       ...helmBusy,
     },
@@ -425,13 +443,14 @@ export const ApiOperations: readonly ApiOperation[] = [
     operationId: 'showChart',
     method: 'GET',
     path: '/api/charts/show',
-    summary: 'A chart version\'s default values (values.yaml text), README and values.schema.json: what a client needs to build a form. Without `version`, the newest stable one.',
+    summary:
+      "A chart version's default values (values.yaml text), README and values.schema.json: what a client needs to build a form. Without `version`, the newest stable one.",
     tag: 'releases',
     session: true,
     query: ChartViewQuery.innerType(),
     responses: {
       ...everywhere,
-      200: { description: 'The chart version\'s files.', json: ChartView },
+      200: { description: "The chart version's files.", json: ChartView },
       400: error('A parameter could not be decoded (600).'),
       403: forbiddenRead,
       404: error('The chart, or a version matching `version`, is not there (602, naming the chart).'),
@@ -443,7 +462,7 @@ export const ApiOperations: readonly ApiOperation[] = [
     operationId: 'listNamespaces',
     method: 'GET',
     path: '/api/k8s/namespaces',
-    summary: 'The namespaces of a context\'s cluster (Kubernetes\' NamespaceList).',
+    summary: "The namespaces of a context's cluster (Kubernetes' NamespaceList).",
     tag: 'k8s',
     session: true,
     query: NamespacesQuery,

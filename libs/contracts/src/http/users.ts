@@ -5,7 +5,13 @@ export const UserIdParams = z.object({ id: NumericId });
 export type UserIdParams = z.infer<typeof UserIdParams>;
 
 /** Emails are unique case-insensitively and stored lower-cased. */
-export const Email = z.string().trim().min(1).max(255).email().transform((email) => email.toLowerCase());
+export const Email = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .email()
+  .transform((email) => email.toLowerCase());
 /** Passwords are pre-hashed before bcrypt, so their length is not bound by bcrypt's 72 bytes. */
 export const Password = z.string().min(1).max(1024);
 /** A kubeconfig is at most 1 MiB of YAML or JSON. */

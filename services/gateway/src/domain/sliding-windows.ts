@@ -48,9 +48,7 @@ export class SlidingWindows {
   /** Takes a place for `entry` (unique per attempt) in every window, or none when one of them is full. */
   async reserve(windows: readonly SlidingWindow[], entry: string): Promise<ThrottleVerdict> {
     const args = windows.flatMap((window) => [String(window.limit), String(window.windowMs)]);
-    const waitMs = Number(
-      await redisCommand(() => this.redis.eval(reserveScript, windows.length, ...windows.map((window) => window.key), entry, ...args)),
-    );
+    const waitMs = Number(await redisCommand(() => this.redis.eval(reserveScript, windows.length, ...windows.map((window) => window.key), entry, ...args)));
     return waitMs > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) } : { allowed: true };
   }
 

@@ -99,8 +99,7 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
               method: request.method,
               url: signedUrl(dest, upstream.url, request.url),
             }),
-          onResponse: (_request, _reply, response) =>
-            void afterResponse(request, reply, response, upstream, deps),
+          onResponse: (_request, _reply, response) => void afterResponse(request, reply, response, upstream, deps),
           onError: (_reply, { error }) => {
             request.log.warn({ err: error, upstream: upstream.url }, 'upstream service failed');
             void reply
@@ -136,12 +135,7 @@ function signedUrl(dest: string, upstreamUrl: string, requestUrl: string): strin
  * Identity headers a client sent are dropped, whatever they say; the service trusts only the ones signed
  * here, for it alone. The session cookie stays at the gateway.
  */
-function withSignedIdentity(
-  headers: IncomingHttpHeaders,
-  request: FastifyRequest,
-  secret: string,
-  signed: SignedRequest,
-): IncomingHttpHeaders {
+function withSignedIdentity(headers: IncomingHttpHeaders, request: FastifyRequest, secret: string, signed: SignedRequest): IncomingHttpHeaders {
   const forwarded: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith(identityHeaderPrefix) && name !== 'cookie' && name !== IdentityHeader.requestId) forwarded[name] = value;
@@ -179,7 +173,7 @@ async function afterResponse(
       await deps.sessionStore.deleteAllOfUser(request.sessionUserId);
       deps.sessions.clear(reply);
     } catch (error) {
-      request.log.warn({ err: error }, 'could not end the deleted user\'s sessions; the user.deleted event will');
+      request.log.warn({ err: error }, "could not end the deleted user's sessions; the user.deleted event will");
     }
   }
   return void reply.send(response.stream);

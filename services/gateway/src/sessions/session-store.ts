@@ -99,11 +99,7 @@ export class RedisSessionStore implements SessionStore {
 
   async deleteAllOfUser(userId: number): Promise<void> {
     const ids = await this.run(() => this.redis.smembers(this.userKey(userId)));
-    await this.run(() =>
-      this.redis
-        .del(this.userKey(userId), ...ids.map((id) => this.sessionKey(id)))
-        .then(() => undefined),
-    );
+    await this.run(() => this.redis.del(this.userKey(userId), ...ids.map((id) => this.sessionKey(id))).then(() => undefined));
   }
 
   private rememberIndexPush(userId: number, sentAt: number): void {

@@ -31,7 +31,7 @@ function readTar(tar: Buffer): Map<string, Buffer> {
   let top: string | undefined;
   let total = 0;
   let longName: string | undefined;
-  for (let offset = 0; offset + block <= tar.length; ) {
+  for (let offset = 0; offset + block <= tar.length;) {
     const header = tar.subarray(offset, offset + block);
     if (header.every((byte) => byte === 0)) break;
     if (!checksumMatches(header)) throw refused('not a tar archive');

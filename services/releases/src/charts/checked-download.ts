@@ -71,7 +71,8 @@ export async function checkedDownloadEntity(policy: ClusterAddressPolicy, url: U
 async function getOnce(url: URL, address: string, options: DownloadOptions): Promise<{ entity: DownloadedEntity } | { redirect: string }> {
   const family = isIP(address) === 6 ? 6 : 4;
   const lookup: LookupFunction = (_host, lookupOptions, callback) => {
-    if ((lookupOptions as { all?: boolean }).all) (callback as (error: null, addresses: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);
+    if ((lookupOptions as { all?: boolean }).all)
+      (callback as (error: null, addresses: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);
     else callback(null, address, family);
   };
   const agent = new Agent({ connect: { lookup, timeout: options.timeoutMs } as object });

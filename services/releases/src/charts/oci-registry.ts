@@ -108,7 +108,10 @@ function chartLayer(text: string): { digest: string; size: number } {
 class RegistrySession {
   private authorization: string | undefined;
 
-  constructor(private readonly base: URL, private readonly options: RegistryOptions) {}
+  constructor(
+    private readonly base: URL,
+    private readonly options: RegistryOptions,
+  ) {}
 
   async get(path: string, maxBytes: number, headers: Record<string, string> = {}): Promise<Buffer> {
     const fetch = () =>
@@ -136,10 +139,13 @@ class RegistrySession {
     const realm = new URL(parameters.realm);
     if (parameters.service) realm.searchParams.set('service', parameters.service);
     if (parameters.scope) realm.searchParams.set('scope', parameters.scope);
-    const answer = await checkedDownload(this.options.policy, realm, { maxBytes: smallDocumentMaxBytes, timeoutMs: this.options.timeoutMs, what: 'OCI registry token endpoint' })
-      .catch((error: unknown) => {
-        throw refusedIfUnauthorized(error);
-      });
+    const answer = await checkedDownload(this.options.policy, realm, {
+      maxBytes: smallDocumentMaxBytes,
+      timeoutMs: this.options.timeoutMs,
+      what: 'OCI registry token endpoint',
+    }).catch((error: unknown) => {
+      throw refusedIfUnauthorized(error);
+    });
     let token: unknown;
     try {
       const body = JSON.parse(answer.toString('utf8')) as { token?: unknown; access_token?: unknown };

@@ -63,7 +63,11 @@ export function pickChartVersion(charts: Map<string, IndexedChartVersion[]>, nam
   if (validRange(range, { loose: true }) === null) {
     throw new AppError(422, ErrorCode.ValidationFailed, ['version validation failed: not a semver constraint']);
   }
-  const best = maxSatisfying(versions.map((entry) => entry.version), range, { loose: true });
+  const best = maxSatisfying(
+    versions.map((entry) => entry.version),
+    range,
+    { loose: true },
+  );
   const picked = versions.find((entry) => entry.version === best);
   if (!picked) throw AppError.notFound(`chart ${name} has no version matching ${constraint ?? 'a stable version'}`);
   return picked;

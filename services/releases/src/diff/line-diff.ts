@@ -34,11 +34,7 @@ function lineEdits(a: string[], b: string[]): Edit[] {
     midA.length * midB.length > maxAlignmentCells
       ? [...midA.map((line): Edit => ({ op: '-', line })), ...midB.map((line): Edit => ({ op: '+', line }))]
       : alignedEdits(midA, midB);
-  return [
-    ...a.slice(0, head).map((line): Edit => ({ op: ' ', line })),
-    ...middle,
-    ...a.slice(a.length - tail).map((line): Edit => ({ op: ' ', line })),
-  ];
+  return [...a.slice(0, head).map((line): Edit => ({ op: ' ', line })), ...middle, ...a.slice(a.length - tail).map((line): Edit => ({ op: ' ', line }))];
 }
 
 function alignedEdits(a: string[], b: string[]): Edit[] {

@@ -40,6 +40,7 @@ function project(wanted: unknown, live: unknown): unknown {
     for (const key of Object.keys(wanted)) if (key in live) out[key] = project(wanted[key], live[key]);
     return out;
   }
-  if (Array.isArray(wanted) && Array.isArray(live)) return (live as unknown[]).map((entry, index) => (index < wanted.length ? project(wanted[index], entry) : entry));
+  if (Array.isArray(wanted) && Array.isArray(live))
+    return (live as unknown[]).map((entry, index) => (index < wanted.length ? project(wanted[index], entry) : entry));
   return live;
 }

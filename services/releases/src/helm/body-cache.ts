@@ -26,9 +26,7 @@ export class ReleaseBodyCache {
 
   constructor(maxBytes: number) {
     this.entries =
-      maxBytes > 0
-        ? new LRUCache<string, ReleaseBody>({ maxSize: maxBytes, sizeCalculation: (body, key) => bodyBytes(body) + key.length })
-        : undefined;
+      maxBytes > 0 ? new LRUCache<string, ReleaseBody>({ maxSize: maxBytes, sizeCalculation: (body, key) => bodyBytes(body) + key.length }) : undefined;
   }
 
   get(key: string): ReleaseBody | undefined {

@@ -28,7 +28,7 @@ const reservedNames = new Set(['Chart.yaml', 'values.yaml', 'values.schema.json'
  */
 export async function writeChart(folder: string, chart: HelmRelease['chart']): Promise<string> {
   const schema = (chart as { schema?: unknown }).schema;
-  const stored = [...(chart.templates ?? []), ...(((chart as { files?: ChartFile[] | null }).files) ?? [])];
+  const stored = [...(chart.templates ?? []), ...((chart as { files?: ChartFile[] | null }).files ?? [])];
   const files = new Map<string, Buffer>([
     ['Chart.yaml', Buffer.from(stringify(chart.metadata))],
     ['values.yaml', Buffer.from(stringify(chart.values ?? {}))],

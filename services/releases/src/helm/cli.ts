@@ -101,21 +101,16 @@ export class HelmCli {
     const finished = (outcome: 'success' | 'failure' | 'timeout') =>
       this.observe({ operation: args[0] ?? 'unknown', outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
     return new Promise((resolve, reject) => {
-      execFile(
-        this.bin,
-        args,
-        { cwd: folder, env, timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          finished(!error ? 'success' : error.killed ? 'timeout' : 'failure');
-          if (!error) return resolve(stdout);
-          if (error.killed) {
-            return reject(new AppError(500, ErrorCode.ClusterOperationFailed, [`helm did not finish within ${this.timeoutMs} ms`], { cause: error }));
-          }
-          // The private folder's paths say nothing to the user: chart-relative names remain.
-          const message = scrubClusterMessage((stderr.trim() || error.message).replace(/^Error: /, '').replaceAll(`${folder}/`, ''));
-          reject(helmFailure(message, new Error(stderr, { cause: error })));
-        },
-      );
+      execFile(this.bin, args, { cwd: folder, env, timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        finished(!error ? 'success' : error.killed ? 'timeout' : 'failure');
+        if (!error) return resolve(stdout);
+        if (error.killed) {
+          return reject(new AppError(500, ErrorCode.ClusterOperationFailed, [`helm did not finish within ${this.timeoutMs} ms`], { cause: error }));
+        }
+        // The private folder's paths say nothing to the user: chart-relative names remain.
+        const message = scrubClusterMessage((stderr.trim() || error.message).replace(/^Error: /, '').replaceAll(`${folder}/`, ''));
+        reject(helmFailure(message, new Error(stderr, { cause: error })));
+      });
     });
   }
 }

@@ -46,7 +46,10 @@ export function decodeRelease(data: string, limits: DecodeLimits, base64Layers =
     json = isGzip ? gunzipSync(bytes, { maxOutputLength: limits.maxDecodedBytes }) : bytes;
   } catch (error) {
     const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new ReleaseRecordRefusedError(tooLarge ? `decoded record over ${limits.maxDecodedBytes} bytes` : 'stored record is not valid gzip', { cause: error, tooLarge });
+    throw new ReleaseRecordRefusedError(tooLarge ? `decoded record over ${limits.maxDecodedBytes} bytes` : 'stored record is not valid gzip', {
+      cause: error,
+      tooLarge,
+    });
   }
   if (json.length > limits.maxDecodedBytes) throw new ReleaseRecordRefusedError(`decoded record over ${limits.maxDecodedBytes} bytes`, { tooLarge: true });
   let release: unknown;

@@ -23,7 +23,9 @@ export class HelmSlots {
     const mine = this.perUser.get(user) ?? 0;
     const headers = { 'retry-after': String(retryAfterSeconds) };
     if (mine >= this.maxPerUser) {
-      throw new AppError(429, ErrorCode.TooManyRequests, [`too many helm operations of this user at once (at most ${this.maxPerUser}), try again later`], { headers });
+      throw new AppError(429, ErrorCode.TooManyRequests, [`too many helm operations of this user at once (at most ${this.maxPerUser}), try again later`], {
+        headers,
+      });
     }
     if (this.running >= this.max) throw new AppError(503, ErrorCode.Unavailable, ['too many helm operations at once, try again later'], { headers });
     this.running += 1;

@@ -74,7 +74,8 @@ export class ReleaseDecoder {
     try {
       return decodeRelease(data, this.inlineLimits, base64Layers);
     } catch (error) {
-      const inflatesFurther = error instanceof ReleaseRecordRefusedError && error.tooLarge && this.inlineLimits.maxDecodedBytes < this.options.limits.maxDecodedBytes;
+      const inflatesFurther =
+        error instanceof ReleaseRecordRefusedError && error.tooLarge && this.inlineLimits.maxDecodedBytes < this.options.limits.maxDecodedBytes;
       if (!inflatesFurther) throw error;
     }
     return this.offload({ data, base64Layers });
@@ -88,7 +89,9 @@ export class ReleaseDecoder {
 
   private offload(job: DecodeJob): Promise<HelmRelease> {
     if (this.queue.length >= this.options.queueMax) {
-      throw new AppError(503, ErrorCode.Unavailable, ['release decoding is busy, try again later'], { headers: { 'retry-after': String(busyRetryAfterSeconds) } });
+      throw new AppError(503, ErrorCode.Unavailable, ['release decoding is busy, try again later'], {
+        headers: { 'retry-after': String(busyRetryAfterSeconds) },
+      });
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });

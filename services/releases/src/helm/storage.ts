@@ -48,9 +48,7 @@ export class ReleaseStore {
   async get(namespace: string, name: string, revision: number): Promise<HelmRelease> {
     const history = await this.historyRecords(namespace, name);
     const record =
-      revision === 0
-        ? (history.filter((entry) => entry.status === 'deployed').at(-1) ?? history.at(-1))
-        : history.find((entry) => entry.version === revision);
+      revision === 0 ? (history.filter((entry) => entry.status === 'deployed').at(-1) ?? history.at(-1)) : history.find((entry) => entry.version === revision);
     if (!record) throw releaseNotFound();
     return await record.decode();
   }

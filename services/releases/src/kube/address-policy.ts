@@ -45,7 +45,10 @@ export class ClusterAddressPolicy {
   private readonly allowedSubnets = new BlockList();
   private readonly allowedEndpoints = new Set<string>();
 
-  constructor(allowlist: readonly string[], private readonly resolve: Resolver = systemResolver) {
+  constructor(
+    allowlist: readonly string[],
+    private readonly resolve: Resolver = systemResolver,
+  ) {
     for (const entry of allowlist) {
       const cidr = /^(.+)\/(\d{1,3})$/.exec(entry);
       if (cidr && isIP(cidr[1]!)) {
@@ -112,7 +115,8 @@ function ipv6Words(address: string): number[] {
   const withoutZone = address.split('%')[0]!;
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(withoutZone);
   const hex = dotted
-    ? withoutZone.slice(0, dotted.index) + [(Number(dotted[1]) << 8) | Number(dotted[2]), (Number(dotted[3]) << 8) | Number(dotted[4])].map((word) => word.toString(16)).join(':')
+    ? withoutZone.slice(0, dotted.index) +
+      [(Number(dotted[1]) << 8) | Number(dotted[2]), (Number(dotted[3]) << 8) | Number(dotted[4])].map((word) => word.toString(16)).join(':')
     : withoutZone;
   const [head, tail] = hex.split('::') as [string, string | undefined];
   const parse = (part: string | undefined) => (part ? part.split(':').map((word) => parseInt(word, 16)) : []);

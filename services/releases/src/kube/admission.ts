@@ -28,7 +28,12 @@ export async function admissionDryRun(api: KubeApi, objects: ManifestObject[]): 
     while (next < objects.length) {
       const object = objects[next++]!;
       const kind = kinds.get(`${object.apiVersion}\u0000${object.kind}`);
-      const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, namespace: kind && !kind.namespaced ? '' : object.namespace, name: object.name };
+      const ref: ObjectRef = {
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        namespace: kind && !kind.namespaced ? '' : object.namespace,
+        name: object.name,
+      };
       if (!kind || !ref.name) {
         results.push({ ...ref, outcome: 'unknown', message: `the cluster does not serve ${ref.apiVersion} ${ref.kind} yet` });
         continue;
@@ -50,7 +55,8 @@ export async function admissionDryRun(api: KubeApi, objects: ManifestObject[]): 
 
 function refusal(error: unknown): string {
   if (error instanceof AppError && error.status === 502) throw error;
-  const message = error instanceof AppError ? (error.errors[0] ?? '') : error instanceof KubeNotFoundError || error instanceof KubeConflictError ? error.message : undefined;
+  const message =
+    error instanceof AppError ? (error.errors[0] ?? '') : error instanceof KubeNotFoundError || error instanceof KubeConflictError ? error.message : undefined;
   if (message === undefined) throw error;
   return message.length > maxMessage ? `${message.slice(0, maxMessage)}…` : message;
 }

@@ -15,9 +15,7 @@ export class KubeConflictError extends Error {
   override readonly name = 'KubeConflictError';
 }
 
-const ObjectMeta = z
-  .object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string()).nullish() })
-  .passthrough();
+const ObjectMeta = z.object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string()).nullish() }).passthrough();
 /** An item of a list (the apiserver leaves `kind` out of list items), as far as this service reads it. */
 interface ListedObject {
   metadata: { name: string; namespace?: string; labels?: Record<string, string> | null; [field: string]: unknown };
@@ -57,9 +55,7 @@ const objectOf = <K extends string>(kind: K) => kindOf(kind).extend({ metadata: 
  */
 export const KubeKinds = {
   /** Discovery of one group-version (core `/api/v1` leaves `apiVersion` out). */
-  APIResourceList: z
-    .object({ kind: z.literal('APIResourceList'), groupVersion: z.string(), resources: z.array(z.record(z.unknown())) })
-    .passthrough(),
+  APIResourceList: z.object({ kind: z.literal('APIResourceList'), groupVersion: z.string(), resources: z.array(z.record(z.unknown())) }).passthrough(),
   /** A list of any kind (`DeploymentList`, …), for reading the live objects of a manifest. */
   List: z
     .object({ kind: z.string().regex(/^[A-Za-z0-9]+List$/), apiVersion: z.string(), metadata: z.record(z.unknown()), items: z.array(ListedObject) })

@@ -56,7 +56,13 @@ export class ClusterEgressProxy {
     const target = await this.allowed(request.url ?? '');
     if (!target || target.url.protocol !== 'http:') return void response.writeHead(403).end();
     const upstream = httpRequest(
-      { host: target.address, port: Number(target.url.port || 80), method: request.method, path: `${target.url.pathname}${target.url.search}`, headers: request.headers },
+      {
+        host: target.address,
+        port: Number(target.url.port || 80),
+        method: request.method,
+        path: `${target.url.pathname}${target.url.search}`,
+        headers: request.headers,
+      },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);

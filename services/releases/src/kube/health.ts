@@ -125,7 +125,8 @@ function serviceHealth(spec: Obj, status: Obj, endpoints?: Obj): Health {
 /** The controller has not yet seen the latest spec. */
 function staleGeneration(live: Obj, status: Obj): Health | undefined {
   const generation = record(live.metadata).generation;
-  if (typeof generation === 'number' && count(status.observedGeneration) < generation) return inProgress('waiting for the controller to observe the latest spec');
+  if (typeof generation === 'number' && count(status.observedGeneration) < generation)
+    return inProgress('waiting for the controller to observe the latest spec');
   return undefined;
 }
 

@@ -42,7 +42,11 @@ export async function readLiveObjects(api: KubeApi, objects: ManifestObject[]): 
   for (const { kind, ref } of located) {
     if (!kind) continue;
     const path = `${kind.basePath}${ref.namespace ? `/namespaces/${encodeURIComponent(ref.namespace)}` : ''}/${kind.resource}`;
-    if (!lists.has(path)) lists.set(path, listAll(api, path).catch((error: unknown) => forbiddenList(error, kind.resource, ref.namespace)));
+    if (!lists.has(path))
+      lists.set(
+        path,
+        listAll(api, path).catch((error: unknown) => forbiddenList(error, kind.resource, ref.namespace)),
+      );
   }
   const results: LiveObject[] = [];
   for (const { manifest, kind, ref } of located) {

@@ -34,9 +34,9 @@ export function decodeMetadataList(bytes: Uint8Array, labelKeys: readonly string
   const keys = labelKeys.map((name) => ({ name, bytes: Buffer.from(name, 'latin1') }));
   const items: ObjectMetadata[] = [];
   // PartialObjectMetadataList: 1 ListMeta, 2 repeated PartialObjectMetadata { 1 ObjectMeta }.
-  for (const reader = new FieldReader(list, 0, list.length); reader.next(); ) {
+  for (const reader = new FieldReader(list, 0, list.length); reader.next();) {
     if (reader.field !== 2 || !reader.isBytes) continue;
-    for (const item = reader.nested(); item.next(); ) if (item.field === 1 && item.isBytes) items.push(objectMeta(item.nested(), keys));
+    for (const item = reader.nested(); item.next();) if (item.field === 1 && item.isBytes) items.push(objectMeta(item.nested(), keys));
   }
   return items;
 }
@@ -45,7 +45,7 @@ export function decodeMetadataList(bytes: Uint8Array, labelKeys: readonly string
 export function protobufStatusMessage(bytes: Uint8Array): string | undefined {
   try {
     const status = unwrapEnvelope(bytes);
-    for (const reader = new FieldReader(status, 0, status.length); reader.next(); ) if (reader.field === 3 && reader.isBytes) return reader.text();
+    for (const reader = new FieldReader(status, 0, status.length); reader.next();) if (reader.field === 3 && reader.isBytes) return reader.text();
   } catch {
     return undefined;
   }
@@ -56,7 +56,7 @@ function unwrapEnvelope(bytes: Uint8Array): Buffer {
   if (bytes.length < 4 || envelopeMagic.some((byte, index) => bytes[index] !== byte)) throw new MalformedProtobufError('no k8s protobuf envelope');
   // runtime.Unknown: 1 TypeMeta, 2 raw, 3 contentEncoding, 4 contentType.
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  for (const reader = new FieldReader(buffer, 4, buffer.length); reader.next(); ) if (reader.field === 2 && reader.isBytes) return reader.bytes();
+  for (const reader = new FieldReader(buffer, 4, buffer.length); reader.next();) if (reader.field === 2 && reader.isBytes) return reader.bytes();
   throw new MalformedProtobufError('empty k8s protobuf envelope');
 }
 
@@ -80,7 +80,7 @@ function objectMeta(reader: FieldReader, labelKeys: ReadonlyArray<{ name: string
       case 11: {
         // map<string, string> entry: 1 key, 2 value (Go writes the key first; a value before its key is skipped).
         let key: string | undefined;
-        for (const entry = reader.nested(); entry.next(); ) {
+        for (const entry = reader.nested(); entry.next();) {
           if (entry.field === 1 && entry.isBytes) key = labelKeys.find((wanted) => entry.equals(wanted.bytes))?.name;
           else if (entry.field === 2 && entry.isBytes && key !== undefined) meta.labels[key] = entry.text();
         }

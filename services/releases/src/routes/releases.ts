@@ -1,11 +1,4 @@
-import {
-  ListReleasesQuery,
-  ReleaseParams,
-  ReleaseQuery,
-  RevisionParams,
-  RollbackBody,
-  UpgradeBody,
-} from '@platform/contracts';
+import { ListReleasesQuery, ReleaseParams, ReleaseQuery, RevisionParams, RollbackBody, UpgradeBody } from '@platform/contracts';
 import { requireUser, type ServiceApp } from '@platform/service-kit';
 import type { HelmRelease } from '../helm/codec.js';
 import { getRelease } from '../helm/actions/get.js';
@@ -24,7 +17,11 @@ export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): v
     const { store, client } = await access.store(requireUser(request), request.query);
     const phases: ListPhases = { access: performance.now() - started, entries: 0, bodies: 0, join: 0 };
     const page = await listReleases(store, request.query, phases);
-    if (request.query.health) return withHealth(client.api, page.map((body) => JSON.parse(body.json) as HelmRelease));
+    if (request.query.health)
+      return withHealth(
+        client.api,
+        page.map((body) => JSON.parse(body.json) as HelmRelease),
+      );
     const json = releasesJson(page, phases);
     // Where the time went (the bench reads it): the fixed cost per request, the metadata list, bodies, output.
     const timing = Object.entries(phases).map(([phase, ms]: [string, number]) => `${phase};dur=${ms.toFixed(2)}`);

@@ -2,14 +2,7 @@ import { ErrorMessage } from '@platform/contracts';
 import { AppError } from '@platform/service-kit';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { EncryptedKubeconfig } from '../domain/kubeconfig-cipher.js';
-import {
-  EmailTakenError,
-  type KubeconfigChange,
-  type PendingEvent,
-  type StoredUser,
-  type UserOutbox,
-  type UserRepository,
-} from '../domain/user-repository.js';
+import { EmailTakenError, type KubeconfigChange, type PendingEvent, type StoredUser, type UserOutbox, type UserRepository } from '../domain/user-repository.js';
 import { KeyedLock } from './keyed-lock.js';
 
 interface UserDocument {
@@ -31,10 +24,7 @@ interface CounterDocument {
   seq: number;
 }
 
-const encryptedKubeconfigSchema = new Schema<EncryptedKubeconfig>(
-  { keyId: String, iv: String, tag: String, ciphertext: String },
-  { _id: false },
-);
+const encryptedKubeconfigSchema = new Schema<EncryptedKubeconfig>({ keyId: String, iv: String, tag: String, ciphertext: String }, { _id: false });
 const pendingEventSchema = new Schema<PendingEvent>(
   { type: { type: String, required: true }, kubeconfigVersion: { type: Number, required: true }, occurredAt: { type: String, required: true } },
   { _id: false },
@@ -84,7 +74,12 @@ export class MongoUserRepository implements UserRepository {
 
   async nextUserId(): Promise<number> {
     const counter = await this.lock.run(usersCounterId, () =>
-      write(() => this.counters.findOneAndUpdate({ _id: usersCounterId }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean().exec()),
+      write(() =>
+        this.counters
+          .findOneAndUpdate({ _id: usersCounterId }, { $inc: { seq: 1 } }, { upsert: true, new: true })
+          .lean()
+          .exec(),
+      ),
     );
     if (!counter) throw AppError.dataWrite(new Error('user id counter was not returned'));
     return counter.seq;
@@ -147,9 +142,7 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async pendingOutboxes(limit: number): Promise<UserOutbox[]> {
-    const documents = await read(() =>
-      this.users.find({ hasPendingEvents: true }, { _id: 1, pendingEvents: 1 }).sort({ _id: 1 }).limit(limit).lean().exec(),
-    );
+    const documents = await read(() => this.users.find({ hasPendingEvents: true }, { _id: 1, pendingEvents: 1 }).sort({ _id: 1 }).limit(limit).lean().exec());
     return documents.map((document) => ({ userId: document._id, events: document.pendingEvents }));
   }
 
@@ -208,7 +201,6 @@ async function write<T>(operation: () => Promise<T>): Promise<T> {
  * unavailable", which a client may retry; any other failure is the contract's 500 of a failed read or write.
  */
 function databaseFailure(error: unknown, otherwise: (cause: unknown) => AppError): AppError {
-  const unreachable =
-    error instanceof Error && /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(error.name);
+  const unreachable = error instanceof Error && /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(error.name);
   return unreachable ? AppError.unavailable(ErrorMessage.databaseUnavailable, error) : otherwise(error);
 }

@@ -111,9 +111,7 @@ export class UserService {
       const allowedContexts = allowed.map((context) => context.name);
       if (!kubeconfigChanged && sameList(allowedContexts, user.allowedContexts)) return;
       refuseUnusable(allowed);
-      const change = kubeconfigChanged
-        ? { kubeconfig: this.deps.cipher.encrypt(id, newRaw), allowedContexts }
-        : { allowedContexts };
+      const change = kubeconfigChanged ? { kubeconfig: this.deps.cipher.encrypt(id, newRaw), allowedContexts } : { allowedContexts };
       const event = pendingEvent('kubeconfig.changed', user.kubeconfigVersion + 1);
       if (await this.deps.repository.changeKubeconfig(id, user.kubeconfigVersion, change, event)) {
         this.deps.onEventQueued();

@@ -22,22 +22,16 @@ export function internalRoutes(app: ServiceApp, users: UserService): void {
   const gatewayOnly = only('gateway');
   const releasesOnly = only('releases');
 
-  app.post(
-    InternalRoutes.createUser,
-    { ...gatewayOnly, schema: { body: CreateUserBody, response: { 201: UserIdReply } } },
-    async (request, reply) => reply.code(201).send({ id: await users.createUser(request.body) }),
+  app.post(InternalRoutes.createUser, { ...gatewayOnly, schema: { body: CreateUserBody, response: { 201: UserIdReply } } }, async (request, reply) =>
+    reply.code(201).send({ id: await users.createUser(request.body) }),
   );
 
-  app.post(
-    InternalRoutes.verifyCredentials,
-    { ...gatewayOnly, schema: { body: VerifyCredentialsBody, response: { 200: UserIdReply } } },
-    async (request) => ({ id: await users.verifyCredentials(request.body) }),
-  );
+  app.post(InternalRoutes.verifyCredentials, { ...gatewayOnly, schema: { body: VerifyCredentialsBody, response: { 200: UserIdReply } } }, async (request) => ({
+    id: await users.verifyCredentials(request.body),
+  }));
 
-  app.get(
-    InternalRoutes.userKubeconfig(':id'),
-    { ...releasesOnly, schema: { params: UserIdParams, response: { 200: UserKubeconfig } } },
-    async (request) => users.userKubeconfig(request.params.id),
+  app.get(InternalRoutes.userKubeconfig(':id'), { ...releasesOnly, schema: { params: UserIdParams, response: { 200: UserKubeconfig } } }, async (request) =>
+    users.userKubeconfig(request.params.id),
   );
 
   app.get(

@@ -16,33 +16,21 @@ async function ownUserOnly(request: FastifyRequest): Promise<void> {
 const DeleteUserBodyOrNone = z.preprocess((body) => body ?? {}, DeleteUserBody);
 
 export function userRoutes(app: ServiceApp, users: UserService): void {
-  app.get(
-    '/api/users/:id',
-    { schema: { params: UserIdParams, response: { 200: User } }, preValidation: ownUserOnly },
-    async (request) => users.getUser(request.params.id),
+  app.get('/api/users/:id', { schema: { params: UserIdParams, response: { 200: User } }, preValidation: ownUserOnly }, async (request) =>
+    users.getUser(request.params.id),
   );
 
-  app.get(
-    '/api/users/:id/contexts',
-    { schema: { params: UserIdParams, response: { 200: KubeContextList } }, preValidation: ownUserOnly },
-    async (request) => users.listContexts(request.params.id),
+  app.get('/api/users/:id/contexts', { schema: { params: UserIdParams, response: { 200: KubeContextList } }, preValidation: ownUserOnly }, async (request) =>
+    users.listContexts(request.params.id),
   );
 
-  app.put(
-    '/api/users/:id',
-    { schema: { params: UserIdParams, body: UpdateUserBody }, preValidation: ownUserOnly },
-    async (request, reply) => {
-      await users.updateUser(request.params.id, request.body);
-      return reply.code(204).send();
-    },
-  );
+  app.put('/api/users/:id', { schema: { params: UserIdParams, body: UpdateUserBody }, preValidation: ownUserOnly }, async (request, reply) => {
+    await users.updateUser(request.params.id, request.body);
+    return reply.code(204).send();
+  });
 
-  app.delete(
-    '/api/users/:id',
-    { schema: { params: UserIdParams, body: DeleteUserBodyOrNone }, preValidation: ownUserOnly },
-    async (request, reply) => {
-      await users.deleteUser(request.params.id, request.body.password);
-      return reply.code(204).send();
-    },
-  );
+  app.delete('/api/users/:id', { schema: { params: UserIdParams, body: DeleteUserBodyOrNone }, preValidation: ownUserOnly }, async (request, reply) => {
+    await users.deleteUser(request.params.id, request.body.password);
+    return reply.code(204).send();
+  });
 }

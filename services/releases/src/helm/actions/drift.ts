@@ -16,7 +16,13 @@ export type DriftObserver = (state: DriftObject['state'], count: number) => void
  * the fields the manifest sets (fields the cluster or controllers add are not drift). Objects are read with
  * one list per kind and namespace. Secret values are redacted.
  */
-export async function releaseDrift(store: ReleaseStore, api: KubeApi, namespace: string, name: string, observe: DriftObserver = () => {}): Promise<ReleaseDrift> {
+export async function releaseDrift(
+  store: ReleaseStore,
+  api: KubeApi,
+  namespace: string,
+  name: string,
+  observe: DriftObserver = () => {},
+): Promise<ReleaseDrift> {
   const release = await store.get(namespace, name, 0);
   const live = await readLiveObjects(api, manifestObjects(release.manifest ?? '', release.namespace));
   const objects = live.map(driftObject).sort(byObjectRef);

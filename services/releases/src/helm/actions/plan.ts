@@ -71,7 +71,9 @@ async function planOf(
 async function admissionOf(api: KubeApi, planned: HelmRelease): Promise<PlanAdmission> {
   const verdicts = await admissionDryRun(api, manifestObjects(planned.manifest ?? '', planned.namespace));
   const withMessage = (outcome: string) =>
-    verdicts.filter((verdict) => verdict.outcome === outcome).map(({ apiVersion, kind, namespace, name, message }) => ({ apiVersion, kind, namespace, name, message }));
+    verdicts
+      .filter((verdict) => verdict.outcome === outcome)
+      .map(({ apiVersion, kind, namespace, name, message }) => ({ apiVersion, kind, namespace, name, message }));
   return { accepted: verdicts.filter((verdict) => verdict.outcome === 'accepted').length, refused: withMessage('refused'), unknown: withMessage('unknown') };
 }
 

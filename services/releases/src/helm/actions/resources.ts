@@ -30,7 +30,14 @@ export async function withHealth(api: KubeApi, releases: HelmRelease[]): Promise
       return undefined;
     }
   });
-  const health = await healthOf(api, await readLiveObjects(api, objectsOf.flatMap((objects) => objects ?? [])), false);
+  const health = await healthOf(
+    api,
+    await readLiveObjects(
+      api,
+      objectsOf.flatMap((objects) => objects ?? []),
+    ),
+    false,
+  );
   let next = 0;
   return releases.map((release, index) => {
     const objects = objectsOf[index];
@@ -42,7 +49,9 @@ export async function withHealth(api: KubeApi, releases: HelmRelease[]): Promise
 
 /** Each object's health, sorted by kind, namespace and name unless `sorted` is false (then in `live`'s order). */
 async function healthOf(api: KubeApi, live: LiveObject[], sorted = true): Promise<ReleaseResource[]> {
-  const serviceNamespaces = live.filter((entry) => entry.live && entry.ref.kind === 'Service' && entry.ref.apiVersion === 'v1').map((entry) => entry.ref.namespace);
+  const serviceNamespaces = live
+    .filter((entry) => entry.live && entry.ref.kind === 'Service' && entry.ref.apiVersion === 'v1')
+    .map((entry) => entry.ref.namespace);
   const endpoints = serviceNamespaces.length > 0 ? await listCoreByNamespace(api, 'endpoints', serviceNamespaces) : new Map<string, Record<string, unknown>>();
   const resources = live.map((entry): ReleaseResource => {
     const health = liveHealth(entry, () => endpoints.get(objectKey({ kind: 'endpoints', namespace: entry.ref.namespace, name: entry.ref.name })));

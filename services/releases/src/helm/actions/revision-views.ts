@@ -13,13 +13,7 @@ export async function revisionManifest(store: ReleaseStore, namespace: string, n
 }
 
 /** `helm get values [--all]`: the user-supplied values, or the chart's defaults overlaid with them. */
-export async function revisionValues(
-  store: ReleaseStore,
-  namespace: string,
-  name: string,
-  revision: number,
-  all: boolean,
-): Promise<RevisionValues> {
+export async function revisionValues(store: ReleaseStore, namespace: string, name: string, revision: number, all: boolean): Promise<RevisionValues> {
   const release = await store.get(namespace, name, revision);
   const values = all ? computedValues(release.chart.values, release.config) : (release.config ?? {});
   return { name: release.name, namespace: release.namespace, revision: release.version, computed: all, values };

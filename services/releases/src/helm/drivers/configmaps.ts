@@ -5,12 +5,17 @@ import { KubeObjectReleaseDriver } from './kube-objects.js';
 
 /** Helm's `configmap` driver: `data.release` holds Helm's encoded release as it is. */
 export function configMapsDriver(api: KubeApi, decoder: ReleaseDecoder, cache?: ReleaseBodyCache): KubeObjectReleaseDriver {
-  return new KubeObjectReleaseDriver(api, decoder, {
-    driver: 'configmap',
-    resource: 'configmaps',
-    kind: 'ConfigMap',
-    extraFields: {},
-    wrap: (encoded) => encoded,
-    base64Layers: 1,
-  }, cache);
+  return new KubeObjectReleaseDriver(
+    api,
+    decoder,
+    {
+      driver: 'configmap',
+      resource: 'configmaps',
+      kind: 'ConfigMap',
+      extraFields: {},
+      wrap: (encoded) => encoded,
+      base64Layers: 1,
+    },
+    cache,
+  );
 }

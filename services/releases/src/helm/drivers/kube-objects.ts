@@ -5,13 +5,7 @@ import type { ObjectMetadata } from '../../kube/object-metadata.js';
 import { releaseBodyOf, type ReleaseBody, type ReleaseBodyCache } from '../body-cache.js';
 import { encodeRelease, ReleaseRecordRefusedError, releaseKey, type HelmRelease } from '../codec.js';
 import type { ReleaseDecoder } from '../release-decoder.js';
-import {
-  ReleaseRecordExistsError,
-  ReleaseRecordNotFoundError,
-  type ReleaseDriver,
-  type ReleaseEntry,
-  type ReleaseRecord,
-} from '../driver.js';
+import { ReleaseRecordExistsError, ReleaseRecordNotFoundError, type ReleaseDriver, type ReleaseEntry, type ReleaseRecord } from '../driver.js';
 
 type ListedObject = KubeObjectOf<'SecretList'>['items'][number];
 
@@ -226,7 +220,9 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
       return await this.decoder.decode(data, this.objects.base64Layers);
     } catch (error) {
       if (!(error instanceof ReleaseRecordRefusedError)) throw error;
-      throw new AppError(500, ErrorCode.ClusterOperationFailed, [`release record ${namespace}/${releaseKey(name, version)} refused: ${error.message}`], { cause: error });
+      throw new AppError(500, ErrorCode.ClusterOperationFailed, [`release record ${namespace}/${releaseKey(name, version)} refused: ${error.message}`], {
+        cause: error,
+      });
     }
   }
 

@@ -1,12 +1,6 @@
 import { decodeRelease, encodeRelease, releaseKey, type DecodeLimits, type HelmRelease } from '../codec.js';
 import { releaseBodyOf, type ReleaseBody } from '../body-cache.js';
-import {
-  ReleaseRecordExistsError,
-  ReleaseRecordNotFoundError,
-  type ReleaseDriver,
-  type ReleaseEntry,
-  type ReleaseRecord,
-} from '../driver.js';
+import { ReleaseRecordExistsError, ReleaseRecordNotFoundError, type ReleaseDriver, type ReleaseEntry, type ReleaseRecord } from '../driver.js';
 
 interface StoredRecord {
   namespace: string;
