@@ -80,6 +80,8 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     requestTimeoutMs: config.KUBE_REQUEST_TIMEOUT_MS,
     responseMaxBytes: config.KUBE_RESPONSE_MAX_BYTES,
     onLookup: metrics.clientCache,
+    // The longest a request can hold a client: a helm run and the cluster calls around it.
+    closeGraceMs: config.HELM_TIMEOUT_MS + 2 * config.KUBE_REQUEST_TIMEOUT_MS,
   });
   const memoryReleases = deps.memoryReleases ?? new MemoryReleaseRecords();
   const decoder = new ReleaseDecoder(releaseDecoderOptions(config.RELEASE_RECORD_MAX_BYTES, config.RELEASE_DECODE_WORKERS));

@@ -28,6 +28,12 @@ export interface KubeClientCacheOptions {
   /** The proxy the helm binary reaches clusters through (the address policy on every hop). */
   egress?: ClusterEgressProxy;
   onLookup?: ClientCacheObserver;
+  /**
+   * How long a dropped client's connection pool stays open: a request that took the client before it was
+   * dropped (a users event, LRU or idle expiry) may still be calling the cluster, for as long as an operation
+   * lasts. Closing the pool under it would fail it with UND_ERR_CLOSED.
+   */
+  closeGraceMs: number;
 }
 
 /**
@@ -38,6 +44,9 @@ export interface KubeClientCacheOptions {
  */
 export class KubeClientCache {
   private readonly clients: LRUCache<string, ClusterClient>;
+  /** Dropped clients' pools still open for their grace period. */
+  private readonly dropped = new Map<NodeJS.Timeout, KubeApi>();
+  private closed = false;
 
   constructor(private readonly options: KubeClientCacheOptions) {
     this.clients = new LRUCache<string, ClusterClient>({
@@ -45,7 +54,7 @@ export class KubeClientCache {
       ttl: options.idleSeconds * 1000,
       updateAgeOnGet: true,
       ttlAutopurge: true,
-      dispose: (client) => void client.api.close(),
+      dispose: (client) => this.closeLater(client.api),
     });
   }
 
@@ -94,8 +103,28 @@ export class KubeClientCache {
     return this.clients.size;
   }
 
+  /** At shutdown the requests are over: every pool closes now. */
   close(): void {
+    this.closed = true;
     this.clients.clear();
+    for (const [timer, api] of this.dropped) {
+      clearTimeout(timer);
+      void api.close();
+    }
+    this.dropped.clear();
+  }
+
+  private closeLater(api: KubeApi): void {
+    if (this.closed) {
+      void api.close();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.dropped.delete(timer);
+      void api.close();
+    }, this.options.closeGraceMs);
+    timer.unref();
+    this.dropped.set(timer, api);
   }
 }
 
