@@ -15,9 +15,7 @@ venv="$cache/venv"
 make_venv() {
   rm -rf "$venv"
   if python3 -m venv "$venv" >/dev/null 2>&1; then return; fi
-  echo "installing python3-venv" >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+  apt_install python3 python3-venv
   rm -rf "$venv"
   python3 -m venv "$venv"
 }

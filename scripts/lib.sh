@@ -1,6 +1,19 @@
-# Shared by start.sh and test.sh: node packages, the local servers, the build, and local secrets.
+# Shared by start.sh, test.sh, fuzz.sh, servers.sh and .ci/run: Debian packages, node packages, the local
+# servers, the build, and local secrets.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache="${PLATFORM_CACHE_DIR:-$root/.cache}"
+
+# apt_install PACKAGE...: installs Debian packages (through sudo when not root); apt's output goes to stderr.
+apt_install() {
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "not root and no sudo: cannot install $*" >&2; return 1; }
+    sudo=(sudo)
+  fi
+  echo "installing $* with apt-get" >&2
+  "${sudo[@]}" apt-get update -qq >&2 || { echo "apt-get update failed" >&2; return 1; }
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2 || { echo "apt-get install $* failed" >&2; return 1; }
+}
 
 ensure_packages() {
   if [ ! -d "$root/node_modules" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
