@@ -9,7 +9,7 @@ import { PlanTokens } from './helm/plan-tokens.js';
 import { ReleaseDecoder, releaseDecoderOptions } from './helm/release-decoder.js';
 import { ReleaseLocks } from './helm/release-locks.js';
 import { ClusterAddressPolicy, type Resolver } from './kube/address-policy.js';
-import { KubeClientCache } from './kube/clients.js';
+import { ClusterClientCache } from './kube/cluster-clients.js';
 import { ClusterEgressProxy } from './kube/egress-proxy.js';
 import { ReleaseAccess } from './release-access.js';
 import { registerK8sRoutes } from './routes/k8s.js';
@@ -53,7 +53,7 @@ export type ReleasesAppConfig = Pick<
 
 export interface ReleasesApp {
   app: ServiceApp;
-  clients: KubeClientCache;
+  clusterClients: ClusterClientCache;
   decoder: ReleaseDecoder;
   bodies: ReleaseBodyCache;
 }
@@ -71,7 +71,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   // One policy for every address a user gives: clusters, chart repositories.
   const policy = new ClusterAddressPolicy(config.CLUSTER_ADDRESS_ALLOWLIST, deps.resolve);
   const egress = new ClusterEgressProxy(policy);
-  const clients = new KubeClientCache({
+  const clusterClients = new ClusterClientCache({
     source: deps.kubeconfigs,
     policy,
     egress,
@@ -95,7 +95,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     workRoot: config.HELM_WORK_DIR ?? defaultHelmWorkDir(),
   });
   const access = new ReleaseAccess(
-    clients,
+    clusterClients,
     decoder,
     memoryReleases,
     helm,
@@ -107,7 +107,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
 
   // Every replica hears every event (not a queue group): each one holds its own cached clients.
   deps.events?.subscribeUserEvents({ everyReplica: true }, async (event) => {
-    clients.evictUser(event.userId);
+    clusterClients.evictUser(event.userId);
     if (event.type === 'user.deleted') memoryReleases.dropScopesWithPrefix(`${event.userId}/`);
   });
 
@@ -126,12 +126,12 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     const charts = { policy, timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS, indexes: new RepositoryIndexCache(repositoryIndexCaching) };
     registerReleaseLifecycleRoutes(app, access, charts);
     registerChartRoutes(app, charts);
-    registerK8sRoutes(app, clients);
+    registerK8sRoutes(app, clusterClients);
   });
   app.addHook('onClose', async () => {
-    clients.close();
+    clusterClients.close();
     await helm.settled();
     await Promise.all([kubeCaches.close(), decoder.close(), egress.close()]);
   });
-  return { app, clients, decoder, bodies };
+  return { app, clusterClients, decoder, bodies };
 }

@@ -3,10 +3,10 @@ import type { ReleaseBodyCache } from './helm/body-cache.js';
 import type { HelmRunObserver } from './helm/cli.js';
 import type { DriftObserver } from './helm/actions/drift.js';
 import type { PlanTokenObserver } from './helm/plan-tokens.js';
-import type { ClientCacheObserver } from './kube/clients.js';
+import type { ClusterClientCacheObserver } from './kube/cluster-clients.js';
 
 export interface ReleasesMetrics {
-  clientCache: ClientCacheObserver;
+  clientCache: ClusterClientCacheObserver;
   helmRuns: HelmRunObserver;
   planTokenChecks: PlanTokenObserver;
   driftFound: DriftObserver;

@@ -9,7 +9,7 @@ import type { PlanTokens } from './helm/plan-tokens.js';
 import type { ReleaseDecoder } from './helm/release-decoder.js';
 import type { ReleaseLocks } from './helm/release-locks.js';
 import { ReleaseStore } from './helm/storage.js';
-import type { ClusterClient, KubeClientCache } from './kube/clients.js';
+import type { ClusterClient, ClusterClientCache } from './kube/cluster-clients.js';
 
 /**
  * From a user's request to the release storage it names: the cluster client of an allowed context, and the
@@ -17,7 +17,7 @@ import type { ClusterClient, KubeClientCache } from './kube/clients.js';
  */
 export class ReleaseAccess {
   constructor(
-    private readonly clients: KubeClientCache,
+    private readonly clusterClients: ClusterClientCache,
     private readonly decoder: ReleaseDecoder,
     private readonly memory: MemoryReleaseRecords,
     private readonly helm: HelmCli,
@@ -28,8 +28,8 @@ export class ReleaseAccess {
   ) {}
 
   /** The store of the target; `namespace` stays as asked ('' is all namespaces). */
-  async store(userId: number, target: ReleaseTarget): Promise<{ store: ReleaseStore; client: ClusterClient }> {
-    const client = await this.clients.clientFor(userId, target.context);
+  async storeFor(userId: number, target: ReleaseTarget): Promise<{ store: ReleaseStore; client: ClusterClient }> {
+    const client = await this.clusterClients.clientFor(userId, target.context);
     return { store: new ReleaseStore(this.driverOf(userId, client, target)), client };
   }
 
@@ -37,14 +37,14 @@ export class ReleaseAccess {
    * The store, client and namespace of one release. An empty namespace is the one namespace the release is
    * in, found by name in every namespace (404/602 in none, 409/610 in several).
    */
-  async release(userId: number, target: ReleaseTarget, name: string): Promise<{ store: ReleaseStore; namespace: string; client: ClusterClient }> {
-    const { store, client } = await this.store(userId, target);
+  async releaseStore(userId: number, target: ReleaseTarget, name: string): Promise<{ store: ReleaseStore; namespace: string; client: ClusterClient }> {
+    const { store, client } = await this.storeFor(userId, target);
     return { store, client, namespace: await namespaceOf(store, target, name) };
   }
 
   /**
    * Runs an operation on `name` (upgrade, rollback, uninstall), one at a time per release in this process;
-   * namespace as in release(). An install names its namespace (`create`): no release is looked up.
+   * namespace as in releaseStore(). An install names its namespace (`create`): no release is looked up.
    */
   async operate<T>(
     userId: number,
@@ -63,7 +63,7 @@ export class ReleaseAccess {
   }
 
   private async operationContext(userId: number, target: ReleaseTarget, name: string, create = false): Promise<ReleaseOperationContext> {
-    const { store, client } = await this.store(userId, target);
+    const { store, client } = await this.storeFor(userId, target);
     const where = target.storage === 'memory' ? memoryScope(userId, target.context) : client.access.server.origin;
     return {
       user: userId,

@@ -144,7 +144,7 @@ test('exec plugins, auth providers and file references are refused, and nothing 
 
 test('read-your-writes: once the users service stored a new kubeconfig, the next request uses it', async () => {
   const source = new FakeKubeconfigSource({ kubeconfigVersion: 1, rawKubeConfig: kubeconfig, allowedContexts: ['admin'] });
-  const { app, clients } = await buildTestApp({ kubeconfigs: source });
+  const { app, clusterClients } = await buildTestApp({ kubeconfigs: source });
   const broken = editedKubeconfig((document) => {
     for (const entry of document.users) entry.user = { token: 'not-a-valid-token' };
   });
@@ -158,7 +158,7 @@ test('read-your-writes: once the users service stored a new kubeconfig, the next
     assert.equal((await call(app, 'GET', '/api/k8s/namespaces?context=admin')).statusCode, 403);
   }
   // Old versions were dropped as soon as a newer one was seen.
-  assert.ok(clients.size <= 1);
+  assert.ok(clusterClients.size <= 1);
   await app.close();
 });
 
@@ -171,10 +171,10 @@ test('users events evict a user`s cached clients on this replica', async () => {
     },
     isConnected: () => true,
   };
-  const { app, clients } = await buildTestApp({ events });
+  const { app, clusterClients } = await buildTestApp({ events });
   assert.equal((await call(app, 'GET', '/api/k8s/namespaces?context=admin')).statusCode, 200);
-  assert.equal(clients.size, 1);
+  assert.equal(clusterClients.size, 1);
   await handler!({ type: 'kubeconfig.changed', userId, kubeconfigVersion: 2, occurredAt: new Date().toISOString() });
-  assert.equal(clients.size, 0);
+  assert.equal(clusterClients.size, 0);
   await app.close();
 });

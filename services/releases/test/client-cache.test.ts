@@ -15,19 +15,19 @@ after(async () => {
 });
 
 test('a client dropped from the cache keeps serving the request that holds it', async () => {
-  const client = await built.clients.clientFor(userId, 'admin');
+  const client = await built.clusterClients.clientFor(userId, 'admin');
   assert.equal((await client.api.call('GET', '/api/v1/namespaces?limit=1', 'NamespaceList')).kind, 'NamespaceList');
-  built.clients.evictUser(userId);
-  assert.equal(built.clients.size, 0);
+  built.clusterClients.evictUser(userId);
+  assert.equal(built.clusterClients.size, 0);
   // The same request's next call, after the drop: before, the pool was closed under it (UND_ERR_CLOSED, 502/604).
   assert.equal((await client.api.call('GET', '/api/v1/namespaces?limit=1', 'NamespaceList')).kind, 'NamespaceList');
   // The next request makes a new client.
-  assert.notEqual(await built.clients.clientFor(userId, 'admin'), client);
+  assert.notEqual(await built.clusterClients.clientFor(userId, 'admin'), client);
 });
 
 test('at shutdown the pools of dropped clients close at once', async () => {
-  const client = await built.clients.clientFor(userId, 'admin');
-  built.clients.evictUser(userId);
-  built.clients.close();
+  const client = await built.clusterClients.clientFor(userId, 'admin');
+  built.clusterClients.evictUser(userId);
+  built.clusterClients.close();
   await assert.rejects(client.api.call('GET', '/api/v1/namespaces?limit=1', 'NamespaceList'), (error: { code?: number }) => error.code === 604);
 });

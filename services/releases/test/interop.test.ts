@@ -129,7 +129,7 @@ test('unknown release or revision: 404/602', async () => {
 });
 
 test('a revision written by our secrets driver is read by the helm CLI', async () => {
-  const client = await built.clients.clientFor(userId, 'admin');
+  const client = await built.clusterClients.clientFor(userId, 'admin');
   const store = new ReleaseStore(secretsDriver(client.api, built.decoder));
   const latest = await store.get(namespace, 'web-secret', 0);
   await store.update({ ...latest, info: { ...latest.info, status: 'superseded' } });

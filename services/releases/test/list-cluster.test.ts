@@ -54,7 +54,7 @@ test('each release goes out exactly as a get of it answers, in pages', async () 
 });
 
 test('bodies come from the cache once read, and a cold cache with many missing reads them in one list', async () => {
-  const store = new ReleaseStore(secretsDriver((await built.clients.clientFor(userId, 'admin')).api, built.decoder));
+  const store = new ReleaseStore(secretsDriver((await built.clusterClients.clientFor(userId, 'admin')).api, built.decoder));
   const template = await store.get(namespace, 'one', 1);
   // More than the driver fetches one GET at a time: the first list of a fresh app reads the namespace once.
   for (let index = 0; index < 70; index += 1) {

@@ -45,7 +45,7 @@ describe('a stale pending revision on a cluster (secret storage, helm CLI as the
     namespace = await createNamespace('rel-stale');
     chart = await writeDemoChart();
     built = await buildTestApp();
-    store = new ReleaseStore(secretsDriver((await built.clients.clientFor(userId, 'admin')).api, built.decoder));
+    store = new ReleaseStore(secretsDriver((await built.clusterClients.clientFor(userId, 'admin')).api, built.decoder));
   });
   after(async () => {
     await built?.app.close();

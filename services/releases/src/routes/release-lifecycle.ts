@@ -11,7 +11,7 @@ export function registerReleaseLifecycleRoutes(app: ServiceApp, access: ReleaseA
     const { name, chart, version, values, createNamespace, dryRun, ...target } = request.body;
     const userId = requireUser(request);
     // The user's context is checked before anything is downloaded for them.
-    await access.store(userId, target);
+    await access.storeFor(userId, target);
     const files = await loadChart(chart, version, charts);
     const release = await access.operate(
       userId,

@@ -14,7 +14,7 @@ import type { ReleaseAccess } from '../release-access.js';
 export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): void {
   app.get('/api/releases', { schema: { querystring: ListReleasesQuery } }, async (request, reply) => {
     const started = performance.now();
-    const { store, client } = await access.store(requireUser(request), request.query);
+    const { store, client } = await access.storeFor(requireUser(request), request.query);
     const phases: ListPhases = { access: performance.now() - started, entries: 0, bodies: 0, join: 0 };
     const page = await listReleases(store, request.query, phases);
     if (request.query.health)
@@ -29,12 +29,12 @@ export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): v
   });
 
   app.get('/api/releases/:name/history', { schema: { params: ReleaseParams, querystring: ReleaseQuery } }, async (request) => {
-    const { store } = await access.store(requireUser(request), request.query);
+    const { store } = await access.storeFor(requireUser(request), request.query);
     return releaseHistory(store, request.query.namespace, request.params.name);
   });
 
   app.get('/api/releases/:name/:revision', { schema: { params: RevisionParams, querystring: ReleaseQuery } }, async (request) => {
-    const { store } = await access.store(requireUser(request), request.query);
+    const { store } = await access.storeFor(requireUser(request), request.query);
     return getRelease(store, request.query.namespace, request.params.name, request.params.revision);
   });
 

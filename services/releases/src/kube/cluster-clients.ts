@@ -15,9 +15,9 @@ export interface ClusterClient {
 }
 
 /** Told whether each lookup found a client for the user's current kubeconfig version. */
-export type ClientCacheObserver = (result: 'hit' | 'miss') => void;
+export type ClusterClientCacheObserver = (result: 'hit' | 'miss') => void;
 
-export interface KubeClientCacheOptions {
+export interface ClusterClientCacheOptions {
   source: UserKubeconfigSource;
   policy: ClusterAddressPolicy;
   max: number;
@@ -27,7 +27,7 @@ export interface KubeClientCacheOptions {
   responseMaxBytes: number;
   /** The proxy the helm binary reaches clusters through (the address policy on every hop). */
   egress?: ClusterEgressProxy;
-  onLookup?: ClientCacheObserver;
+  onLookup?: ClusterClientCacheObserver;
   /**
    * How long a dropped client's connection pool stays open: a request that took the client before it was
    * dropped (a users event, LRU or idle expiry) may still be calling the cluster, for as long as an operation
@@ -42,13 +42,13 @@ export interface KubeClientCacheOptions {
  * version (a cheap call); a cached client is used only for that exact version, so once the users service
  * has stored a change, the next request here sees it. The users events evict early, on every replica.
  */
-export class KubeClientCache {
+export class ClusterClientCache {
   private readonly clients: LRUCache<string, ClusterClient>;
   /** Dropped clients' pools still open for their grace period. */
   private readonly dropped = new Map<NodeJS.Timeout, KubeApi>();
   private closed = false;
 
-  constructor(private readonly options: KubeClientCacheOptions) {
+  constructor(private readonly options: ClusterClientCacheOptions) {
     this.clients = new LRUCache<string, ClusterClient>({
       max: options.max,
       ttl: options.idleSeconds * 1000,
