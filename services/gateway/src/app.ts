@@ -5,7 +5,7 @@ import { UsersClient, type UsersApi } from './clients/users-client.js';
 import type { GatewayConfig } from './config.js';
 import { LoginThrottle } from './domain/login-throttle.js';
 import { PasswordWorkThrottle } from './domain/password-work-throttle.js';
-import { SlidingWindows } from './domain/sliding-windows.js';
+import { RedisSlidingWindows } from './adapters/redis-sliding-windows.js';
 import { registerCrossOriginGuard } from './plugins/cross-origin-guard.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerApiDocs } from './routes/api-docs.js';
@@ -36,7 +36,7 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
     ttlSeconds: config.SESSION_TTL_SECONDS,
   });
   const sessions = new SessionCookies(sessionStore, { name: config.SESSION_COOKIE_NAME, secure: config.COOKIE_SECURE });
-  const windows = new SlidingWindows(deps.redis);
+  const windows = new RedisSlidingWindows(deps.redis);
   const passwordWork = new PasswordWorkThrottle(windows, {
     keyPrefix: config.REDIS_KEY_PREFIX,
     maxPerAddress: config.PASSWORD_WORK_MAX_PER_ADDRESS,

@@ -34,7 +34,7 @@ export type LoginAdmission = ({ allowed: true } & LoginTicket) | Extract<Throttl
 
 /**
  * Login attempts in sliding windows kept in Redis (every gateway replica sees them). The place of an attempt
- * is taken before the password is checked and atomically with the count (see SlidingWindows), so a burst of
+ * is taken before the password is checked and atomically with the count (see RedisSlidingWindows), so a burst of
  * concurrent attempts gets exactly as many password checks as the limits leave, and the rest 429.
  *
  * Three windows, so that a guessing client cannot lock the account's owner out: the tight one is per

@@ -1,7 +1,7 @@
 import { CreateUserBody, ErrorMessage, LoginBody, idOnlyUser } from '@platform/contracts';
 import type { ServiceApp } from '@platform/service-kit';
 import type { UsersApi, UsersReply } from '../clients/users-client.js';
-import { loginOutcomeCounter } from '../domain/login-outcomes.js';
+import { loginOutcomeCounter } from '../metrics.js';
 import type { LoginThrottle } from '../domain/login-throttle.js';
 import type { PasswordWorkThrottle } from '../domain/password-work-throttle.js';
 import type { SessionCookies } from '../sessions/session-cookies.js';
