@@ -5,13 +5,9 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { ApiOperations, openApiDocument, type OpenApiDocument } from '@platform/contracts';
 import { redisUrl } from '@platform/test-support';
 import type { FastifyInstance } from 'fastify';
-import { buildApp as buildGateway } from '../services/gateway/src/app.js';
-import { GatewayConfig } from '../services/gateway/src/config.js';
-import { createRedisClient } from '../services/gateway/src/sessions/redis-client.js';
-import { buildApp as buildReleases } from '../services/releases/src/app.js';
-import { ReleasesConfig } from '../services/releases/src/config.js';
-import { buildApp as buildUsers } from '../services/users/src/app.js';
-import type { UserService } from '../services/users/src/domain/user-service.js';
+import { buildApp as buildGateway, createRedisClient, GatewayConfig } from '@platform/gateway';
+import { buildApp as buildReleases, ReleasesConfig } from '@platform/releases';
+import { buildApp as buildUsers, type UserService } from '@platform/users';
 import { openApiPath, servedRoutes, type ServedRoute } from './support/routes.js';
 
 /**

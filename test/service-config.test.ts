@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { GatewayConfig } from '../services/gateway/src/config.js';
-import { ReleasesConfig } from '../services/releases/src/config.js';
-import { UsersConfig } from '../services/users/src/config.js';
+import { GatewayConfig } from '@platform/gateway';
+import { ReleasesConfig } from '@platform/releases';
+import { UsersConfig } from '@platform/users';
 
 /** Each service's own required variables; the shared ones come from service-kit's base. */
 const services = {

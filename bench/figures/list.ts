@@ -1,5 +1,4 @@
-import { secretsDriver } from '@platform/releases/dist/helm/drivers/secrets.js';
-import type { KubeApi } from '@platform/releases/dist/kube/api.js';
+import { secretsDriver, type KubeApi } from '@platform/releases';
 import { helm } from '../../test/support/helm.js';
 import type { Platform } from '../../test/support/platform.js';
 import type { BenchUser } from '../support/bench-users.js';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 // The users service's own hasher: the bound is the cost of exactly the hash a login verifies.
-import { PasswordHasher } from '@platform/users/dist/domain/passwords.js';
+import { PasswordHasher } from '@platform/users';
 import type { Platform } from '../../test/support/platform.js';
 import { benchPassword, type BenchUser } from '../support/bench-users.js';
 import { load } from '../support/load.js';

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 // The releases service's own Kubernetes client, so the benchmark reaches the cluster exactly as the service does.
-import { KubeApi } from '@platform/releases/dist/kube/api.js';
-import { ReleaseDecoder, releaseDecoderOptions } from '@platform/releases/dist/helm/release-decoder.js';
-import { clusterAccessOf } from '@platform/releases/dist/kube/kubeconfig.js';
+import { clusterAccessOf, KubeApi, ReleaseDecoder, releaseDecoderOptions } from '@platform/releases';
 import { testClusterKubeconfig } from '../../test/support/kubeconfig.js';
 
 /** The test cluster as its `admin` context (the context every benchmark user is allowed). */

@@ -1,7 +1,6 @@
 import { InternalRoutes } from '@platform/contracts';
 import { signIdentity } from '@platform/service-kit';
-import type { KubeApi } from '@platform/releases/dist/kube/api.js';
-import { decodeMetadataList, metadataListAccept } from '@platform/releases/dist/kube/object-metadata.js';
+import { decodeMetadataList, metadataListAccept, type KubeApi } from '@platform/releases';
 import { helm } from '../../test/support/helm.js';
 import type { Platform } from '../../test/support/platform.js';
 import type { BenchUser } from './bench-users.js';

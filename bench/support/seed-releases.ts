@@ -1,6 +1,4 @@
-import type { HelmRelease } from '@platform/releases/dist/helm/codec.js';
-import { secretsDriver } from '@platform/releases/dist/helm/drivers/secrets.js';
-import type { KubeApi } from '@platform/releases/dist/kube/api.js';
+import { secretsDriver, type HelmRelease, type KubeApi } from '@platform/releases';
 import { benchDecoder } from './cluster.js';
 import { inParallel } from './stats.js';
 
