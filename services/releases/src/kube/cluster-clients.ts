@@ -7,7 +7,7 @@ import { KubeApi } from './api.js';
 import type { ClusterEgressProxy } from './egress-proxy.js';
 import { clusterAccessOf, minimalKubeconfig, type ClusterAccess } from './kubeconfig.js';
 
-/** A user's way into one allowed context: the API client and the kubeconfig the helm binary gets. */
+/** A user's way into one allowed context: its KubeApi (the REST client), and the kubeconfig the helm binary gets. */
 export interface ClusterClient {
   access: ClusterAccess;
   api: KubeApi;
