@@ -1,16 +1,12 @@
 import { z } from 'zod';
 import { QueryBoolean } from './common.js';
-import { ChartName } from './lifecycle.js';
+import { ChartName, OciReference, RepositoryUrl } from './lifecycle.js';
 
 /** A chart in a Helm HTTP repository (`repository` + `name`) or an OCI registry (`oci`, `plainHttp`), in a query string. */
 const ChartLocationQuery = z.object({
-  repository: z.string().url().max(2048).optional(),
+  repository: RepositoryUrl.optional(),
   name: ChartName.optional(),
-  oci: z
-    .string()
-    .max(2048)
-    .regex(/^oci:\/\/[^/?#@\s]+(\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/, 'oci')
-    .optional(),
+  oci: OciReference.optional(),
   plainHttp: QueryBoolean.optional(),
 });
 

@@ -12,6 +12,15 @@ export const ChartName = z
   .max(250)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'chartname');
 
+/** A Helm HTTP repository's URL (the folder holding index.yaml). */
+export const RepositoryUrl = z.string().url().max(2048);
+
+/** `oci://host[:port]/path/chart`: a chart in an OCI registry (lowercase path components, as the registry API names them). */
+export const OciReference = z
+  .string()
+  .max(2048)
+  .regex(/^oci:\/\/[^/?#@\s]+(\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/, 'oci');
+
 /**
  * Where the chart to install comes from: exactly one of an uploaded archive (`helm package`'s .tgz, base64),
  * a Helm HTTP repository's URL and the chart's name in its index.yaml, or an OCI reference.
@@ -23,14 +32,10 @@ export const ChartReference = z
       .max(Math.ceil(chartArchiveMaxBytes / 3) * 4)
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
       .optional(),
-    repository: z.string().url().max(2048).optional(),
+    repository: RepositoryUrl.optional(),
     name: ChartName.optional(),
     /** `oci://host[:port]/path/chart`: the chart in an OCI registry, its tag picked by `version`. */
-    oci: z
-      .string()
-      .max(2048)
-      .regex(/^oci:\/\/[^/?#@\s]+(\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/, 'oci')
-      .optional(),
+    oci: OciReference.optional(),
     /** The registry speaks plain HTTP (helm's --plain-http); HTTPS otherwise. */
     plainHttp: z.boolean().optional(),
   })
