@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { signUp, type GatewayClient } from './support/client.js';
-import { helm, writeConfigMapChart } from './support/helm.js';
+import { helm, helmHistory, writeConfigMapChart } from './support/helm.js';
 import { testClusterKubeconfig } from './support/kubeconfig.js';
 import { startPlatform, type Platform } from './support/platform.js';
 
@@ -67,11 +67,7 @@ describe('releases through the gateway', () => {
 
     const rollback = await client.post('/api/releases/web/rollback', { namespace, context: 'admin', revision: 1 });
     assert.equal(rollback.status, 200, rollback.text);
-    const history = JSON.parse(await helm(['history', 'web', '-n', namespace, '-o', 'json'])) as Array<{
-      revision: number;
-      status: string;
-      description: string;
-    }>;
+    const history = await helmHistory('web', namespace);
     assert.deepEqual(
       history.map((entry) => [entry.revision, entry.status]),
       [
@@ -129,11 +125,7 @@ describe('releases through the gateway', () => {
     assert.deepEqual(JSON.parse(await helm(['get', 'values', solo, '-n', otherNamespace, '-o', 'json'])), { message: 'everywhere' });
     const rollback = await client.post(`/api/releases/${solo}/rollback`, { namespace: '', context: 'admin', revision: 0 });
     assert.equal(rollback.status, 200, rollback.text);
-    const cli = JSON.parse(await helm(['history', solo, '-n', otherNamespace, '-o', 'json'])) as Array<{
-      revision: number;
-      status: string;
-      description: string;
-    }>;
+    const cli = await helmHistory(solo, otherNamespace);
     assert.deepEqual(
       cli.map((entry) => [entry.revision, entry.status]),
       [

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { kubeconfigPath } from '@platform/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
-import { helm, writeConfigMapChart } from '../support/helm.js';
+import { helm, helmHistory, writeConfigMapChart } from '../support/helm.js';
 import { startPlatform, type Platform } from '../support/platform.js';
 import { axeViolations, launchChromium, screenshot, screenshotDir, seriousOf, type LaunchedBrowser } from '../support/browser.js';
 
@@ -261,11 +261,7 @@ describe('the console in Chromium', () => {
     await screenshot(page, 'rollback-preview');
     await plan.getByRole('button', { name: 'Apply this rollback' }).click();
     await main().getByText('Rolled back to revision 1: revision 3 is deployed.').waitFor();
-    const history = JSON.parse(await helm(['history', 'web', '-n', namespace, '-o', 'json'])) as Array<{
-      revision: number;
-      status: string;
-      description: string;
-    }>;
+    const history = await helmHistory('web', namespace);
     assert.deepEqual(
       history.map((entry) => [entry.revision, entry.status]),
       [

@@ -16,6 +16,18 @@ export async function helm(args: string[], context = 'admin', kubeconfig?: strin
   return stdout;
 }
 
+/** One revision as `helm history -o json` lists it. */
+export interface HelmHistoryEntry {
+  revision: number;
+  status: string;
+  description: string;
+}
+
+/** `helm history` of a release, read by the helm CLI (the oracle). */
+export async function helmHistory(release: string, namespace: string): Promise<HelmHistoryEntry[]> {
+  return JSON.parse(await helm(['history', release, '-n', namespace, '-o', 'json'])) as HelmHistoryEntry[];
+}
+
 /** A chart with one ConfigMap whose data comes from values, so a change of values shows in the cluster. */
 export async function writeConfigMapChart(version = '0.1.0'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'chart-'));

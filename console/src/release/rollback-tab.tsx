@@ -1,10 +1,11 @@
 import { planRollback, type Release, type ReleasePlan } from '@platform/api-client';
 import { useState } from 'preact/hooks';
-import { api, messageOf, unwrap } from '../api.js';
+import { api, unwrap } from '../api.js';
 import { Notice } from '../components/notice.js';
 import { PlanPanel } from './plan-panel.js';
 import { RevisionPicker, revisionFrom } from './revision-picker.js';
 import { targetQuery, type ReleaseTarget } from './target.js';
+import { useAction } from './use-action.js';
 
 /** Choose an earlier revision, preview what returning to it changes, then apply exactly that. */
 export function RollbackTab(props: { target: ReleaseTarget; history: Release[]; query: URLSearchParams; onChanged: () => void }) {
@@ -13,24 +14,10 @@ export function RollbackTab(props: { target: ReleaseTarget; history: Release[]; 
   const earlier = history.filter((revision) => revision.version !== latest);
   const [revision, setRevision] = useState(revisionFrom(props.query, 'revision', earlier, earlier[earlier.length - 1]?.version ?? 0));
   const [plan, setPlan] = useState<ReleasePlan | null>(null);
-  const [error, setError] = useState('');
-  const [news, setNews] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { error, news, setNews, busy, act } = useAction();
 
   if (earlier.length === 0) return <p>This release has only one revision: there is nothing to roll back to.</p>;
 
-  const act = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError('');
-    setNews('');
-    try {
-      await work();
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
   const preview = (event: Event) => {
     event.preventDefault();
     void act(async () => {

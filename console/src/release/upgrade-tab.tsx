@@ -6,14 +6,13 @@ import { Notice } from '../components/notice.js';
 import { YamlEditor, yamlProblem } from '../components/yaml-editor.js';
 import { PlanPanel } from './plan-panel.js';
 import { targetQuery, type ReleaseTarget } from './target.js';
+import { useAction } from './use-action.js';
 
 /** Edit the values, preview the upgrade's plan, then apply exactly that plan. */
 export function UpgradeTab({ target, latest, onChanged }: { target: ReleaseTarget; latest: Release; onChanged: () => void }) {
   const [values, setValues] = useState<string | null>(null);
   const [plan, setPlan] = useState<ReleasePlan | null>(null);
-  const [error, setError] = useState('');
-  const [news, setNews] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { error, setError, news, setNews, busy, act } = useAction();
 
   useEffect(() => {
     let live = true;
@@ -30,18 +29,6 @@ export function UpgradeTab({ target, latest, onChanged }: { target: ReleaseTarge
   const edit = (text: string) => {
     setValues(text);
     setPlan(null);
-  };
-  const act = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError('');
-    setNews('');
-    try {
-      await work();
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
   };
   const body = () => ({ ...targetQuery(target), values: values ?? '' });
   const preview = (event: Event) => {
