@@ -109,6 +109,7 @@ interface LogLine {
   msg?: string;
   reqId?: string;
   req?: { url?: string };
+  res?: { statusCode?: number };
 }
 
 function logLines(text: string): LogLine[] {
@@ -118,20 +119,34 @@ function logLines(text: string): LogLine[] {
     .map((line) => JSON.parse(line) as LogLine);
 }
 
-/** The traces of the requests `service` logged as received, through the gateway's request ids. */
-function acceptedTraces(service: ServiceName, serviceLog: string): Set<string> {
+/**
+ * What `service` did with the requests it received, by trace (through the gateway's request ids): how many
+ * calls of that request it received and how many it answered below 500. One client request may be several
+ * calls (the releases service asks the users service for the kubeconfig version, then the kubeconfig).
+ */
+function callsByTrace(service: ServiceName, serviceLog: string): Map<string, { received: number; answered: number }> {
   const traceOfRequestId = new Map<string, string>();
   for (const line of logLines(platform.service('gateway').logs())) {
     const trace = /[?&]trace=(t\d+)/.exec(line.req?.url ?? '')?.[1];
     if (line.msg === 'incoming request' && trace && line.reqId) traceOfRequestId.set(line.reqId, trace);
   }
-  const accepted = new Set<string>();
+  const traceOfServiceRequest = new Map<string, string>();
+  const calls = new Map<string, { received: number; answered: number }>();
   for (const line of logLines(serviceLog)) {
-    if (line.msg !== 'incoming request' || !line.reqId) continue;
-    const trace = service === 'gateway' ? /[?&]trace=(t\d+)/.exec(line.req?.url ?? '')?.[1] : traceOfRequestId.get(line.reqId);
-    if (trace) accepted.add(trace);
+    if (!line.reqId) continue;
+    if (line.msg === 'incoming request') {
+      const trace = service === 'gateway' ? /[?&]trace=(t\d+)/.exec(line.req?.url ?? '')?.[1] : traceOfRequestId.get(line.reqId);
+      if (!trace) continue;
+      traceOfServiceRequest.set(line.reqId, trace);
+      const counts = calls.get(trace) ?? { received: 0, answered: 0 };
+      calls.set(trace, { ...counts, received: counts.received + 1 });
+    } else if (line.msg === 'request completed' && (line.res?.statusCode ?? 500) < 500) {
+      const trace = traceOfServiceRequest.get(line.reqId);
+      const counts = trace === undefined ? undefined : calls.get(trace);
+      if (trace !== undefined && counts) calls.set(trace, { ...counts, answered: counts.answered + 1 });
+    }
   }
-  return accepted;
+  return calls;
 }
 
 const normal = (request: Traced) => request.status !== null && request.status < 500;
@@ -160,9 +175,15 @@ for (const service of ['gateway', 'users', 'releases'] as const) {
     const serviceLog = platform.service(service).logs();
 
     assert.match(serviceLog, /"msg":"shutting down"/);
-    const accepted = acceptedTraces(service, serviceLog);
+    const calls = callsByTrace(service, serviceLog);
+    const accepted = new Set(calls.keys());
+    // A request of which the service answered every call it received may still be refused by a later call
+    // that came once it had stopped (a kubeconfig read after the version check): that is a refusal.
+    const answeredAll = (request: Traced) => calls.get(request.trace)?.received === calls.get(request.trace)?.answered;
     const inFlightAtSignal = traced.filter((request) => accepted.has(request.trace) && request.startedAt < signalAt && request.endedAt > signalAt);
-    const acceptedButFailed = traced.filter((request) => accepted.has(request.trace) && !normal(request));
+    const acceptedButFailed = traced.filter(
+      (request) => accepted.has(request.trace) && !normal(request) && !(answeredAll(request) && refused(service, request)),
+    );
     const otherFailures = traced.filter((request) => !accepted.has(request.trace) && !normal(request) && !refused(service, request));
     const refusedCount = traced.filter((request) => !normal(request) && refused(service, request)).length;
     console.log(
