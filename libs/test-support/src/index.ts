@@ -77,7 +77,7 @@ export function kubeconfigPath(): Promise<string> {
 
 /** The helm binary: from the environment or .servers.env, else `helm` on the PATH. */
 export async function helmBin(): Promise<string> {
-  return configured('HELM_BIN') ?? 'helm';
+  return existingBinary('HELM_BIN') ?? 'helm';
 }
 
 /**
@@ -85,7 +85,14 @@ export async function helmBin(): Promise<string> {
  * the cache (servers started before it existed do not name it).
  */
 export async function helm4Bin(): Promise<string> {
-  return configured('HELM4_BIN') ?? builtBinary('helm4');
+  return existingBinary('HELM4_BIN') ?? builtBinary('helm4');
+}
+
+/** A configured binary's path; a path that is not there fails here, naming it, rather than as `spawn ENOENT` later. */
+function existingBinary(name: 'HELM_BIN' | 'HELM4_BIN'): string | undefined {
+  const path = configured(name);
+  if (path !== undefined && !existsSync(path)) throw new Error(`no binary at ${name}=${path} (scripts/build-binaries.sh builds it)`);
+  return path;
 }
 
 /** The CNCF distribution registry binary scripts/build-binaries.sh builds (tests start registries of their own). */

@@ -1,5 +1,4 @@
 import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -79,9 +78,12 @@ export function handMadeArchive(entries: Array<{ name: string; data?: string; ty
 
 /**
  * A real OCI registry (the CNCF distribution registry) on 127.0.0.1, storing on a temporary folder, with
- * `charts` pushed by `helm push` under `oci://<endpoint>/charts`. Stopped by close().
+ * `charts` pushed by `helm push` under `oci://<endpoint>/charts`. Stopped by close(). Fails within
+ * `registryStartMs` naming the binary when it is missing, exits or does not answer, and stops the process
+ * it started then: a registry left running would keep the test process alive (a hang, not a failure).
  */
 export async function startRegistry(charts: string[]) {
+  const bin = await registryBin();
   const folder = await mkdtemp(join(tmpdir(), 'releases-test-registry-'));
   const port = await freePort();
   const config = join(folder, 'config.yml');
@@ -95,29 +97,47 @@ export async function startRegistry(charts: string[]) {
       '',
     ].join('\n'),
   );
-  const child = spawn(await registryBin(), ['serve', config], { stdio: 'ignore', env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none' } });
+  const child = spawn(bin, ['serve', config], { stdio: 'ignore', env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none' } });
+  const ended = new Promise<string>((resolve) => {
+    child.once('error', (error) => resolve(error.message));
+    child.once('exit', (code, signal) => resolve(`exited with ${code ?? signal}`));
+  });
+  const close = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await ended;
+  };
   const endpoint = `127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt += 1) {
-    const ready = await fetch(`http://${endpoint}/v2/`).then(
+  try {
+    await waitUntilServing(`http://${endpoint}/v2/`, ended, `the registry (${bin}) on ${endpoint}`);
+    for (const chart of charts) {
+      const packaged = join(folder, `${Math.random().toString(36).slice(2)}.tgz`);
+      await writeFile(packaged, await packageChart(chart));
+      await run(await helmBin(), ['push', packaged, `oci://${endpoint}/charts`, '--plain-http'], { env: { PATH: process.env.PATH, HOME: folder } });
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { endpoint, close };
+}
+
+const registryStartMs = 10_000;
+
+/** Resolves once `url` answers 2xx; rejects, naming `what`, when `ended` settles first or after registryStartMs. */
+async function waitUntilServing(url: string, ended: Promise<string>, what: string): Promise<void> {
+  let exit: string | undefined;
+  void ended.then((reason) => (exit = reason));
+  const deadline = Date.now() + registryStartMs;
+  while (exit === undefined && Date.now() < deadline) {
+    const ready = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
       (response) => response.ok,
       () => false,
     );
-    if (ready) break;
-    if (attempt > 100 || child.exitCode !== null) throw new Error('the registry did not start');
+    if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  for (const chart of charts) {
-    const packaged = join(folder, `${Math.random().toString(36).slice(2)}.tgz`);
-    await writeFile(packaged, await packageChart(chart));
-    await run(await helmBin(), ['push', packaged, `oci://${endpoint}/charts`, '--plain-http'], { env: { PATH: process.env.PATH, HOME: folder } });
-  }
-  return {
-    endpoint,
-    close: async () => {
-      child.kill('SIGTERM');
-      await once(child, 'exit').catch(() => undefined);
-    },
-  };
+  throw new Error(exit === undefined ? `${what} did not answer within ${registryStartMs} ms` : `${what} did not start: ${exit}`);
 }
 
 async function freePort(): Promise<number> {

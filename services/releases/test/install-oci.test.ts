@@ -19,8 +19,9 @@ before(async () => {
   built = await buildTestApp({}, { allow: [registry.endpoint] });
 });
 after(async () => {
-  await built.app.close();
-  await registry.close();
+  // Only what before() got to make: a server left open would keep the process alive (a hang, not a failure).
+  await built?.app.close();
+  await registry?.close();
   await deleteNamespace(namespace);
 });
 

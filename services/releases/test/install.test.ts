@@ -25,8 +25,9 @@ before(async () => {
   built = await buildTestApp({}, { allow: [repository.endpoint] });
 });
 after(async () => {
-  await built.app.close();
-  await repository.close();
+  // Only what before() got to make: a server left open would keep the process alive (a hang, not a failure).
+  await built?.app.close();
+  await repository?.close();
   await deleteNamespace(namespace);
 });
 
