@@ -30,6 +30,8 @@ export const ErrorCode = {
   AmbiguousRelease: 610,
   /** An install names a release that already exists in the namespace (409), uninstalled with its history kept or not. */
   ReleaseNameTaken: 611,
+  /** An API token lacks the scope the route needs (403; the message names the scope, see tokenScopeMissing). */
+  TokenScopeMissing: 612,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -76,6 +78,13 @@ export const ambiguousRelease = (name: string, namespaces: readonly string[]): s
 /** 409/611: an install of a name that has revisions in the namespace (Helm's "cannot re-use a name that is still in use"). */
 export const releaseNameTaken = (name: string, namespace: string): string =>
   `release name ${name} is in use in namespace ${namespace}: uninstall it, or roll back an uninstalled one`;
+
+/**
+ * 403/612: what an API token would need for the request: `write`, `session` (routes only a logged-in session
+ * may call: tokens, password, kubeconfig, logout), `context:<name>`, `namespace:<name>` or `release:<name>`
+ * (`*` when the request names none, so it would reach all of them).
+ */
+export const tokenScopeMissing = (scope: string): string => `token lacks scope ${scope}`;
 
 /** The reason of kubeconfigRefused for one context of it. */
 export const contextUnusable = (context: string, reason: string): string => `context ${context} cannot be used: ${reason}`;

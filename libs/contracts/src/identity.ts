@@ -19,17 +19,37 @@ export const IdentitySignature = {
   futureSkewMs: 2_000,
 } as const;
 
-/** An identity is a user (`user:<id>`) or a service (`service:<name>`). */
-export type Identity = { kind: 'user'; userId: number } | { kind: 'service'; name: ServiceName };
+/**
+ * The credential a user presented at the gateway: a session, named by a hash of its id (never the cookie's
+ * value, which is the secret), or an API token, named by its id. Services and audit records say which one acted.
+ */
+export interface Credential {
+  kind: 'session' | 'token';
+  id: string;
+}
+
+/**
+ * An identity is a user (`user:<id>`, and since tokens `user:<id>;session:<hash>` or `user:<id>;token:<id>`)
+ * or a service (`service:<name>`). The credential is part of the signed string, so the HMAC covers it; an
+ * identity without one (signed by an older gateway, or by a test) still parses, with `credential` absent.
+ */
+export type Identity = { kind: 'user'; userId: number; credential?: Credential } | { kind: 'service'; name: ServiceName };
 export type ServiceName = 'gateway' | 'users' | 'releases';
 
 export function formatIdentity(identity: Identity): string {
-  return identity.kind === 'user' ? `user:${identity.userId}` : `service:${identity.name}`;
+  if (identity.kind === 'service') return `service:${identity.name}`;
+  const { userId, credential } = identity;
+  return credential ? `user:${userId};${credential.kind}:${credential.id}` : `user:${userId}`;
 }
 
+/** A credential id is 1-64 of `A-Za-z0-9_-`: free of the identity string's separators. */
 export function parseIdentity(raw: string): Identity | null {
-  const user = /^user:([1-9][0-9]{0,15})$/.exec(raw);
-  if (user && Number.isSafeInteger(Number(user[1]))) return { kind: 'user', userId: Number(user[1]) };
+  const user = /^user:([1-9][0-9]{0,15})(?:;(session|token):([A-Za-z0-9_-]{1,64}))?$/.exec(raw);
+  if (user && Number.isSafeInteger(Number(user[1]))) {
+    const userId = Number(user[1]);
+    const kind = user[2] as Credential['kind'] | undefined;
+    return kind ? { kind: 'user', userId, credential: { kind, id: user[3]! } } : { kind: 'user', userId };
+  }
   const service = /^service:(gateway|users|releases)$/.exec(raw);
   if (service) return { kind: 'service', name: service[1] as ServiceName };
   return null;

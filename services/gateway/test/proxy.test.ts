@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { IdentityHeader } from '@platform/contracts';
 import { signIdentity } from '@platform/service-kit';
+import { sessionCredential } from '../src/sessions/session-cookies.js';
 import { login, signUp, signingSecret, startTestGateway, type Echo, type TestGateway } from './support.js';
 
 let gateway: TestGateway;
@@ -15,6 +16,13 @@ before(async () => {
 });
 after(async () => {
   await gateway.close();
+});
+
+/** The identity the gateway signs for a session: the user, and the session named by a hash of its id. */
+const asSession = (user: { id: number; cookie: string }) => ({
+  kind: 'user',
+  userId: user.id,
+  credential: sessionCredential(user.cookie.slice(user.cookie.indexOf('=') + 1)),
 });
 
 const get = (url: string, cookie?: string, headers: Record<string, string> = {}) =>
@@ -39,7 +47,7 @@ describe('GET /api/auth/check', () => {
       const reply = await get('/api/auth/check', user.cookie);
       assert.equal(reply.statusCode, 200);
       const echo = reply.json<Echo>();
-      assert.deepEqual([echo.method, echo.url, echo.identity], ['GET', `/api/users/${user.id}`, { kind: 'user', userId: user.id }]);
+      assert.deepEqual([echo.method, echo.url, echo.identity], ['GET', `/api/users/${user.id}`, asSession(user)]);
     }
   });
 
@@ -64,7 +72,7 @@ describe('authorization of /api/users/{id}', () => {
     assert.equal(reply.statusCode, 200);
     const echo = reply.json<Echo>();
     assert.equal(echo.url, `/api/users/${alice.id}/contexts?x=1&x=2`);
-    assert.deepEqual(echo.identity, { kind: 'user', userId: alice.id });
+    assert.deepEqual(echo.identity, asSession(alice));
   });
 
   test("another user's id is 403 plain Forbidden", async () => {
@@ -123,8 +131,8 @@ describe('proxying', () => {
       const echo = reply.json<Echo>();
       assert.equal(echo.url, url);
       // The stand-in refuses anything unsigned, so an echo proves the signature; check the identity too.
-      assert.deepEqual(echo.identity, { kind: 'user', userId: bob.id });
-      assert.equal(echo.headers[IdentityHeader.identity], `user:${bob.id}`);
+      assert.deepEqual(echo.identity, asSession(bob));
+      assert.equal(echo.headers[IdentityHeader.identity], `user:${bob.id};session:${asSession(bob).credential.id}`);
     }
   });
 
@@ -145,14 +153,18 @@ describe('proxying', () => {
     const forged = signIdentity(signingSecret, { kind: 'user', userId: bob.id }, { audience: 'users', method: 'GET', url: `/api/users/${bob.id}` });
     const reply = await get(`/api/users/${alice.id}`, alice.cookie, {
       ...forged,
+      authorization: 'Bearer ',
       'x-platform-extra': 'forged',
       [IdentityHeader.requestId]: 'client-chosen-id',
     });
     const echo = reply.json<Echo>();
-    assert.deepEqual(echo.identity, { kind: 'user', userId: alice.id });
+    assert.deepEqual(echo.identity, asSession(alice));
     assert.notEqual(echo.headers[IdentityHeader.signature], forged[IdentityHeader.signature]);
     assert.equal(echo.headers['x-platform-extra'], undefined);
     assert.equal(echo.headers.cookie, undefined);
+    // The session is named by a hash: the cookie's value (the secret) reaches no service.
+    assert.ok(!String(echo.headers[IdentityHeader.identity]).includes(alice.cookie.split('=')[1]!));
+    assert.equal(echo.headers.authorization, undefined);
     assert.match(String(echo.headers[IdentityHeader.requestId]), /^[0-9a-f-]{36}$/);
     assert.notEqual(echo.headers[IdentityHeader.requestId], 'client-chosen-id');
   });

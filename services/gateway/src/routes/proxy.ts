@@ -1,5 +1,5 @@
 import httpProxy from '@fastify/http-proxy';
-import { ErrorCode, ErrorMessage, IdentityHeader, type ServiceName } from '@platform/contracts';
+import { ErrorCode, ErrorMessage, IdentityHeader, type Credential, type ServiceName } from '@platform/contracts';
 import { AppError, ForbiddenError, serviceCallHeaders, type ServiceApp, type SignedRequest } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -12,8 +12,8 @@ import { replyThrottled } from './throttled.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The logged-in user a proxied request is made for; set before proxying. */
-    sessionUserId: number | null;
+    /** The user a proxied request is made for, and the credential they presented; set before proxying. */
+    caller: { userId: number; credential: Credential } | null;
   }
 }
 
@@ -42,6 +42,8 @@ interface Upstream {
 }
 
 const identityHeaderPrefix = 'x-platform-';
+/** Credentials, and the request id the gateway chooses itself. */
+const keptAtGateway = new Set(['cookie', 'authorization', IdentityHeader.requestId]);
 
 /**
  * `/api/users/*` goes to the users service, `/api/releases*`, `/api/k8s/*` and `/api/charts/*` to the releases service,
@@ -50,7 +52,7 @@ const identityHeaderPrefix = 'x-platform-';
  * answered by the gateway itself (routes/auth.ts); `/internal/*` is never proxied.
  */
 export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps): Promise<void> {
-  app.decorateRequest('sessionUserId', null);
+  app.decorateRequest('caller', null);
   const upstreams: Upstream[] = [
     { service: 'users', url: deps.usersUrl, prefix: '/api/users', routes: ['/*'], ownUserIdOnly: true },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/releases', routes: ['/', '/*'], ownUserIdOnly: false },
@@ -87,7 +89,7 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
         }
       },
       handler: (request, reply, clientDest, options) => {
-        const dest = upstream.pathFor && request.sessionUserId !== null ? upstream.pathFor(request.sessionUserId) : clientDest;
+        const dest = upstream.pathFor && request.caller !== null ? upstream.pathFor(request.caller.userId) : clientDest;
         return reply.from(dest, {
           ...options,
           // reply-from would retry a GET that got 503 up to ten times: a service's 503 names an outage (its
@@ -122,7 +124,7 @@ async function authorize(request: FastifyRequest, upstream: Upstream, sessions: 
     if (decision === 'bad-id') throw AppError.badRequest();
     if (decision === 'forbidden') throw new ForbiddenError('another user');
   }
-  request.sessionUserId = session.userId;
+  request.caller = { userId: session.userId, credential: session.credential };
 }
 
 /** The path and query exactly as the service will receive them (reply-from resolves `dest` against the upstream). */
@@ -133,16 +135,17 @@ function signedUrl(dest: string, upstreamUrl: string, requestUrl: string): strin
 
 /**
  * Identity headers a client sent are dropped, whatever they say; the service trusts only the ones signed
- * here, for it alone. The session cookie stays at the gateway.
+ * here, for it alone, naming the user and the credential they used. The session cookie and any
+ * `Authorization` header (an API token) stay at the gateway.
  */
 function withSignedIdentity(headers: IncomingHttpHeaders, request: FastifyRequest, secret: string, signed: SignedRequest): IncomingHttpHeaders {
   const forwarded: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith(identityHeaderPrefix) && name !== 'cookie' && name !== IdentityHeader.requestId) forwarded[name] = value;
+    if (!name.startsWith(identityHeaderPrefix) && !keptAtGateway.has(name)) forwarded[name] = value;
   }
-  const userId = request.sessionUserId;
-  if (userId === null) throw new ForbiddenError('proxying without a session');
-  return { ...forwarded, ...serviceCallHeaders(secret, { kind: 'user', userId }, signed, request.id) };
+  const caller = request.caller;
+  if (caller === null) throw new ForbiddenError('proxying without a session');
+  return { ...forwarded, ...serviceCallHeaders(secret, { kind: 'user', ...caller }, signed, request.id) };
 }
 
 /** `/api/users/{id}` itself, not a path below it. */
@@ -168,9 +171,9 @@ async function afterResponse(
   deps: ProxyRouteDeps,
 ): Promise<void> {
   const deletedSelf = upstream.ownUserIdOnly && request.method === 'DELETE' && response.statusCode === 204 && isUserItself(request.url, upstream);
-  if (deletedSelf && request.sessionUserId !== null) {
+  if (deletedSelf && request.caller !== null) {
     try {
-      await deps.sessionStore.deleteAllOfUser(request.sessionUserId);
+      await deps.sessionStore.deleteAllOfUser(request.caller.userId);
       deps.sessions.clear(reply);
     } catch (error) {
       request.log.warn({ err: error }, "could not end the deleted user's sessions; the user.deleted event will");

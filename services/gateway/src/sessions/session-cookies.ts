@@ -1,11 +1,16 @@
+import { createHash } from 'node:crypto';
+import type { Credential } from '@platform/contracts';
 import { ForbiddenError } from '@platform/service-kit';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionStore } from './session-store.js';
 
 export interface CurrentSession {
+  /** The session id: the cookie's value, a secret. */
   id: string;
   userId: number;
+  /** How services and audit records name this session without learning its id. */
+  credential: Credential;
 }
 
 export interface SessionCookieOptions {
@@ -32,7 +37,7 @@ export class SessionCookies {
     const id = request.cookies[this.options.name];
     if (!id) return null;
     const session = await this.store.find(id);
-    return session ? { id, userId: session.userId } : null;
+    return session ? { id, userId: session.userId, credential: sessionCredential(id) } : null;
   }
 
   /** The request's session; 403 `Forbidden` when not logged in. */
@@ -59,4 +64,12 @@ export class SessionCookies {
   clear(reply: FastifyReply): void {
     reply.clearCookie(this.options.name, this.attributes);
   }
+}
+
+/**
+ * 16 hex digits of the id's SHA-256: enough to tell a user's sessions apart in logs and audit records, and
+ * one-way, so whoever reads them cannot present the session.
+ */
+export function sessionCredential(sessionId: string): Credential {
+  return { kind: 'session', id: createHash('sha256').update(sessionId).digest('hex').slice(0, 16) };
 }
