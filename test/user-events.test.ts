@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { UserEvent, UserEventsStream } from '@platform/contracts';
+import { ErrorCode, UserEvent, UserEventsStream } from '@platform/contracts';
+import { serviceCallHeaders } from '@platform/service-kit';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import { signUp } from './support/client.js';
-import { sampleKubeconfig } from './support/kubeconfig.js';
+import { sampleKubeconfig, testClusterKubeconfig } from './support/kubeconfig.js';
 import { PrivateNatsServer } from './support/nats.js';
 import { freePort, startPlatform, type Platform } from './support/platform.js';
+import { scrape, valueOf } from './support/prometheus.js';
 
 /**
  * Kubeconfig events end to end: the users service publishes them on JetStream, none is lost while NATS is
@@ -121,4 +123,63 @@ test('the stored documents hold no kubeconfig plaintext', async () => {
   } finally {
     await mongo.close();
   }
+});
+
+/** Whether the releases service's events consumer is connected, as its readiness reports. */
+async function releasesHearsEvents(): Promise<boolean> {
+  const ready = (await (await fetch(`${platform.serviceUrl.releases}/readyz`)).json()) as { degraded?: string[] };
+  return !ready.degraded?.includes('events');
+}
+
+/** A change made at the users service directly, as the user: the gateway never sees its answer, so raises no floor. */
+async function changeBehindTheGateway(userId: number, body: unknown): Promise<number> {
+  const url = `/api/users/${userId}`;
+  const headers = serviceCallHeaders(platform.signingSecret, { kind: 'user', userId }, { audience: 'users', method: 'PUT', url }, 'behind-the-gateway');
+  const reply = await fetch(`${platform.serviceUrl.users}${url}`, {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return reply.status;
+}
+
+test('the releases service serves the kubeconfig version events told it, and asks the users service on every request while NATS is down', async () => {
+  const { client, id } = await signUp(platform.gatewayUrl, `versions-${randomBytes(4).toString('hex')}@example.test`);
+  const list = () => client.get('/api/releases?namespace=default&context=admin');
+  const known = async () => valueOf(await scrape(platform.serviceUrl.releases), 'kubeconfig_version_lookups_total', { source: 'known' });
+  assert.ok(await eventually(releasesHearsEvents, Boolean), 'the releases service hears events');
+  assert.equal((await client.put(`/api/users/${id}`, { rawKubeConfig: await testClusterKubeconfig(), allowedContexts: ['admin', 'limited'] })).status, 204);
+  assert.equal((await list()).status, 200, 'the PUT is seen at once');
+  const before = await known();
+  assert.equal((await list()).status, 200);
+  assert.ok((await known()) > before, 'a later request is served from the version remembered, without asking');
+
+  await nats.pause();
+  try {
+    assert.equal(await eventually(releasesHearsEvents, (hears) => !hears), false, 'the releases service noticed');
+    // Its event cannot arrive and no floor was raised: only asking the users service sees the change.
+    assert.equal(await changeBehindTheGateway(id, { allowedContexts: ['limited'] }), 204);
+    const refused = await list();
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal((refused.json as { code: number }).code, ErrorCode.ContextNotAllowed);
+  } finally {
+    await nats.resume();
+  }
+
+  // Back on NATS the consumer is recreated where it stopped: a change behind the gateway arrives as an event,
+  // and requests are again served from the version it told.
+  assert.ok(await eventually(releasesHearsEvents, Boolean), 'the releases service hears events again');
+  assert.equal(await changeBehindTheGateway(id, { allowedContexts: ['admin'] }), 204);
+  const served = await eventually(
+    async () => [(await list()).status, await known()] as const,
+    ([status]) => status === 200,
+  );
+  assert.equal(served[0], 200, 'the change arrived');
+  assert.ok(
+    await eventually(
+      async () => ((await list()).status === 200 ? await known() : 0),
+      (count) => count > served[1],
+    ),
+    'served from memory again',
+  );
 });

@@ -10,6 +10,16 @@ export class EventBusUnavailableError extends Error {
 
 export type UserEventHandler = (event: UserEvent) => Promise<void>;
 
+/**
+ * Told `true` once a subscription's consumer exists on the server, so that every event stored from then
+ * on will be handled, and `false` as soon as that may no longer hold (disconnected, consumer lost or
+ * restarting, heartbeats missed). A consumer learns versions from events only while it is live.
+ */
+export type ConsumerLiveness = (live: boolean) => void;
+
+/** Consumer notices after which events may be missing or late until the consumer is recreated. */
+const consumerTrouble = new Set(['heartbeats_missed', 'consumer_deleted', 'consumer_not_found', 'stream_not_found', 'reset', 'no_responders']);
+
 /** A durable consumer is shared by a service's replicas (each event handled once); `everyReplica` gives each replica every new event. */
 export type UserEventSubscription = { durable: string } | { everyReplica: true };
 
@@ -34,7 +44,9 @@ export interface EventBusOptions {
 export class EventBus {
   private connection: NatsConnection | null = null;
   private client: JetStreamClient | null = null;
-  private readonly subscriptions: Array<{ spec: UserEventSubscription; handler: UserEventHandler }> = [];
+  private readonly subscriptions: Array<{ spec: UserEventSubscription; handler: UserEventHandler; liveness?: ConsumerLiveness }> = [];
+  /** Liveness callbacks of the consumers running now (told on disconnect and reconnect). */
+  private readonly running = new Set<ConsumerLiveness>();
   private closing = false;
   readonly connected: Promise<void>;
 
@@ -85,7 +97,7 @@ export class EventBus {
     }
     this.connection = connection;
     this.client = jetstream(connection);
-    for (const { spec, handler } of this.subscriptions) void this.consume(spec, handler);
+    for (const { spec, handler, liveness } of this.subscriptions) void this.consume(spec, handler, liveness);
     this.options.log.info('event bus connected');
   }
 
@@ -93,6 +105,8 @@ export class EventBus {
     for await (const status of connection.status()) {
       if (status.type === 'disconnect') this.reconnecting = true;
       if (status.type === 'reconnect') this.reconnecting = false;
+      // A running consumer resumes after a reconnect where it stopped (no event skipped): live again.
+      if (status.type === 'disconnect' || status.type === 'reconnect') for (const liveness of this.running) liveness(status.type === 'reconnect');
     }
   }
 
@@ -108,19 +122,32 @@ export class EventBus {
   }
 
   /** Calls `handler` for each user event; a failed handler gets the event again after a second. */
-  subscribeUserEvents(spec: UserEventSubscription, handler: UserEventHandler): void {
-    this.subscriptions.push({ spec, handler });
-    if (this.client) void this.consume(spec, handler);
+  subscribeUserEvents(spec: UserEventSubscription, handler: UserEventHandler, liveness?: ConsumerLiveness): void {
+    this.subscriptions.push({ spec, handler, liveness });
+    if (this.client) void this.consume(spec, handler, liveness);
   }
 
-  private async consume(spec: UserEventSubscription, handler: UserEventHandler): Promise<void> {
+  private async consume(spec: UserEventSubscription, handler: UserEventHandler, liveness?: ConsumerLiveness): Promise<void> {
     const client = this.client;
     if (!client) return;
     try {
+      // The consumer exists on the server once this resolves (an ordered one is created by get()).
       const consumer =
         'durable' in spec ? await this.durableConsumer(spec.durable) : await client.consumers.get(this.streamName, { deliver_policy: DeliverPolicy.New });
       const messages = await consumer.consume({ max_messages: 64 });
-      for await (const message of messages) await this.handle(message, handler, 'durable' in spec);
+      if (liveness) {
+        this.running.add(liveness);
+        liveness(this.isConnected());
+        void watchConsumer(messages.status(), (live) => liveness(live && this.isConnected()));
+      }
+      try {
+        for await (const message of messages) await this.handle(message, handler, 'durable' in spec);
+      } finally {
+        if (liveness) {
+          this.running.delete(liveness);
+          liveness(false);
+        }
+      }
     } catch (error) {
       if (this.closing) return;
       this.options.log.warn({ err: error }, 'user events consumer stopped; restarting');
@@ -163,5 +190,16 @@ export class EventBus {
     this.closing = true;
     const connection = this.connection;
     if (connection && !connection.isClosed()) await connection.drain();
+  }
+}
+
+/**
+ * Tells `liveness` when the consumer's own notices say events may be missed, and when it pulls again: a
+ * pull (`next`) follows only a check that the consumer exists, or its recreation from where it stopped.
+ */
+async function watchConsumer(notices: AsyncIterable<{ type: string }>, liveness: ConsumerLiveness): Promise<void> {
+  for await (const notice of notices) {
+    if (consumerTrouble.has(notice.type)) liveness(false);
+    else if (notice.type === 'next' || notice.type === 'ordered_consumer_recreated') liveness(true);
   }
 }

@@ -5,6 +5,7 @@ import { UsersClient, type UsersApi } from './clients/users-client.js';
 import type { GatewayConfig } from './config.js';
 import { LoginThrottle } from './domain/login-throttle.js';
 import { PasswordWorkThrottle } from './domain/password-work-throttle.js';
+import { RedisKubeconfigFloors } from './adapters/redis-kubeconfig-floors.js';
 import { RedisSlidingWindows } from './adapters/redis-sliding-windows.js';
 import { registerCrossOriginGuard } from './plugins/cross-origin-guard.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
@@ -62,6 +63,7 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
     sessions,
     sessionStore,
     passwordWork,
+    kubeconfigFloors: new RedisKubeconfigFloors(deps.redis, config.REDIS_KEY_PREFIX),
     signingSecret: config.INTERNAL_SIGNING_SECRET,
     usersUrl: config.USERS_URL,
     releasesUrl: config.RELEASES_URL,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorMessage, InternalRoutes, type Identity, type ServiceName } from '@platform/contracts';
+import { ErrorMessage, InternalRoutes, KubeconfigVersionHeader, type Identity, type ServiceName } from '@platform/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { EventBus, verifyIdentity } from '@platform/service-kit';
@@ -61,6 +61,11 @@ export async function startStandInService(audience: ServiceName): Promise<StandI
     return { id: user.id };
   });
   server.delete('/api/users/:id', async (_request, reply) => reply.code(204).send());
+  // As the users service: a stored update answers with the kubeconfig version, here the one the test names.
+  server.put('/api/users/:id', async (request, reply) => {
+    const version = (request.headers['x-test-stored-version'] as string | undefined) ?? '1';
+    return reply.code(204).header(KubeconfigVersionHeader.stored, version).send();
+  });
   server.all('/*', async (request): Promise<Echo> => ({
     method: request.method,
     url: request.url,

@@ -21,6 +21,8 @@ import { registerReleaseLifecycleRoutes } from './routes/release-lifecycle.js';
 import { registerChartRoutes } from './routes/charts.js';
 import { RepositoryIndexCache } from './charts/index-cache.js';
 import type { UserKubeconfigSource } from './users/kubeconfig-source.js';
+import { registerKubeconfigFloor } from './users/kubeconfig-floor.js';
+import { KubeconfigVersions } from './users/kubeconfig-versions.js';
 
 export interface ReleasesDeps {
   kubeconfigs: UserKubeconfigSource;
@@ -61,6 +63,9 @@ export interface ReleasesApp {
 /** Chart repositories' parsed index.yaml kept, each used 60 s before it is revalidated by its ETag. */
 const repositoryIndexCaching = { max: 32, freshMs: 60_000 };
 
+/** Users whose kubeconfig version is remembered from events; a minute bounds an event path failing silently. */
+const kubeconfigVersionMemory = { max: 100_000, ttlMs: 60_000 };
+
 /** Clusters whose discovery helm keeps between upgrades and rollbacks (a few MB each on disk). */
 const kubeCacheFoldersMax = 64;
 
@@ -71,8 +76,11 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   // One policy for every address a user gives: clusters, chart repositories.
   const policy = new ClusterAddressPolicy(config.CLUSTER_ADDRESS_ALLOWLIST, deps.resolve);
   const egress = new ClusterEgressProxy(policy);
+  // Without a bus nothing is remembered: every request asks the users service.
+  const versions = new KubeconfigVersions(deps.kubeconfigs, kubeconfigVersionMemory);
   const clusterClients = new ClusterClientCache({
     source: deps.kubeconfigs,
+    versions,
     policy,
     egress,
     max: config.CLIENT_CACHE_MAX,
@@ -106,11 +114,18 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   );
 
   // Every replica hears every event (not a queue group): each one holds its own cached clients.
-  deps.events?.subscribeUserEvents({ everyReplica: true }, async (event) => {
-    clusterClients.evictUser(event.userId);
-    if (event.type === 'user.deleted') memoryReleases.dropScopesWithPrefix(`${event.userId}/`);
-  });
+  deps.events?.subscribeUserEvents(
+    { everyReplica: true },
+    async (event) => {
+      versions.heard(event.userId, event.kubeconfigVersion);
+      // Clients of the version the event names stay: a request may already have made one for it.
+      clusterClients.evictUser(event.userId, event.type === 'kubeconfig.changed' ? event.kubeconfigVersion : undefined);
+      if (event.type === 'user.deleted') memoryReleases.dropScopesWithPrefix(`${event.userId}/`);
+    },
+    (live) => versions.setLive(live),
+  );
 
+  registerKubeconfigFloor(app);
   app.register(signedIdentityPlugin, {
     secret: config.INTERNAL_SIGNING_SECRET,
     audience: 'releases',

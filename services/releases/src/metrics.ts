@@ -37,6 +37,13 @@ export function releasesMetrics(registry: Registry, bodies: ReleaseBodyCache): R
     registers: [registry],
   });
   for (const result of ['hit', 'miss'] as const) lookups.inc({ result }, 0);
+  const versionLookups = new Counter({
+    name: 'kubeconfig_version_lookups_total',
+    help: "How a request's kubeconfig version was decided: known (from users events, at least the gateway's floor) or checked (asked of the users service).",
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
+  for (const source of ['known', 'checked'] as const) versionLookups.inc({ source }, 0);
   const helmDurations = new Histogram({
     name: 'helm_operation_duration_seconds',
     help: 'Runs of the helm binary by operation (install, upgrade, rollback, uninstall, template) and outcome (success, failure, timeout).',
@@ -60,7 +67,10 @@ export function releasesMetrics(registry: Registry, bodies: ReleaseBodyCache): R
   return {
     planTokenChecks: (result) => tokenChecks.inc({ result }),
     driftFound: (state, count) => driftObjects.inc({ state }, count),
-    clientCache: (result) => lookups.inc({ result }),
+    clientCache: (result, version) => {
+      lookups.inc({ result });
+      versionLookups.inc({ source: version });
+    },
     helmRuns: ({ operation, outcome, seconds }) => helmDurations.observe({ operation, outcome }, seconds),
   };
 }

@@ -29,3 +29,22 @@ export type UserKubeconfig = z.infer<typeof UserKubeconfig>;
 /** A cheap read-your-writes check: the releases service refetches only when this moved. */
 export const UserKubeconfigVersion = UserKubeconfig.pick({ userId: true, kubeconfigVersion: true });
 export type UserKubeconfigVersion = z.infer<typeof UserKubeconfigVersion>;
+
+/**
+ * Read-your-writes without asking the users service on every release request. The users service answers
+ * each successful `PUT /api/users/{id}` with the user's kubeconfig version in `stored`; the gateway keeps
+ * the highest per user (in Redis, shared by its replicas) and sends it with every request to the releases
+ * service as `minimum`, a version below which a releases replica must not answer. A replica serves from the
+ * version its users events told it only when that is at least `minimum`; otherwise it asks the users
+ * service. Both headers start with `x-platform-`, which the gateway never takes from a client.
+ */
+export const KubeconfigVersionHeader = {
+  stored: 'x-platform-kubeconfig-version',
+  minimum: 'x-platform-kubeconfig-min-version',
+} as const;
+
+/** A header value of KubeconfigVersionHeader: a non-negative integer, else undefined. */
+export function parseKubeconfigVersionHeader(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,14})$/.test(value)) return undefined;
+  return Number(value);
+}

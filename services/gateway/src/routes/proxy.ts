@@ -1,8 +1,9 @@
 import httpProxy from '@fastify/http-proxy';
-import { ErrorCode, ErrorMessage, IdentityHeader, type Credential, type ServiceName } from '@platform/contracts';
+import { ErrorCode, ErrorMessage, IdentityHeader, KubeconfigVersionHeader, parseKubeconfigVersionHeader, type Credential, type ServiceName } from '@platform/contracts';
 import { AppError, ForbiddenError, serviceCallHeaders, type ServiceApp, type SignedRequest } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { RedisKubeconfigFloors } from '../adapters/redis-kubeconfig-floors.js';
 import type { Readable } from 'node:stream';
 import { authorizeUsersPath, hasDotSegment } from '../domain/authorization.js';
 import type { PasswordWorkThrottle } from '../domain/password-work-throttle.js';
@@ -14,6 +15,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The user a proxied request is made for, and the credential they presented; set before proxying. */
     caller: { userId: number; credential: Credential } | null;
+    /** For the releases service: the kubeconfig version below which it must not answer (read-your-writes). */
+    kubeconfigFloor: number | null;
+    /** The kubeconfig version the users service said it stored, taken off its answer to a PUT. */
+    storedKubeconfigVersion: number | null;
   }
 }
 
@@ -22,6 +27,7 @@ export interface ProxyRouteDeps {
   sessionStore: SessionStore;
   /** Deleting an account checks its password with bcrypt. */
   passwordWork: PasswordWorkThrottle;
+  kubeconfigFloors: Pick<RedisKubeconfigFloors, 'of' | 'raise' | 'forget'>;
   signingSecret: string;
   usersUrl: string;
   releasesUrl: string;
@@ -53,6 +59,8 @@ const keptAtGateway = new Set(['cookie', 'authorization', IdentityHeader.request
  */
 export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps): Promise<void> {
   app.decorateRequest('caller', null);
+  app.decorateRequest('kubeconfigFloor', null);
+  app.decorateRequest('storedKubeconfigVersion', null);
   const upstreams: Upstream[] = [
     { service: 'users', url: deps.usersUrl, prefix: '/api/users', routes: ['/*'], ownUserIdOnly: true },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/releases', routes: ['/', '/*'], ownUserIdOnly: false },
@@ -83,6 +91,7 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
       disableRequestLogging: true,
       preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
         await authorize(request, upstream, deps.sessions);
+        if (upstream.service === 'releases' && request.caller) request.kubeconfigFloor = await deps.kubeconfigFloors.of(request.caller.userId);
         if (upstream.ownUserIdOnly && request.method === 'DELETE' && isUserItself(request.url, upstream)) {
           const verdict = await deps.passwordWork.take(request.ip);
           if (!verdict.allowed) return replyThrottled(reply, verdict.retryAfterSeconds, ErrorMessage.tooManyPasswordRequests);
@@ -101,6 +110,7 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
               method: request.method,
               url: signedUrl(dest, upstream.url, request.url),
             }),
+          rewriteHeaders: (headers) => takeStoredKubeconfigVersion(headers, request),
           onResponse: (_request, _reply, response) => void afterResponse(request, reply, response, upstream, deps),
           onError: (_reply, { error }) => {
             request.log.warn({ err: error, upstream: upstream.url }, 'upstream service failed');
@@ -145,7 +155,17 @@ function withSignedIdentity(headers: IncomingHttpHeaders, request: FastifyReques
   }
   const caller = request.caller;
   if (caller === null) throw new ForbiddenError('proxying without a session');
+  if (request.kubeconfigFloor !== null) forwarded[KubeconfigVersionHeader.minimum] = String(request.kubeconfigFloor);
   return { ...forwarded, ...serviceCallHeaders(secret, { kind: 'user', ...caller }, signed, request.id) };
+}
+
+/** The users service's word on the stored kubeconfig version is for the gateway, not the client. */
+function takeStoredKubeconfigVersion(headers: IncomingHttpHeaders, request: FastifyRequest): IncomingHttpHeaders {
+  const stored = headers[KubeconfigVersionHeader.stored];
+  if (stored === undefined) return headers;
+  request.storedKubeconfigVersion = parseKubeconfigVersionHeader(stored) ?? null;
+  const { [KubeconfigVersionHeader.stored]: _taken, ...rest } = headers;
+  return rest;
 }
 
 /** `/api/users/{id}` itself, not a path below it. */
@@ -161,7 +181,9 @@ interface UpstreamResponse {
 
 /**
  * A user who deleted themselves is logged out at once, everywhere; the `user.deleted` event does the same
- * later for deletions that did not pass through this gateway.
+ * later for deletions that did not pass through this gateway. A kubeconfig write raises the user's floor
+ * before the client hears 204, so every later release request of the user, through any gateway, carries
+ * it; if the floor cannot be raised the client gets 503 and retries (the PUT is idempotent).
  */
 async function afterResponse(
   request: FastifyRequest,
@@ -171,8 +193,18 @@ async function afterResponse(
   deps: ProxyRouteDeps,
 ): Promise<void> {
   const deletedSelf = upstream.ownUserIdOnly && request.method === 'DELETE' && response.statusCode === 204 && isUserItself(request.url, upstream);
+  if (request.storedKubeconfigVersion !== null && request.caller !== null && response.statusCode < 300) {
+    try {
+      await deps.kubeconfigFloors.raise(request.caller.userId, request.storedKubeconfigVersion);
+    } catch (error) {
+      response.stream.destroy();
+      reply.removeHeader('content-length');
+      return void reply.send(error);
+    }
+  }
   if (deletedSelf && request.caller !== null) {
     try {
+      await deps.kubeconfigFloors.forget(request.caller.userId);
       await deps.sessionStore.deleteAllOfUser(request.caller.userId);
       deps.sessions.clear(reply);
     } catch (error) {

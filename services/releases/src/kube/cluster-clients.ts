@@ -2,6 +2,8 @@ import { LRUCache } from 'lru-cache';
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, ErrorMessage } from '@platform/contracts';
 import type { UserKubeconfigSource } from '../users/kubeconfig-source.js';
+import { currentKubeconfigFloor } from '../users/kubeconfig-floor.js';
+import type { KubeconfigVersions, VersionLookup } from '../users/kubeconfig-versions.js';
 import type { ClusterAddressPolicy } from './address-policy.js';
 import { KubeApi } from './api.js';
 import type { ClusterEgressProxy } from './egress-proxy.js';
@@ -15,10 +17,12 @@ export interface ClusterClient {
 }
 
 /** Told whether each lookup found a client for the user's current kubeconfig version. */
-export type ClusterClientCacheObserver = (result: 'hit' | 'miss') => void;
+export type ClusterClientCacheObserver = (result: 'hit' | 'miss', version: VersionLookup) => void;
 
 export interface ClusterClientCacheOptions {
   source: UserKubeconfigSource;
+  /** Which kubeconfig version a request is served at (remembered from events, or checked). */
+  versions: KubeconfigVersions;
   policy: ClusterAddressPolicy;
   max: number;
   idleSeconds: number;
@@ -38,9 +42,10 @@ export interface ClusterClientCacheOptions {
 
 /**
  * Clients (each with its TLS connection pool) per user, context and kubeconfig version, bounded by LRU and
- * idle expiry. Read-your-writes: every request first asks the users service for the user's kubeconfig
- * version (a cheap call); a cached client is used only for that exact version, so once the users service
- * has stored a change, the next request here sees it. The users events evict early, on every replica.
+ * idle expiry. A cached client is used only for the user's current version, which KubeconfigVersions
+ * decides (remembered from users events when provably current, else asked of the users service): once the
+ * users service has stored a change and the user was told so, the user's next request here sees it. The
+ * users events evict early, on every replica.
  */
 export class ClusterClientCache {
   private readonly clients: LRUCache<string, ClusterClient>;
@@ -63,12 +68,15 @@ export class ClusterClientCache {
    * 502/604 for an address we refuse.
    */
   async clientFor(userId: number, context: string): Promise<ClusterClient> {
-    const { kubeconfigVersion } = await this.options.source.version(userId);
-    const cached = this.clients.get(cacheKey(userId, kubeconfigVersion, context));
-    this.options.onLookup?.(cached ? 'hit' : 'miss');
+    const { versions } = this.options;
+    const current = await versions.current(userId, currentKubeconfigFloor());
+    const cached = this.clients.get(cacheKey(userId, current.version, context));
+    this.options.onLookup?.(cached ? 'hit' : 'miss', current.lookup);
     if (cached) return cached;
 
+    const asked = versions.ticket();
     const kubeconfig = await this.options.source.kubeconfig(userId);
+    versions.answered(userId, kubeconfig.kubeconfigVersion, asked);
     this.evictUser(userId, kubeconfig.kubeconfigVersion);
     if (!kubeconfig.allowedContexts.includes(context)) {
       throw new AppError(403, ErrorCode.ContextNotAllowed, [ErrorMessage.contextNotAllowed]);

@@ -96,9 +96,10 @@ export class UserService {
    * Semantics of docs/api-decisions.md: an empty or missing kubeconfig keeps the stored one, a missing list keeps the
    * stored list, and allowed names are cut down to the contexts the kubeconfig has. Nothing changed, no event.
    * An allowed context must be one the platform can use: otherwise every release call on it would fail, so
-   * the update is refused (422/601 naming the context and why) rather than stored.
+   * the update is refused (422/601 naming the context and why) rather than stored. Returns the kubeconfig
+   * version now stored, changed or not: the gateway passes it on as a floor for the user's release requests.
    */
-  async updateUser(id: number, body: UpdateUserBody): Promise<void> {
+  async updateUser(id: number, body: UpdateUserBody): Promise<number> {
     const newRaw = body.rawKubeConfig ? body.rawKubeConfig : null;
     const newContexts = newRaw === null ? null : parse(newRaw);
     for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
@@ -109,13 +110,13 @@ export class UserService {
       const wanted = new Set(body.allowedContexts ?? user.allowedContexts);
       const allowed = contexts.filter((context) => wanted.has(context.name));
       const allowedContexts = allowed.map((context) => context.name);
-      if (!kubeconfigChanged && sameList(allowedContexts, user.allowedContexts)) return;
+      if (!kubeconfigChanged && sameList(allowedContexts, user.allowedContexts)) return user.kubeconfigVersion;
       refuseUnusable(allowed);
       const change = kubeconfigChanged ? { kubeconfig: this.deps.cipher.encrypt(id, newRaw), allowedContexts } : { allowedContexts };
       const event = pendingEvent('kubeconfig.changed', user.kubeconfigVersion + 1);
       if (await this.deps.repository.changeKubeconfig(id, user.kubeconfigVersion, change, event)) {
         this.deps.onEventQueued();
-        return;
+        return event.kubeconfigVersion;
       }
     }
     throw AppError.dataWrite(new Error('user kept changing concurrently'));

@@ -1,4 +1,4 @@
-import { DeleteUserBody, KubeContextList, NumericId, UpdateUserBody, User, UserIdParams, z } from '@platform/contracts';
+import { DeleteUserBody, KubeconfigVersionHeader, KubeContextList, NumericId, UpdateUserBody, User, UserIdParams, z } from '@platform/contracts';
 import { requireUser, type ServiceApp } from '@platform/service-kit';
 import type { FastifyRequest } from 'fastify';
 import type { UserService } from '../domain/user-service.js';
@@ -25,8 +25,8 @@ export function userRoutes(app: ServiceApp, users: UserService): void {
   );
 
   app.put('/api/users/:id', { schema: { params: UserIdParams, body: UpdateUserBody }, preValidation: ownUserOnly }, async (request, reply) => {
-    await users.updateUser(request.params.id, request.body);
-    return reply.code(204).send();
+    const kubeconfigVersion = await users.updateUser(request.params.id, request.body);
+    return reply.code(204).header(KubeconfigVersionHeader.stored, String(kubeconfigVersion)).send();
   });
 
   app.delete('/api/users/:id', { schema: { params: UserIdParams, body: DeleteUserBodyOrNone }, preValidation: ownUserOnly }, async (request, reply) => {
