@@ -1,5 +1,13 @@
 import httpProxy from '@fastify/http-proxy';
-import { ErrorCode, ErrorMessage, IdentityHeader, KubeconfigVersionHeader, parseKubeconfigVersionHeader, type Credential, type ServiceName } from '@platform/contracts';
+import {
+  ErrorCode,
+  ErrorMessage,
+  IdentityHeader,
+  KubeconfigVersionHeader,
+  parseKubeconfigVersionHeader,
+  type Credential,
+  type ServiceName,
+} from '@platform/contracts';
 import { AppError, ForbiddenError, serviceCallHeaders, type ServiceApp, type SignedRequest } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
