@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { Layout } from './components/layout.js';
 import { AuthPage } from './pages/auth-page.js';
+import { InstallPage } from './pages/install-page.js';
 import { KubeconfigPage } from './pages/kubeconfig-page.js';
 import { ReleasePage } from './pages/release-page.js';
 import { ReleasesPage } from './pages/releases-page.js';
@@ -44,6 +45,8 @@ function Pages() {
     <Layout>
       {route.path === '/kubeconfig' ? (
         <KubeconfigPage />
+      ) : route.path === '/install' ? (
+        <InstallPage />
       ) : release ? (
         <ReleasePage
           context={decodeURIComponent(release[1]!)}

@@ -32,6 +32,12 @@ const ruleWords: Record<string, string> = {
   namespace: 'That is not a valid namespace name (lowercase letters, digits and dashes).',
   oneof: 'One of the choices is not allowed.',
   kubeconfig: 'The kubeconfig could not be read. Paste a whole kubeconfig file (YAML or JSON).',
+  url: 'That is not a valid URL (https://host/path).',
+  chartname: 'That is not a valid chart name (letters, digits, dots, dashes and underscores).',
+  oci: 'That is not a valid OCI reference (oci://registry/path/chart, lowercase path).',
+  base64: 'The chart archive could not be read.',
+  chart: 'Choose exactly one chart source: a repository URL with a chart name, an OCI reference, or an archive.',
+  version: 'An uploaded archive has its own version: leave the version out.',
 };
 
 const sentence = (text: string): string => {
@@ -44,6 +50,8 @@ const sentence = (text: string): string => {
 function describeMessage(message: string): string {
   const known = knownMessages[message.trim().toLowerCase()];
   if (known) return known;
+  const refused = /^chart validation failed: (.+)$/.exec(message.trim());
+  if (refused) return `The chart was refused: ${sentence(refused[1]!)}`;
   const rule = /^(\S+) validation failed$/.exec(message.trim());
   if (rule) return ruleWords[rule[1]!.toLowerCase()] ?? `Check the value of “${rule[1]}”.`;
   return sentence(message);
@@ -67,7 +75,9 @@ export function describeFailure(failure: ApiFailure): string {
   if (failure.code === null && failure.status === 403) return 'You are not logged in, or your session has ended. Log in again.';
   if (failure.status === 413) return knownMessages['request body too large']!;
   const details = [...new Set(failure.errors.map(describeMessage))].filter((text) => text !== '');
-  const lead = failure.code !== null ? codeLeads[failure.code] : undefined;
+  // 604 is also the chart source's code (the platform downloads charts as it reaches clusters): name the right one.
+  const chartSource = failure.errors.some((message) => /^(chart repository|OCI registry) unreachable/i.test(message));
+  const lead = chartSource ? "The chart's repository or registry could not be reached." : failure.code !== null ? codeLeads[failure.code] : undefined;
   if (details.length === 0) {
     if (lead) return lead;
     if (failure.status >= 500) return knownMessages['internal server error']!;

@@ -34,6 +34,9 @@ export function Layout({ children }: { children: ComponentChildren }) {
             <Link href="/releases" aria-current={current('/releases')}>
               Releases
             </Link>
+            <Link href="/install" aria-current={current('/install')}>
+              Install
+            </Link>
             <Link href="/kubeconfig" aria-current={current('/kubeconfig')}>
               Kubeconfig
             </Link>

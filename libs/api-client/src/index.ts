@@ -40,6 +40,9 @@ export type ReleasePlan = Schemas['ReleasePlan'];
 export type ReleaseDiff = ResponseBody<'diffRevisions', 200>;
 export type ReleaseResources = ResponseBody<'releaseResources', 200>;
 export type ReleaseDrift = ResponseBody<'releaseDrift', 200>;
+export type ChartVersionList = ResponseBody<'listChartVersions', 200>;
+export type ChartView = ResponseBody<'showChart', 200>;
+export type InstallBody = operations['installRelease']['requestBody']['content']['application/json'];
 
 type UpgradeBody = Schemas['UpgradeBody'];
 type RollbackBody = Schemas['RollbackBody'];

@@ -1,0 +1,133 @@
+import type { ChartView, Release } from '@platform/api-client';
+import { useState } from 'preact/hooks';
+import { api, unwrap } from '../api.js';
+import { releasePath } from '../app.js';
+import { Notice } from '../components/notice.js';
+import { YamlEditor, yamlProblem } from '../components/yaml-editor.js';
+import { ChartDetails } from '../install/chart-details.js';
+import { chartNameOf, chartReference, type ChartSource } from '../install/chart-source.js';
+import { InstallPreview } from '../install/install-preview.js';
+import { SourcePicker } from '../install/source-picker.js';
+import { TargetFields, type InstallTarget } from '../install/target-fields.js';
+import { ValuesForm } from '../install/values-form.js';
+import { useAction } from '../release/use-action.js';
+import { Link, withQuery } from '../router.js';
+import { useSession } from '../session.js';
+
+/** Install a chart: choose its source and version, see its defaults, edit values, preview, then install. */
+export function InstallPage() {
+  const contexts = useSession().user?.contexts ?? [];
+  const [source, setSource] = useState<ChartSource | null>(null);
+  const [version, setVersion] = useState('');
+  const [view, setView] = useState<ChartView | null>(null);
+  const [values, setValues] = useState('');
+  const [target, setTarget] = useState<InstallTarget>({ name: '', namespace: 'default', context: contexts[0] ?? '', storage: 'secret' });
+  const [preview, setPreview] = useState<Release | null>(null);
+  const [installed, setInstalled] = useState<Release | null>(null);
+  const { error, busy, act } = useAction();
+
+  if (contexts.length === 0) {
+    return (
+      <section>
+        <h1 tabIndex={-1}>Install a chart</h1>
+        <div class="card">
+          <p>
+            No context is allowed yet. <Link href="/kubeconfig">Store your kubeconfig and choose contexts</Link> to install into them.
+          </p>
+        </div>
+      </section>
+    );
+  }
+
+  const load = (next: ChartSource) => {
+    setSource(next);
+    setVersion('');
+    setView(null);
+    setValues('');
+    setPreview(null);
+    setInstalled(null);
+    setTarget({ ...target, name: target.name || chartNameOf(next).toLowerCase() });
+  };
+  // The chart's defaults prefill the editor: the person sees what they override (sending them unchanged is harmless).
+  const viewed = (found: ChartView | null) => {
+    setView(found);
+    if (found) setValues(found.values);
+  };
+  const edit = (text: string) => {
+    setValues(text);
+    setPreview(null);
+  };
+  const retarget = (next: InstallTarget) => {
+    setTarget(next);
+    setPreview(null);
+  };
+  const body = (dryRun: boolean) => ({
+    ...target,
+    chart: chartReference(source!),
+    version: source!.kind === 'archive' || version === '' ? undefined : version,
+    values,
+    dryRun: dryRun || undefined,
+  });
+  const run = (dryRun: boolean) =>
+    act(async () => {
+      const answer = await unwrap(api.POST('/api/releases', { body: body(dryRun) }));
+      if (dryRun) return setPreview(answer);
+      setPreview(null);
+      setInstalled(answer);
+    });
+  const submit = (event: Event) => {
+    event.preventDefault();
+    void run(true);
+  };
+
+  const problem = yamlProblem(values);
+  const ready = source !== null && target.name !== '' && target.namespace !== '' && problem === '' && !busy;
+  return (
+    <section>
+      <h1 tabIndex={-1}>Install a chart</h1>
+      <SourcePicker onLoad={load} busy={busy} />
+      {source && <ChartDetails source={source} version={version} onVersion={setVersion} onView={viewed} />}
+      {source && (
+        <form class="card" onSubmit={submit} aria-labelledby="release-heading">
+          <h2 id="release-heading">Release</h2>
+          <TargetFields target={target} contexts={contexts} onChange={retarget} />
+          <ValuesForm schema={view?.schema ?? null} values={values} onChange={edit} />
+          <YamlEditor
+            id="install-values"
+            label="Values (YAML)"
+            hint={
+              source.kind === 'archive'
+                ? "Values over the archive's own defaults; empty keeps its defaults. Tab indents; press Escape, then Tab, to leave the editor."
+                : "The chart's defaults; change what you need. Tab indents; press Escape, then Tab, to leave the editor."
+            }
+            value={values}
+            onChange={edit}
+          />
+          <div class="actions">
+            <button type="submit" class="secondary" disabled={!ready}>
+              Preview install
+            </button>
+            <button type="button" disabled={!ready} onClick={() => void run(false)}>
+              Install
+            </button>
+          </div>
+        </form>
+      )}
+      <Notice kind="error">{error}</Notice>
+      {installed && (
+        <Notice kind="success">
+          Installed {installed.name} (revision {installed.version}, {installed.chart.metadata.name}-{installed.chart.metadata.version}) in {installed.namespace}
+          .{' '}
+          <Link
+            href={withQuery(releasePath(target.context, installed.namespace, installed.name), {
+              storage: target.storage === 'secret' ? undefined : target.storage,
+            })}
+          >
+            Open {installed.name}
+          </Link>
+        </Notice>
+      )}
+      {preview && <InstallPreview release={preview} />}
+    </section>
+  );
+}

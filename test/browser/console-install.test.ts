@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { kubeconfigPath, localServersEnv } from '@platform/test-support';
+import type { BrowserContext, Page } from 'playwright-core';
+import { helm, helmHistory } from '../support/helm.js';
+import { startPlatform, type Platform } from '../support/platform.js';
+import { axeViolations, launchChromium, screenshot, seriousOf, type LaunchedBrowser } from '../support/browser.js';
+import { repoRoot } from '../support/readme-config.js';
+
+/**
+ * The console's install page and uninstall end to end in headless Chromium, against the real platform, the
+ * local chart repository and OCI registry (scripts/servers.sh: chart `hello` at 0.1.0 and 0.2.0) and the
+ * cluster, with the helm CLI as the oracle of what was installed and removed.
+ */
+let platform: Platform;
+let launched: LaunchedBrowser;
+let context: BrowserContext;
+let page: Page;
+const namespace = `it-install-${randomBytes(3).toString('hex')}`;
+const pageProblems: string[] = [];
+const seriousViolations: string[] = [];
+
+/** The shared servers' address of a chart source; the suite cannot test installs without it, so it says so. */
+function server(name: 'CHART_REPO_URL' | 'OCI_REGISTRY'): string {
+  const value = process.env[name] ?? localServersEnv()?.[name];
+  if (!value) throw new Error(`no ${name}: start the servers with npm run servers (scripts/servers.sh), or set ${name}`);
+  return value;
+}
+
+before(async () => {
+  platform = await startPlatform();
+  launched = await launchChromium();
+  context = await launched.browser.newContext({ baseURL: platform.gatewayUrl, viewport: { width: 1280, height: 800 } });
+  // The browser context's request client shares its cookies: signing up here logs the page in.
+  const signedUp = await context.request.post('/api/users', {
+    data: { email: `install-${randomBytes(4).toString('hex')}@example.test`, password: 'pw-install-1' },
+  });
+  assert.equal(signedUp.status(), 201, await signedUp.text());
+  const { id } = (await signedUp.json()) as { id: number };
+  const stored = await context.request.put(`/api/users/${id}`, {
+    data: { rawKubeConfig: await readFile(await kubeconfigPath(), 'utf8'), allowedContexts: ['admin'] },
+  });
+  assert.equal(stored.status(), 204, await stored.text());
+  page = await context.newPage();
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
+  });
+  page.on('pageerror', (error) => pageProblems.push(error.message));
+});
+after(async () => {
+  for (const name of ['hello', 'uploaded']) await helm(['uninstall', name, '-n', namespace]).catch(() => undefined);
+  await helm(['delete', 'namespace', namespace]).catch(() => undefined);
+  await launched?.close();
+  await platform?.stop();
+});
+
+async function audit(label: string): Promise<void> {
+  for (const line of seriousOf(await axeViolations(page))) seriousViolations.push(`${label}: ${line}`);
+}
+
+const main = () => page.getByRole('main');
+const helmList = async () =>
+  (JSON.parse(await helm(['list', '-n', namespace, '-a', '-o', 'json'])) as Array<{ name: string; chart: string; status: string }>).map(
+    ({ name, chart, status }) => `${name} ${chart} ${status}`,
+  );
+
+function browserTest(name: string, body: () => Promise<void>): void {
+  test(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      await screenshot(page, `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+async function loadRepositoryChart(name: string): Promise<void> {
+  await page.goto('/install');
+  await page.getByLabel('Helm repository').check();
+  await page.getByLabel('Repository URL').fill(server('CHART_REPO_URL'));
+  await page.getByLabel('Chart name').fill(name);
+  await page.getByRole('button', { name: 'Load chart' }).click();
+}
+
+describe('installing and uninstalling from the console', () => {
+  browserTest("a repository's chart: versions, README, schema fields that edit the values text", async () => {
+    await page.goto('/releases');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Install' }).click();
+    await page.waitForURL('**/install');
+    await audit('install, empty');
+    await loadRepositoryChart('hello');
+    const version = page.getByLabel('Version', { exact: true });
+    await main().getByText('hello 0.2.0').waitFor();
+    assert.deepEqual(await version.locator('option').allTextContents(), ['0.2.0 (app 1.0)', '0.1.0 (app 1.0)'], 'newest first');
+    await version.selectOption('0.1.0');
+    await main().getByText('hello 0.1.0').waitFor();
+    const editor = page.getByLabel('Values (YAML)');
+    assert.equal(await editor.inputValue(), '# The greeting the ConfigMap holds.\ngreeting: hello\nreplicas: 1\n');
+    await main().getByText('README').click();
+    await main().getByText('A ConfigMap `<release>-hello`').waitFor();
+
+    const greeting = page.getByLabel(/^greeting/);
+    assert.equal(await greeting.inputValue(), 'hello');
+    await greeting.fill('from-console');
+    await page.getByLabel(/^replicas/).fill('3');
+    assert.equal(await editor.inputValue(), '# The greeting the ConfigMap holds.\ngreeting: from-console\nreplicas: 3\n', 'comments kept, keys set');
+    await editor.fill('greeting: [unclosed');
+    await main().getByText('Fix the YAML below to edit these fields.').waitFor();
+    assert.ok(await page.getByRole('button', { name: 'Install', exact: true }).isDisabled());
+    await audit('install, chart loaded');
+    await screenshot(page, 'install');
+  });
+
+  browserTest('preview installs nothing; install does, and the releases table lists it', async () => {
+    await loadRepositoryChart('hello');
+    await main().getByText('hello 0.2.0').waitFor();
+    await page.getByLabel('Version', { exact: true }).selectOption('0.1.0');
+    await main().getByText('hello 0.1.0').waitFor();
+    assert.equal(await page.getByLabel('Release name').inputValue(), 'hello', "the chart's name is suggested");
+    await page.getByLabel('Namespace', { exact: true }).fill(namespace);
+    await page.getByLabel('Create the namespace if it does not exist').check();
+    await page.getByLabel(/^greeting/).fill('from-console');
+
+    await page.getByRole('button', { name: 'Preview install' }).click();
+    const preview = main().getByRole('region', { name: /Preview of the install/ });
+    await preview.waitFor();
+    assert.match((await preview.locator('pre.diff').first().textContent()) ?? '', /\+\s+greeting: "from-console"/);
+    await preview.getByText('hello says from-console (revision 1).').waitFor();
+    assert.deepEqual(await helmList(), [], 'a preview installs nothing');
+    await audit('install preview');
+    await screenshot(page, 'install-preview');
+
+    await page.getByRole('button', { name: 'Install', exact: true }).click();
+    const installed = main().getByRole('status');
+    await installed.getByText(`Installed hello (revision 1, hello-0.1.0) in ${namespace}.`).waitFor();
+    assert.deepEqual(await helmList(), ['hello hello-0.1.0 deployed']);
+    assert.deepEqual(JSON.parse(await helm(['get', 'values', 'hello', '-n', namespace, '-o', 'json'])), { greeting: 'from-console', replicas: 1 });
+
+    await page.goto(`/releases?context=admin&namespace=${namespace}`);
+    await main().getByRole('link', { name: 'hello' }).waitFor();
+    assert.deepEqual(await main().locator('table.releases tbody th').allTextContents(), ['hello']);
+  });
+
+  browserTest('errors in words: a name in use, a chart the repository does not have', async () => {
+    await loadRepositoryChart('hello');
+    await main().getByText('hello 0.2.0').waitFor();
+    await page.getByLabel('Namespace', { exact: true }).fill(namespace);
+    await page.getByRole('button', { name: 'Install', exact: true }).click();
+    assert.equal(
+      await main().getByRole('alert').textContent(),
+      `Release name hello is in use in namespace ${namespace}: uninstall it, or roll back an uninstalled one.`,
+    );
+    await loadRepositoryChart('nothing');
+    assert.equal(await main().getByRole('alert').textContent(), 'Chart nothing not found in the repository.');
+    assert.deepEqual(await helmList(), ['hello hello-0.1.0 deployed'], 'nothing changed');
+  });
+
+  browserTest('an OCI chart lists its tags; an uploaded archive installs', async () => {
+    await page.goto('/install');
+    await page.getByLabel('OCI registry').check();
+    await page.getByLabel('OCI reference').fill(`oci://${server('OCI_REGISTRY')}/charts/hello`);
+    await page.getByLabel('The registry speaks plain HTTP (no TLS)').check();
+    await page.getByRole('button', { name: 'Load chart' }).click();
+    await main()
+      .getByText(/^hello 0\.\d\.0$/)
+      .waitFor();
+    assert.deepEqual((await page.getByLabel('Version', { exact: true }).locator('option').allTextContents()).sort(), ['0.1.0', '0.2.0']);
+
+    const packaged = await mkdtemp(join(tmpdir(), 'console-chart-'));
+    await helm(['package', join(repoRoot, 'scripts/charts/hello'), '-d', packaged]);
+    await page.goto('/install');
+    await page.getByLabel('Upload an archive').check();
+    await page.getByLabel(/^Chart archive/).setInputFiles(join(packaged, 'hello-0.1.0.tgz'));
+    await page.getByRole('button', { name: 'Load chart' }).click();
+    await page.getByLabel('Release name').fill('uploaded');
+    await page.getByLabel('Namespace', { exact: true }).fill(namespace);
+    await page.getByLabel('Values (YAML)').fill('greeting: uploaded\n');
+    await page.getByRole('button', { name: 'Install', exact: true }).click();
+    await main().getByText(`Installed uploaded (revision 1, hello-0.1.0) in ${namespace}.`).waitFor();
+    assert.deepEqual(JSON.parse(await helm(['get', 'values', 'uploaded', '-n', namespace, '-o', 'json'])), { greeting: 'uploaded' });
+  });
+
+  browserTest('uninstall keeping the history, then purge it; the helm CLI agrees at each step', async () => {
+    await page.goto(`/releases/admin/${namespace}/hello?tab=uninstall`);
+    await page.getByLabel('Keep the history (the release can be rolled back later)').check();
+    const button = page.getByRole('button', { name: 'Uninstall hello' });
+    await page.getByLabel('Type the release name, hello, to confirm').fill('hell');
+    assert.ok(await button.isDisabled(), 'only the exact name confirms');
+    await page.getByLabel('Type the release name, hello, to confirm').fill('hello');
+    await audit('uninstall');
+    await button.click();
+    await main().getByText('hello is uninstalled; its history is kept and it can be rolled back.').waitFor();
+    assert.deepEqual(
+      (await helmHistory('hello', namespace)).map((entry) => entry.status),
+      ['uninstalled'],
+    );
+
+    await page.goto(`/releases/admin/${namespace}/hello?tab=uninstall`);
+    await page.getByLabel('Type the release name, hello, to confirm').fill('hello');
+    await page.getByRole('button', { name: 'Uninstall hello' }).click();
+    await main().getByText('hello is uninstalled.').waitFor();
+    await assert.rejects(helmHistory('hello', namespace), /release: not found/);
+    assert.deepEqual(await helmList(), ['uploaded hello-0.1.0 deployed']);
+  });
+
+  test('no serious accessibility violation, no CSP refusal, no page error', () => {
+    assert.deepEqual(seriousViolations, []);
+    assert.deepEqual(pageProblems, []);
+  });
+});
