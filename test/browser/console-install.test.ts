@@ -160,7 +160,7 @@ describe('installing and uninstalling from the console', () => {
     assert.deepEqual(await helmList(), ['hello hello-0.1.0 deployed'], 'nothing changed');
   });
 
-  browserTest('an OCI chart lists its tags; an uploaded archive installs', async () => {
+  browserTest('an OCI chart lists its tags; an uploaded archive shows its defaults, read in the browser, and installs', async () => {
     await page.goto('/install');
     await page.getByLabel('OCI registry').check();
     await page.getByLabel('OCI reference').fill(`oci://${server('OCI_REGISTRY')}/charts/hello`);
@@ -177,6 +177,13 @@ describe('installing and uninstalling from the console', () => {
     await page.getByLabel('Upload an archive').check();
     await page.getByLabel(/^Chart archive/).setInputFiles(join(packaged, 'hello-0.1.0.tgz'));
     await page.getByRole('button', { name: 'Load chart' }).click();
+    await main().getByText('hello 0.1.0').waitFor();
+    assert.equal(
+      await page.getByLabel('Values (YAML)').inputValue(),
+      '# The greeting the ConfigMap holds.\ngreeting: hello\nreplicas: 1\n',
+      'read from the archive',
+    );
+    assert.equal(await page.getByLabel(/^replicas/).inputValue(), '1', "the archive's schema makes the fields");
     await page.getByLabel('Release name').fill('uploaded');
     await page.getByLabel('Namespace', { exact: true }).fill(namespace);
     await page.getByLabel('Values (YAML)').fill('greeting: uploaded\n');

@@ -2,9 +2,7 @@ import type { InstallBody } from '@platform/api-client';
 
 /** Where the chart to install comes from: the three kinds of `chart` an install takes. */
 export type ChartSource =
-  | { kind: 'repository'; repository: string; name: string }
-  | { kind: 'oci'; oci: string; plainHttp: boolean }
-  | { kind: 'archive'; archive: string; fileName: string };
+  { kind: 'repository'; repository: string; name: string } | { kind: 'oci'; oci: string; plainHttp: boolean } | { kind: 'archive'; file: File };
 
 /** The query of GET /api/charts/versions and /show; an uploaded archive has none (the server never stores it). */
 export function locationQuery(source: ChartSource) {
@@ -13,8 +11,8 @@ export function locationQuery(source: ChartSource) {
   return null;
 }
 
-export function chartReference(source: ChartSource): InstallBody['chart'] {
-  if (source.kind === 'archive') return { archive: source.archive };
+export async function chartReference(source: ChartSource): Promise<InstallBody['chart']> {
+  if (source.kind === 'archive') return { archive: await base64Of(source.file) };
   return locationQuery(source)!;
 }
 
@@ -22,7 +20,7 @@ export function chartReference(source: ChartSource): InstallBody['chart'] {
 export function chartNameOf(source: ChartSource): string {
   if (source.kind === 'repository') return source.name;
   if (source.kind === 'oci') return source.oci.split('/').pop() ?? '';
-  return source.fileName.replace(/\.tgz$/, '').replace(/-\d+\.\d+\.\d+.*$/, '');
+  return source.file.name.replace(/\.tgz$/, '').replace(/-\d+\.\d+\.\d+.*$/, '');
 }
 
 /** A file's bytes as base64, as the install body carries an archive (the JSON body has no binary form). */

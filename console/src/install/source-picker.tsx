@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { base64Of, type ChartSource } from './chart-source.js';
+import type { ChartSource } from './chart-source.js';
 
 type Kind = ChartSource['kind'];
 const kinds: Array<[Kind, string]> = [
@@ -17,11 +17,11 @@ export function SourcePicker(props: { onLoad: (source: ChartSource) => void; bus
   const [plainHttp, setPlainHttp] = useState(false);
   const [file, setFile] = useState<File | null>(null);
 
-  const load = async (event: Event) => {
+  const load = (event: Event) => {
     event.preventDefault();
     if (kind === 'repository') props.onLoad({ kind, repository: repository.trim(), name: name.trim() });
     else if (kind === 'oci') props.onLoad({ kind, oci: oci.trim(), plainHttp });
-    else if (file) props.onLoad({ kind, archive: await base64Of(file), fileName: file.name });
+    else if (file) props.onLoad({ kind, file });
   };
   const ready = kind === 'repository' ? repository.trim() !== '' && name.trim() !== '' : kind === 'oci' ? oci.trim() !== '' : file !== null;
 

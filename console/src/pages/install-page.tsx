@@ -61,16 +61,16 @@ export function InstallPage() {
     setTarget(next);
     setPreview(null);
   };
-  const body = (dryRun: boolean) => ({
+  const body = async (dryRun: boolean) => ({
     ...target,
-    chart: chartReference(source!),
+    chart: await chartReference(source!),
     version: source!.kind === 'archive' || version === '' ? undefined : version,
     values,
     dryRun: dryRun || undefined,
   });
   const run = (dryRun: boolean) =>
     act(async () => {
-      const answer = await unwrap(api.POST('/api/releases', { body: body(dryRun) }));
+      const answer = await unwrap(api.POST('/api/releases', { body: await body(dryRun) }));
       if (dryRun) return setPreview(answer);
       setPreview(null);
       setInstalled(answer);
@@ -95,11 +95,7 @@ export function InstallPage() {
           <YamlEditor
             id="install-values"
             label="Values (YAML)"
-            hint={
-              source.kind === 'archive'
-                ? "Values over the archive's own defaults; empty keeps its defaults. Tab indents; press Escape, then Tab, to leave the editor."
-                : "The chart's defaults; change what you need. Tab indents; press Escape, then Tab, to leave the editor."
-            }
+            hint="The chart's defaults; change what you need. Tab indents; press Escape, then Tab, to leave the editor."
             value={values}
             onChange={edit}
           />
