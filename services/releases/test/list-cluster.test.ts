@@ -76,3 +76,28 @@ test('bodies come from the cache once read, and a cold cache with many missing r
     await fresh.app.close();
   }
 });
+
+test('with the default mask superseded records are never read, and the answer is still what helm list answers', async () => {
+  // Revision 1 of `one` becomes superseded: a second revision to hide, as every upgrade leaves one.
+  await helm(['upgrade', 'one', chart, '-n', namespace, '--set', 'greeting=again']);
+  const { api } = await built.clusterClients.clientFor(userId, 'admin');
+  const selectors: string[] = [];
+  const metadataList = api.metadataList.bind(api);
+  api.metadataList = async (path, ...rest) => {
+    selectors.push(decodeURIComponent(path.split('labelSelector=')[1] ?? ''));
+    return metadataList(path, ...rest);
+  };
+  try {
+    const ours = (await list({ limit: 1000 })).map((release) => `${release.name}.v${release.version}:${release.info.status}`);
+    assert.equal(selectors.at(-1), 'owner=helm,status!=superseded');
+    const helms = (
+      JSON.parse(await helm(['list', '-n', namespace, '-o', 'json', '--max', '0'])) as Array<{ name: string; revision: string; status: string }>
+    ).map((release) => `${release.name}.v${release.revision}:${release.status}`);
+    assert.deepEqual(ours.sort(), helms.sort());
+    assert.ok(ours.includes('one.v2:deployed'));
+    assert.deepEqual(summary(await list({ statusFilter: 'superseded' })), ['one.v1:superseded:one', 'two.v1:superseded:two']);
+    assert.equal(selectors.at(-1), 'owner=helm', 'asked for superseded revisions, it reads them');
+  } finally {
+    api.metadataList = metadataList;
+  }
+});

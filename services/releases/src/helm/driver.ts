@@ -40,8 +40,11 @@ export class ReleaseRecordExistsError extends Error {
 export interface ReleaseDriver {
   /** Every record owned by Helm in `namespace` ('' = all namespaces), optionally of one release name. */
   list(namespace: string, releaseName?: string): Promise<ReleaseRecord[]>;
-  /** Every record's labels in `namespace` ('' = all): one consistent read that carries no release bodies. */
-  listEntries(namespace: string): Promise<ReleaseEntry[]>;
+  /**
+   * Every record's labels in `namespace` ('' = all): one consistent read that carries no release bodies.
+   * With `omitSuperseded`, records labelled `superseded` are left out (by the server, so never sent).
+   */
+  listEntries(namespace: string, omitSuperseded?: boolean): Promise<ReleaseEntry[]>;
   /**
    * The bodies of `entries` (from listEntries on the same `namespace`), in their order; undefined for a
    * record deleted since. A record written since is returned as it is now.

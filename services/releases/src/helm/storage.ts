@@ -15,8 +15,8 @@ export class ReleaseStore {
   constructor(readonly driver: ReleaseDriver) {}
 
   /** Every revision's labels in `namespace` ('' = all), without bodies: what a list decides from. */
-  entries(namespace: string): Promise<ReleaseEntry[]> {
-    return this.driver.listEntries(namespace);
+  entries(namespace: string, omitSuperseded = false): Promise<ReleaseEntry[]> {
+    return this.driver.listEntries(namespace, omitSuperseded);
   }
 
   /** The bodies of entries from `entries(namespace)`, in order (undefined: deleted since). */

@@ -23,7 +23,10 @@ export interface ListPhases {
 export async function listReleases(store: ReleaseStore, query: ListReleasesQuery, phases?: ListPhases): Promise<ReleaseBody[]> {
   const clock = phaseClock();
   const statuses = new Set<string>(query.statusFilter?.length ? query.statusFilter : defaultStatuses);
-  const entries = await store.entries(query.namespace);
+  // Helm marks a revision superseded only once a newer one exists, so a superseded revision is never a
+  // release's latest: unless the mask asks for them, they are not read at all, and a release costs one
+  // object instead of one per revision kept (up to helm's --history-max, 10 by default).
+  const entries = await store.entries(query.namespace, !statuses.has('superseded'));
   // As Helm: a mask of only `superseded` skips the latest-revision filter (superseded revisions are never latest).
   const onlySuperseded = statuses.size === 1 && statuses.has('superseded');
   const candidates = (onlySuperseded ? entries : latestPerRelease(entries)).filter((entry) => statuses.has(entry.status));

@@ -58,10 +58,10 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
     return records;
   }
 
-  async listEntries(namespace: string): Promise<ReleaseEntry[]> {
+  async listEntries(namespace: string, omitSuperseded = false): Promise<ReleaseEntry[]> {
     const entries: ReleaseEntry[] = [];
     const listKind = `${this.objects.kind}List` as const;
-    for (const meta of await this.api.metadataList(`${this.collection(namespace)}?labelSelector=owner%3Dhelm`, entryLabels, listKind)) {
+    for (const meta of await this.api.metadataList(`${this.collection(namespace)}?labelSelector=${selectorOf(omitSuperseded)}`, entryLabels, listKind)) {
       const version = Number(meta.labels.version);
       if (!meta.labels.name || !meta.namespace || !Number.isInteger(version)) continue;
       if (meta.sentObject) this.sentWithList.set(objectPath(meta.namespace, meta.name), meta.sentObject);
@@ -117,7 +117,8 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
   /** The objects of `entries` out of one consistent list of the namespace, keyed by namespace/name. */
   private async readAll(namespace: string, entries: readonly ReleaseEntry[]): Promise<Map<string, ReleaseBody>> {
     const wanted = new Set(entries.map((entry) => objectPath(entry.namespace, entry.objectName)));
-    const list = await this.api.call('GET', `${this.collection(namespace)}?labelSelector=owner%3Dhelm`, `${this.objects.kind}List`);
+    // Every record, superseded too: one listed as latest may have been superseded since, and is still answered.
+    const list = await this.api.call('GET', `${this.collection(namespace)}?labelSelector=${selectorOf(false)}`, `${this.objects.kind}List`);
     const bodies = new Map<string, ReleaseBody>();
     await Promise.all(
       list.items.map(async (item) => {
@@ -245,6 +246,11 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
       data: { release: this.objects.wrap(encodeRelease(release)) },
     };
   }
+}
+
+/** Helm's records, encoded for a query; `!=` also matches a record without the label, which a list then skips. */
+function selectorOf(omitSuperseded: boolean): string {
+  return encodeURIComponent(omitSuperseded ? 'owner=helm,status!=superseded' : 'owner=helm');
 }
 
 function objectPath(namespace: string, name: string): string {

@@ -42,8 +42,9 @@ export class MemoryDriver implements ReleaseDriver {
       .map((record) => ({ ...record, decode: async () => decodeRelease(record.encoded, ownRecords) }));
   }
 
-  async listEntries(namespace: string): Promise<ReleaseEntry[]> {
-    return (await this.list(namespace)).map(({ namespace: recordNamespace, name, version, status }) => {
+  async listEntries(namespace: string, omitSuperseded = false): Promise<ReleaseEntry[]> {
+    const records = (await this.list(namespace)).filter((record) => !omitSuperseded || record.status !== 'superseded');
+    return records.map(({ namespace: recordNamespace, name, version, status }) => {
       const objectName = releaseKey(name, version);
       // In-process records are never cached (bodies reads them directly), so no version needs telling apart.
       return { namespace: recordNamespace, name, version, status, objectName, revisionKey: `${recordNamespace}/${objectName}` };
