@@ -29,6 +29,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/service-kit/package.json libs/service-kit/
+COPY libs/audit/package.json libs/audit/
 COPY libs/kubeconfig-parser/package.json libs/kubeconfig-parser/
 COPY services/${SERVICE}/package.json services/${SERVICE}/
 
@@ -39,6 +40,7 @@ RUN npm ci --workspace services/${SERVICE} --include-workspace-root --ignore-scr
 COPY tsconfig.base.json ./
 COPY libs/contracts libs/contracts
 COPY libs/service-kit libs/service-kit
+COPY libs/audit libs/audit
 COPY libs/kubeconfig-parser libs/kubeconfig-parser
 COPY services/${SERVICE} services/${SERVICE}
 # libs/kubeconfig-parser is built only for the services that reference it (users, releases); the gateway
@@ -52,6 +54,7 @@ ARG SERVICE
 RUN npm ci --workspace services/${SERVICE} --include-workspace-root=false --omit=dev --no-audit --no-fund
 COPY --from=build /app/libs/contracts/dist libs/contracts/dist
 COPY --from=build /app/libs/service-kit/dist libs/service-kit/dist
+COPY --from=build /app/libs/audit/dist libs/audit/dist
 COPY --from=build /app/libs/kubeconfig-parser/dist libs/kubeconfig-parser/dist
 COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
 

@@ -11,6 +11,7 @@ export * from './http/live.js';
 export * from './http/k8s.js';
 export * from './events/subjects.js';
 export * from './events/users.js';
+export * from './events/audit.js';
 export { z } from 'zod';
 export * from './http/routes.js';
 export * from './openapi.js';

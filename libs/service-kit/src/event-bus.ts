@@ -1,4 +1,4 @@
-import { UserEvent, UserEventsStream, subjectOfUserEvent, userEventMessageId } from '@platform/contracts';
+import { AuditEvent, AuditEventsStream, UserEvent, UserEventsStream, subjectOfAuditEvent, subjectOfUserEvent, userEventMessageId } from '@platform/contracts';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
@@ -9,6 +9,7 @@ export class EventBusUnavailableError extends Error {
 }
 
 export type UserEventHandler = (event: UserEvent) => Promise<void>;
+export type AuditEventHandler = (event: AuditEvent) => Promise<void>;
 
 /**
  * Told `true` once a subscription's consumer exists on the server, so that every event stored from then
@@ -22,6 +23,20 @@ const consumerTrouble = new Set(['heartbeats_missed', 'consumer_deleted', 'consu
 
 /** A durable consumer is shared by a service's replicas (each event handled once); `everyReplica` gives each replica every new event. */
 export type UserEventSubscription = { durable: string } | { everyReplica: true };
+
+/** One of the platform's streams, as this bus names it (scope applied). */
+interface StreamOf<Event> {
+  name: string;
+  schema: { parse(value: unknown): Event };
+  kind: string;
+}
+
+interface Subscription {
+  stream: StreamOf<unknown>;
+  spec: UserEventSubscription;
+  handler: (event: unknown) => Promise<void>;
+  liveness?: ConsumerLiveness | undefined;
+}
 
 export interface EventBusOptions {
   url: string;
@@ -44,18 +59,21 @@ export interface EventBusOptions {
 export class EventBus {
   private connection: NatsConnection | null = null;
   private client: JetStreamClient | null = null;
-  private readonly subscriptions: Array<{ spec: UserEventSubscription; handler: UserEventHandler; liveness?: ConsumerLiveness }> = [];
+  private readonly subscriptions: Subscription[] = [];
   /** Liveness callbacks of the consumers running now (told on disconnect and reconnect). */
   private readonly running = new Set<ConsumerLiveness>();
   private closing = false;
   readonly connected: Promise<void>;
 
-  private readonly streamName: string;
+  private readonly userStream: StreamOf<UserEvent>;
+  private readonly auditStream: StreamOf<AuditEvent>;
   private readonly subjectPrefix: string;
 
   constructor(private readonly options: EventBusOptions) {
-    this.streamName = options.scope ? `${UserEventsStream.name}_${options.scope}` : UserEventsStream.name;
+    const named = (name: string) => (options.scope ? `${name}_${options.scope}` : name);
     this.subjectPrefix = options.scope ? `${options.scope}.` : '';
+    this.userStream = { name: named(UserEventsStream.name), schema: UserEvent, kind: 'user event' };
+    this.auditStream = { name: named(AuditEventsStream.name), schema: AuditEvent, kind: 'audit event' };
     this.connected = this.open();
     this.connected.catch((error: unknown) => {
       if (!this.closing) options.log.error({ err: error }, 'event bus failed to connect');
@@ -83,21 +101,26 @@ export class EventBus {
     }
     void this.watchStatus(connection);
     const manager = await jetstreamManager(connection);
-    const stream = {
-      name: this.streamName,
-      subjects: UserEventsStream.subjects.map((subject) => this.subjectPrefix + subject),
-      max_age: nanos(UserEventsStream.maxAgeMs),
-      duplicate_window: nanos(UserEventsStream.duplicateWindowMs),
-    };
-    try {
-      await manager.streams.info(stream.name);
-      await manager.streams.update(stream.name, stream);
-    } catch {
-      await manager.streams.add(stream);
+    for (const [stream, definition] of [
+      [this.userStream, UserEventsStream],
+      [this.auditStream, AuditEventsStream],
+    ] as const) {
+      const config = {
+        name: stream.name,
+        subjects: definition.subjects.map((subject) => this.subjectPrefix + subject),
+        max_age: nanos(definition.maxAgeMs),
+        duplicate_window: nanos(definition.duplicateWindowMs),
+      };
+      try {
+        await manager.streams.info(config.name);
+        await manager.streams.update(config.name, config);
+      } catch {
+        await manager.streams.add(config);
+      }
     }
     this.connection = connection;
     this.client = jetstream(connection);
-    for (const { spec, handler, liveness } of this.subscriptions) void this.consume(spec, handler, liveness);
+    for (const subscription of this.subscriptions) void this.consume(subscription);
     this.options.log.info('event bus connected');
   }
 
@@ -112,28 +135,54 @@ export class EventBus {
 
   /** Publishes an event that passes the contract; resolves once JetStream stored it. */
   async publishUserEvent(event: UserEvent): Promise<void> {
+    const valid = UserEvent.parse(event);
+    await this.publish(subjectOfUserEvent(valid), valid, userEventMessageId(valid));
+  }
+
+  /** Publishes an audit event under its id as message id, so a repeat within the stream's window is stored once. */
+  async publishAuditEvent(event: AuditEvent): Promise<void> {
+    const valid = AuditEvent.parse(event);
+    await this.publish(subjectOfAuditEvent(valid), valid, valid.id);
+  }
+
+  private async publish(subject: string, payload: unknown, msgID: string): Promise<void> {
     const client = this.client;
     if (!client || !this.isConnected()) throw new EventBusUnavailableError('event bus is not connected');
-    const valid = UserEvent.parse(event);
-    await client.publish(this.subjectPrefix + subjectOfUserEvent(valid), JSON.stringify(valid), {
-      msgID: userEventMessageId(valid),
-      timeout: this.options.publishTimeoutMs ?? 2_000,
-    });
+    await client.publish(this.subjectPrefix + subject, JSON.stringify(payload), { msgID, timeout: this.options.publishTimeoutMs ?? 2_000 });
   }
 
   /** Calls `handler` for each user event; a failed handler gets the event again after a second. */
   subscribeUserEvents(spec: UserEventSubscription, handler: UserEventHandler, liveness?: ConsumerLiveness): void {
-    this.subscriptions.push({ spec, handler, liveness });
-    if (this.client) void this.consume(spec, handler, liveness);
+    this.subscribe({ stream: this.userStream, spec, handler: handler as (event: unknown) => Promise<void>, liveness });
   }
 
-  private async consume(spec: UserEventSubscription, handler: UserEventHandler, liveness?: ConsumerLiveness): Promise<void> {
+  /** Calls `handler` for each audit event through the durable consumer `durable`; a failed handler gets it again after a second. */
+  subscribeAuditEvents(durable: string, handler: AuditEventHandler): void {
+    this.subscribe({ stream: this.auditStream, spec: { durable }, handler: handler as (event: unknown) => Promise<void> });
+  }
+
+  /** Messages the durable consumer `durable` of the audit stream has not had acknowledged yet (the store's lag); null without NATS. */
+  async auditConsumerBacklog(durable: string): Promise<number | null> {
+    if (!this.connection || !this.isConnected()) return null;
+    const info = await (await jetstreamManager(this.connection)).consumers.info(this.auditStream.name, durable);
+    return info.num_pending + info.num_ack_pending;
+  }
+
+  private subscribe(subscription: Subscription): void {
+    this.subscriptions.push(subscription);
+    if (this.client) void this.consume(subscription);
+  }
+
+  private async consume(subscription: Subscription): Promise<void> {
     const client = this.client;
     if (!client) return;
+    const { stream, spec, liveness } = subscription;
     try {
       // The consumer exists on the server once this resolves (an ordered one is created by get()).
       const consumer =
-        'durable' in spec ? await this.durableConsumer(spec.durable) : await client.consumers.get(this.streamName, { deliver_policy: DeliverPolicy.New });
+        'durable' in spec
+          ? await this.durableConsumer(stream.name, spec.durable)
+          : await client.consumers.get(stream.name, { deliver_policy: DeliverPolicy.New });
       const messages = await consumer.consume({ max_messages: 64 });
       if (liveness) {
         this.running.add(liveness);
@@ -141,7 +190,7 @@ export class EventBus {
         void watchConsumer(messages.status(), (live) => liveness(live && this.isConnected()));
       }
       try {
-        for await (const message of messages) await this.handle(message, handler, 'durable' in spec);
+        for await (const message of messages) await this.handle(message, subscription, 'durable' in spec);
       } finally {
         if (liveness) {
           this.running.delete(liveness);
@@ -150,29 +199,29 @@ export class EventBus {
       }
     } catch (error) {
       if (this.closing) return;
-      this.options.log.warn({ err: error }, 'user events consumer stopped; restarting');
-      setTimeout(() => void this.consume(spec, handler), 1_000).unref();
+      this.options.log.warn({ err: error }, `${stream.kind}s consumer stopped; restarting`);
+      setTimeout(() => void this.consume(subscription), 1_000).unref();
     }
   }
 
-  private async durableConsumer(durable: string) {
+  private async durableConsumer(streamName: string, durable: string) {
     const manager = await jetstreamManager(this.connection!);
-    await manager.consumers.add(this.streamName, {
+    await manager.consumers.add(streamName, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(30_000),
     });
-    return this.client!.consumers.get(this.streamName, durable);
+    return this.client!.consumers.get(streamName, durable);
   }
 
-  private async handle(message: JsMsg, handler: UserEventHandler, acked: boolean): Promise<void> {
-    let event: UserEvent;
+  private async handle(message: JsMsg, { stream, handler }: Subscription, acked: boolean): Promise<void> {
+    let event: unknown;
     try {
-      event = UserEvent.parse(message.json());
+      event = stream.schema.parse(message.json());
     } catch (error) {
       // A message that breaks the contract can never succeed: drop it, loudly.
-      this.options.log.error({ err: error, subject: message.subject }, 'dropping user event that fails the contract');
+      this.options.log.error({ err: error, subject: message.subject }, `dropping ${stream.kind} that fails the contract`);
       if (acked) message.term();
       return;
     }
@@ -180,7 +229,7 @@ export class EventBus {
       await handler(event);
       if (acked) message.ack();
     } catch (error) {
-      this.options.log.warn({ err: error, userId: event.userId, type: event.type }, 'user event handler failed; will retry');
+      this.options.log.warn({ err: error, subject: message.subject }, `${stream.kind} handler failed; will retry`);
       if (acked) message.nak(1_000);
     }
   }
