@@ -76,9 +76,9 @@ export class ListClients {
     return timeMs(() => this.api.getBytes(`/api/v1/namespaces/${this.namespace}/secrets?${this.selector}`, 'application/json'));
   }
 
-  /** The metadata-only list the service makes, received and decoded, in protobuf or JSON. */
+  /** The metadata-only list the service makes (superseded revisions left out), received and decoded, in protobuf or JSON. */
   metadataList(encoding: 'protobuf' | 'json'): Promise<number> {
-    const path = `/api/v1/namespaces/${this.namespace}/secrets?${this.selector}`;
+    const path = `/api/v1/namespaces/${this.namespace}/secrets?${this.selector}%2Cstatus%21%3Dsuperseded`;
     return timeMs(async () => {
       if (encoding === 'protobuf') decodeMetadataList((await this.api.getBytes(path, metadataListAccept)).bytes, ['name', 'status', 'version']);
       else JSON.parse((await this.api.getBytes(path, 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1')).bytes.toString('utf8'));

@@ -45,3 +45,16 @@ test('a lookup pushes the index back at most once per margin, and another proces
   await new RedisSessionStore(redis, options).find(id);
   assert.ok((await redis.ttl(indexKey(8))) >= 10, 'a process that never pushed it does so at once');
 });
+
+test('a stored value that is not one of our sessions is no session', async () => {
+  const store = new RedisSessionStore(redis, options);
+  const values = ['not json', 'null', '[]', '{}', '{"userId":"7","createdAt":1}', '{"userId":0,"createdAt":1}', '{"userId":1.5,"createdAt":1}', '{"userId":7}'];
+  for (const value of values) {
+    const id = randomBytes(32).toString('base64url');
+    await redis.set(`${prefix}session:${id}`, value, 'EX', 10);
+    assert.equal(await store.find(id), null, value);
+  }
+  const id = randomBytes(32).toString('base64url');
+  await redis.set(`${prefix}session:${id}`, '{"userId":7,"createdAt":1,"extra":true}', 'EX', 10);
+  assert.deepEqual(await store.find(id), { userId: 7, createdAt: 1 });
+});

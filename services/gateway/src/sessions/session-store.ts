@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { z } from '@platform/contracts';
 import type { Redis } from 'ioredis';
 import { failOnCommandError, redisCommand } from './redis-client.js';
 
@@ -19,8 +18,6 @@ export interface SessionStore {
   /** Ends every session of the user (logout everywhere, deleted user). */
   deleteAllOfUser(userId: number): Promise<void>;
 }
-
-const StoredSession = z.object({ userId: z.number().int().positive(), createdAt: z.number().int() });
 
 /** 32 random bytes, base64url: 43 characters. Anything else is not one of our ids. */
 const sessionIdPattern = /^[A-Za-z0-9_-]{43}$/;
@@ -78,23 +75,23 @@ export class RedisSessionStore implements SessionStore {
     if (!sessionIdPattern.test(id)) return null;
     const raw = await this.run(() => this.redis.getex(this.sessionKey(id), 'EX', this.options.ttlSeconds));
     if (raw === null) return null;
-    const parsed = StoredSession.safeParse(safeJson(raw));
-    if (!parsed.success) return null;
-    const { userId } = parsed.data;
+    const session = storedSessionOf(raw);
+    if (!session) return null;
+    const { userId } = session;
     const pushedAt = this.indexPushedAt.get(userId);
     const now = performance.now();
     if (pushedAt === undefined || now - pushedAt >= this.indexMarginMs) {
       await this.run(() => this.redis.expire(this.userKey(userId), this.indexTtlSeconds));
       this.rememberIndexPush(userId, now);
     }
-    return parsed.data;
+    return session;
   }
 
   async delete(id: string): Promise<void> {
     if (!sessionIdPattern.test(id)) return;
     const raw = await this.run(() => this.redis.getdel(this.sessionKey(id)));
-    const parsed = raw === null ? null : StoredSession.safeParse(safeJson(raw));
-    if (parsed?.success) await this.run(() => this.redis.srem(this.userKey(parsed.data.userId), id));
+    const session = raw === null ? null : storedSessionOf(raw);
+    if (session) await this.run(() => this.redis.srem(this.userKey(session.userId), id));
   }
 
   async deleteAllOfUser(userId: number): Promise<void> {
@@ -120,6 +117,19 @@ export class RedisSessionStore implements SessionStore {
   private run<T>(command: () => Promise<T>): Promise<T> {
     return redisCommand(command);
   }
+}
+
+/**
+ * The stored JSON as a Session, or null when it is not one. Checked by hand rather than with a zod schema:
+ * it runs on every proxied request, and zod's parse was about 1.5% of the gateway's CPU per request.
+ */
+function storedSessionOf(raw: string): Session | null {
+  const value = safeJson(raw);
+  if (typeof value !== 'object' || value === null) return null;
+  const { userId, createdAt } = value as Record<string, unknown>;
+  if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId <= 0 || typeof createdAt !== 'number' || !Number.isSafeInteger(createdAt))
+    return null;
+  return { userId, createdAt };
 }
 
 function safeJson(raw: string): unknown {
