@@ -87,6 +87,12 @@ describe('the OpenAPI document', () => {
     assert.ok(document.components.schemas.ReleasePlan);
   });
 
+  test("install: 200 is only a dry run's answer, so it is the plan itself; 201 the release", () => {
+    const responses = document.paths['/api/releases']!.post!.responses as Record<string, { content?: Record<string, { schema: unknown }> }>;
+    assert.deepEqual(responses['200']!.content, { 'application/json': { schema: { $ref: '#/components/schemas/ReleasePlan' } } });
+    assert.deepEqual(responses['201']!.content, { 'application/json': { schema: { $ref: '#/components/schemas/Release' } } });
+  });
+
   test('documents the session cookie, and which operations need no session', () => {
     assert.deepEqual(document.components.securitySchemes.session, {
       type: 'apiKey',

@@ -114,7 +114,7 @@ export interface paths {
         /** The latest revision of each release, filtered, sorted and paged as `helm list` does; with `health=true` each carries `health` (worst object status and counts). */
         get: operations["listReleases"];
         put?: never;
-        /** Installs a chart (an uploaded archive, or a chart of a Helm HTTP repository) as a new release with the helm binary; with `dryRun` answers the release helm would make (helm --dry-run=server). */
+        /** Installs a chart (an uploaded archive, a chart of a Helm HTTP repository or an OCI registry) as a new release with the helm binary; with `dryRun` plans it (helm --dry-run=server); with `planToken` installs exactly a plan. */
         post: operations["installRelease"];
         delete?: never;
         options?: never;
@@ -495,7 +495,7 @@ export interface components {
                 paths: string[];
             }[];
             /** @enum {string} */
-            operation: "upgrade" | "rollback";
+            operation: "install" | "upgrade" | "rollback";
             planToken: string;
             summary: {
                 added: number;
@@ -1190,6 +1190,7 @@ export interface operations {
                     dryRun?: boolean;
                     name: string;
                     namespace: string;
+                    planToken?: string;
                     /**
                      * @default secret
                      * @enum {string}
@@ -1204,13 +1205,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description `dryRun`: the release helm would make (Helm release JSON); nothing written. */
+            /** @description `dryRun`: the plan, a `ReleasePlan` (every object added; nothing written). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Release"];
+                    "application/json": components["schemas"]["ReleasePlan"];
                 };
             };
             /** @description Installed: the release (Helm release JSON). */
@@ -1250,7 +1251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The name has revisions in the namespace (611), or another operation on it is in progress (606). */
+            /** @description The name has revisions in the namespace (611), another operation on it is in progress (606), or with `planToken`: the release appeared since the plan or the request is not the planned one (609). */
             409: {
                 headers: {
                     [name: string]: unknown;

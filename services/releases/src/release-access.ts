@@ -57,9 +57,9 @@ export class ReleaseAccess {
     return this.locks.with(`${context.location}|${context.namespace}|${name}`, () => operation(context));
   }
 
-  /** Plans a rollback or upgrade of `name`: reads only, so no lock is taken. */
-  async plan<T>(userId: number, target: ReleaseTarget, name: string, planning: (context: ReleaseOperationContext) => Promise<T>): Promise<T> {
-    return planning(await this.operationContext(userId, target, name));
+  /** Plans an operation on `name` (an install: `create`, as operate()): reads only, so no lock is taken. */
+  async plan<T>(userId: number, target: ReleaseTarget, name: string, planning: (context: ReleaseOperationContext) => Promise<T>, create = false): Promise<T> {
+    return planning(await this.operationContext(userId, target, name, create));
   }
 
   private async operationContext(userId: number, target: ReleaseTarget, name: string, create = false): Promise<ReleaseOperationContext> {

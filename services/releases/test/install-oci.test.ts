@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ErrorCode, Release } from '@platform/contracts';
+import { ErrorCode, Release, ReleasePlan } from '@platform/contracts';
 import { startRegistry } from './chart-sources.js';
 import { buildTestApp, call, createNamespace, deleteNamespace, helm, helm4, writeDemoChart } from './fixtures.js';
 
@@ -40,7 +40,7 @@ test('install from a real OCI registry: the newest stable tag, or the version as
     dryRun: true,
   });
   assert.equal(ranged.statusCode, 200, ranged.body);
-  assert.equal(Release.parse(ranged.json()).chart.metadata.version, '0.1.0');
+  assert.equal(ReleasePlan.parse(ranged.json()).to.chart, 'demo-0.1.0', 'a plan of the version asked');
   for (const cli of [helm, helm4]) {
     const listed = JSON.parse(await cli(['list', '-n', namespace, '-o', 'json'])) as Array<{ name: string; chart: string; status: string }>;
     assert.deepEqual(

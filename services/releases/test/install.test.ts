@@ -54,17 +54,6 @@ test('install from an uploaded archive: 201 with the release, and the helm CLI s
   });
 });
 
-test('dryRun answers the release helm would make and writes nothing', async () => {
-  const response = await install({ name: 'planned-install', chart: { archive }, values: 'greeting: dry\n', dryRun: true });
-  assert.equal(response.statusCode, 200, response.body);
-  const release = Release.parse(response.json());
-  assert.match(release.manifest ?? '', /greeting: "dry"/);
-  assert.equal(
-    (await helmList()).some((entry) => entry.name === 'planned-install'),
-    false,
-  );
-});
-
 test("values: not a map is 422/607 before helm runs; against the chart's schema helm refuses with 422/607", async () => {
   const list = await install({ name: 'bad-values', chart: { archive }, values: '- a\n- b\n' });
   assert.equal(list.statusCode, 422);

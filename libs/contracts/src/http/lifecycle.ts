@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { QueryBoolean } from './common.js';
-import { Context, NamespaceName, ReleaseName, ReleaseTarget } from './releases.js';
+import { Context, NamespaceName, PlanOptions, ReleaseName, ReleaseTarget } from './releases.js';
 
 /** The largest chart archive the platform takes, uploaded or downloaded (compressed bytes). */
 export const chartArchiveMaxBytes = 1024 * 1024;
@@ -65,8 +65,8 @@ export const InstallBody = z
       .max(1024 * 1024)
       .default(''),
     createNamespace: z.boolean().optional(),
-    /** helm install --dry-run=server: the release helm would make is answered, nothing is written. */
-    dryRun: z.boolean().optional(),
+    /** `dryRun`: the plan (helm install --dry-run=server against nothing), nothing written; `planToken`: install exactly a plan. */
+    ...PlanOptions,
   })
   .superRefine((body, context) => {
     if (body.version !== undefined && body.chart.archive !== undefined) {

@@ -70,12 +70,16 @@ export const PlanAdmission = z.object({
 });
 export type PlanAdmission = z.infer<typeof PlanAdmission>;
 
-/** What an upgrade or rollback would do: the diff from the deployed revision, and the token to apply exactly it. */
+/**
+ * What an install, upgrade or rollback would do: the diff from the deployed revision, and the token to apply
+ * exactly it. An install's plan is from nothing: `from` is `{revision: 0, chart: "", appVersion: ""}`, every
+ * object `added`, the values diffed against none, `basedOnRevision` 0.
+ */
 export const ReleasePlan = ReleaseDiff.extend({
-  operation: z.enum(['upgrade', 'rollback']),
+  operation: z.enum(['install', 'upgrade', 'rollback']),
   name: z.string(),
   namespace: z.string(),
-  /** The release's latest revision when planned; the token is void once another revision exists. */
+  /** The release's latest revision when planned (0: none, an install); the token is void once another revision exists. */
   basedOnRevision: z.number().int(),
   /** Send as `planToken` with the same request (without `dryRun`) to apply exactly this plan (else 409/609). */
   planToken: z.string(),

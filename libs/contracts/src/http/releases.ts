@@ -78,10 +78,11 @@ export const ReleaseParams = z.object({ name: ReleaseName });
 export const RevisionParams = ReleaseParams.extend({ revision: Count });
 
 /**
- * Plan-then-apply, on upgrade and rollback: `dryRun` answers a plan (see http/plan.ts) and changes nothing;
- * `planToken` (from a plan) applies only if the release has not moved since and the request is the planned one.
+ * Plan-then-apply, on install, upgrade and rollback: `dryRun` answers a plan (see http/plan.ts) and changes
+ * nothing; `planToken` (from a plan) applies only if the release has not moved since (for an install: still
+ * does not exist) and the request is the planned one.
  */
-const PlanOptions = {
+export const PlanOptions = {
   dryRun: z.boolean().optional(),
   planToken: z.string().min(1).max(256).optional(),
 };

@@ -344,16 +344,18 @@ export const ApiOperations: readonly ApiOperation[] = [
     method: 'POST',
     path: '/api/releases',
     summary:
-      'Installs a chart (an uploaded archive, or a chart of a Helm HTTP repository) as a new release with the helm binary; with `dryRun` answers the release helm would make (helm --dry-run=server).',
+      'Installs a chart (an uploaded archive, a chart of a Helm HTTP repository or an OCI registry) as a new release with the helm binary; with `dryRun` plans it (helm --dry-run=server); with `planToken` installs exactly a plan.',
     tag: 'releases',
     session: true,
     body: InstallBody,
     responses: {
       ...clusterCall,
-      200: { description: '`dryRun`: the release helm would make (Helm release JSON); nothing written.', json: Release },
+      200: { description: '`dryRun`: the plan, a `ReleasePlan` (every object added; nothing written).', json: ReleasePlan },
       201: { description: 'Installed: the release (Helm release JSON).', json: Release },
       404: error('The chart is not in the repository, or no version matches `version` (602, naming the chart).'),
-      409: error('The name has revisions in the namespace (611), or another operation on it is in progress (606).'),
+      409: error(
+        'The name has revisions in the namespace (611), another operation on it is in progress (606), or with `planToken`: the release appeared since the plan or the request is not the planned one (609).',
+      ),
       413: withBody[413],
       422: error('A value breaks a rule (601), the chart archive is refused (601 "chart validation failed: <reason>"), or the values are invalid (607).'),
       502: error('The cluster, or the chart repository, could not be reached, was refused by the address policy, or answered other than a chart (604).'),

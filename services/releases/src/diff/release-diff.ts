@@ -7,18 +7,21 @@ import { unifiedDiff } from './line-diff.js';
 import { byObjectRef, manifestObjects, objectKey, type ManifestObject } from './manifest-objects.js';
 import { redactSecretPair } from './secret-redaction.js';
 
-/** What a diff compares of a release: a stored revision, or what an operation would store (revision null). */
-export interface ReleaseSide {
-  revision: number | null;
-  release: Pick<HelmRelease, 'namespace' | 'manifest' | 'config' | 'chart' | 'info'>;
-}
+type DiffedRelease = Pick<HelmRelease, 'namespace' | 'manifest' | 'config' | 'chart' | 'info'>;
+
+/**
+ * What a diff compares of a release: a stored revision, what an operation would store (revision null), or
+ * nothing yet (release null, revision 0: what an install starts from).
+ */
+export type ReleaseSide = { revision: number | null; release: DiffedRelease } | { revision: 0; release: null };
 
 /** The structured diff of two sides of one release: objects, values (user and computed), notes and chart. */
 export function diffReleases(from: ReleaseSide, to: ReleaseSide): ReleaseDiff {
   const labels = { from: labelOf(from), to: labelOf(to) };
+  const [before, after] = [from.release, to.release];
   const objects = diffObjects(
-    manifestObjects(from.release.manifest ?? '', from.release.namespace),
-    manifestObjects(to.release.manifest ?? '', to.release.namespace),
+    before ? manifestObjects(before.manifest ?? '', before.namespace) : [],
+    after ? manifestObjects(after.manifest ?? '', after.namespace) : [],
     labels,
   );
   const fromSide = describeSide(from);
@@ -30,14 +33,14 @@ export function diffReleases(from: ReleaseSide, to: ReleaseSide): ReleaseDiff {
     summary: objects.summary,
     objects: objects.changes,
     values: {
-      user: diffDocuments(from.release.config ?? {}, to.release.config ?? {}, labels),
+      user: diffDocuments(before?.config ?? {}, after?.config ?? {}, labels),
       computed: diffDocuments(
-        computedValues(from.release.chart.values, from.release.config),
-        computedValues(to.release.chart.values, to.release.config),
+        before ? computedValues(before.chart.values, before.config) : {},
+        after ? computedValues(after.chart.values, after.config) : {},
         labels,
       ),
     },
-    notes: diffTexts(from.release.info.notes ?? '', to.release.info.notes ?? '', labels),
+    notes: diffTexts(before?.info.notes ?? '', after?.info.notes ?? '', labels),
   };
 }
 
@@ -91,11 +94,12 @@ function diffTexts(before: string, after: string, labels: { from: string; to: st
 }
 
 function describeSide(side: ReleaseSide): DiffSide {
+  if (!side.release) return { revision: side.revision, chart: '', appVersion: '' };
   const metadata = side.release.chart.metadata;
   const appVersion = (metadata as { appVersion?: unknown }).appVersion;
   return { revision: side.revision, chart: `${metadata.name}-${metadata.version}`, appVersion: typeof appVersion === 'string' ? appVersion : '' };
 }
 
 function labelOf(side: ReleaseSide): string {
-  return side.revision === null ? 'planned' : `revision ${side.revision}`;
+  return !side.release ? 'none' : side.revision === null ? 'planned' : `revision ${side.revision}`;
 }

@@ -2,15 +2,15 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, ErrorMessage } from '@platform/contracts';
 
-/** What a plan token stands for: one operation on one release, from one latest revision, with one input. */
+/** What a plan token stands for: one operation on one release, from one latest revision (0: none), with one input. */
 export interface PlanBinding {
-  operation: 'upgrade' | 'rollback';
+  operation: 'install' | 'upgrade' | 'rollback';
   /** The storage and where it lives (cluster origin or memory scope), as the release lock names it. */
   location: string;
   namespace: string;
   name: string;
   latestRevision: number;
-  /** The operation's input exactly as sent (the values text, the target revision). */
+  /** The operation's input exactly as sent (the values text, the target revision; for an install, see installBinding). */
   input: string;
 }
 

@@ -68,7 +68,8 @@ async function planOf(
   };
 }
 
-async function admissionOf(api: KubeApi, planned: HelmRelease): Promise<PlanAdmission> {
+/** The apiserver's verdicts on the planned objects (see admissionDryRun). */
+export async function admissionOf(api: KubeApi, planned: HelmRelease): Promise<PlanAdmission> {
   const verdicts = await admissionDryRun(api, manifestObjects(planned.manifest ?? '', planned.namespace));
   const withMessage = (outcome: string) =>
     verdicts
@@ -78,7 +79,7 @@ async function admissionOf(api: KubeApi, planned: HelmRelease): Promise<PlanAdmi
 }
 
 /** helm's `--output json` of a dry run: the release it would have stored. */
-function plannedRelease(stdout: string): HelmRelease {
+export function plannedRelease(stdout: string): HelmRelease {
   let parsed: unknown;
   try {
     parsed = JSON.parse(stdout);
