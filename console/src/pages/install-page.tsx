@@ -1,4 +1,4 @@
-import type { ChartView, Release } from '@platform/api-client';
+import type { ChartView, Release, ReleasePlan } from '@platform/api-client';
 import { useState } from 'preact/hooks';
 import { api, unwrap } from '../api.js';
 import { releasePath } from '../app.js';
@@ -22,7 +22,7 @@ export function InstallPage() {
   const [view, setView] = useState<ChartView | null>(null);
   const [values, setValues] = useState('');
   const [target, setTarget] = useState<InstallTarget>({ name: '', namespace: 'default', context: contexts[0] ?? '', storage: 'secret' });
-  const [preview, setPreview] = useState<Release | null>(null);
+  const [preview, setPreview] = useState<ReleasePlan | null>(null);
   const [installed, setInstalled] = useState<Release | null>(null);
   const { error, busy, act } = useAction();
 
@@ -71,9 +71,10 @@ export function InstallPage() {
   const run = (dryRun: boolean) =>
     act(async () => {
       const answer = await unwrap(api.POST('/api/releases', { body: await body(dryRun) }));
-      if (dryRun) return setPreview(answer);
+      // A dry run's 200 is the plan, an install's 201 the release (the contract's two answers).
+      if (dryRun) return setPreview(answer as ReleasePlan);
       setPreview(null);
-      setInstalled(answer);
+      setInstalled(answer as Release);
     });
   const submit = (event: Event) => {
     event.preventDefault();
@@ -123,7 +124,7 @@ export function InstallPage() {
           </Link>
         </Notice>
       )}
-      {preview && <InstallPreview release={preview} />}
+      {preview && <InstallPreview plan={preview} />}
     </section>
   );
 }
