@@ -7,7 +7,7 @@ import { redisUrl } from '@platform/test-support';
 import type { FastifyInstance } from 'fastify';
 import { buildApp as buildGateway, createRedisClient, GatewayConfig } from '@platform/gateway';
 import { buildApp as buildReleases, ReleasesConfig } from '@platform/releases';
-import { buildApp as buildUsers, type UserService } from '@platform/users';
+import { buildApp as buildUsers, type ApiTokens, type UserService } from '@platform/users';
 import { openApiPath, servedRoutes, type ServedRoute } from './support/routes.js';
 
 /**
@@ -55,6 +55,9 @@ describe('the OpenAPI document', () => {
       'GET /api/charts/versions',
       'GET /api/charts/show',
       'GET /api/k8s/namespaces',
+      'POST /api/tokens',
+      'GET /api/tokens',
+      'DELETE /api/tokens/{id}',
     ];
     assert.deepEqual([...documented].sort(), [...expected].sort());
     assert.equal(new Set(ApiOperations.map((operation) => operation.operationId)).size, ApiOperations.length);
@@ -93,14 +96,15 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(responses['201']!.content, { 'application/json': { schema: { $ref: '#/components/schemas/Release' } } });
   });
 
-  test('documents the session cookie, and which operations need no session', () => {
+  test('documents the session cookie and API tokens, and which operations need neither', () => {
     assert.deepEqual(document.components.securitySchemes.session, {
       type: 'apiKey',
       in: 'cookie',
       name: 'porter_session',
       description: 'Set by POST /api/login or POST /api/users.',
     });
-    assert.deepEqual(document.security, [{ session: [] }]);
+    assert.equal((document.components.securitySchemes.token as { scheme?: string }).scheme, 'bearer');
+    assert.deepEqual(document.security, [{ session: [] }, { token: [] }]);
     const open = Object.entries(document.paths).flatMap(([path, operations]) =>
       Object.entries(operations)
         .filter(([, operation]) => Array.isArray(operation.security) && operation.security.length === 0)
@@ -118,6 +122,14 @@ describe('the OpenAPI document', () => {
         }
         if (path !== '/api/users' && path !== '/api/login') {
           assert.deepEqual(responses['403']?.content?.['text/plain']?.schema, { type: 'string', enum: ['Forbidden'] }, `${method} ${path}`);
+          // An API token's refusals: 401 when it is not live, JSON 403/612 naming the scope it lacks.
+          for (const status of ['401', '403']) {
+            assert.deepEqual(
+              responses[status]?.content?.['application/json']?.schema,
+              { $ref: '#/components/schemas/ErrorBody' },
+              `${method} ${path} ${status}`,
+            );
+          }
         }
       }
     }
@@ -144,7 +156,10 @@ describe('every route the gateway serves or proxies is in the document', () => {
     );
     gatewayApp.addHook('onClose', async () => redis.disconnect());
     // The services' route tables need no working dependency: nothing is called while routes are registered.
-    const usersApp = await buildUsers({ users: {} as UserService, readiness: {} }, { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' });
+    const usersApp = await buildUsers(
+      { users: {} as UserService, tokens: {} as ApiTokens, readiness: {} },
+      { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' },
+    );
     const { app: releasesApp } = buildReleases(
       {
         kubeconfigs: {

@@ -309,6 +309,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's API tokens, oldest first, without their secrets. */
+        get: operations["listApiTokens"];
+        put?: never;
+        /** Creates a personal API token (`prt_…`, for `Authorization: Bearer`): read or write access, optionally limited to contexts, namespaces and releases; expires within 366 days. The token is in this answer only. */
+        post: operations["createApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes one of the user's API tokens: refused by every gateway from the next request on. */
+        delete: operations["revokeApiToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -366,6 +401,47 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApiToken: {
+            createdAt: string;
+            expiresAt: string;
+            id: string;
+            lastUsedAt: string | null;
+            name: string;
+            scope: {
+                /** @enum {string} */
+                access: "read" | "write";
+                contexts?: string[];
+                namespaces?: string[];
+                releases?: string[];
+            };
+        };
+        CreateApiTokenBody: {
+            /** Format: date-time */
+            expiresAt: string;
+            name: string;
+            scope: {
+                /** @enum {string} */
+                access: "read" | "write";
+                contexts?: string[];
+                namespaces?: string[];
+                releases?: string[];
+            };
+        };
+        CreatedApiToken: {
+            createdAt: string;
+            expiresAt: string;
+            id: string;
+            lastUsedAt: string | null;
+            name: string;
+            scope: {
+                /** @enum {string} */
+                access: "read" | "write";
+                contexts?: string[];
+                namespaces?: string[];
+                releases?: string[];
+            };
+            token: string;
+        };
         Credentials: {
             email: string;
             password: string;
@@ -592,12 +668,22 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Not logged in: the plain text `Forbidden`. */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in: the plain text `Forbidden`. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                     "text/plain": "Forbidden";
                 };
             };
@@ -673,12 +759,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                     "text/plain": "Forbidden";
                 };
             };
@@ -766,12 +862,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                     "text/plain": "Forbidden";
                 };
             };
@@ -851,7 +957,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1035,7 +1150,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1110,7 +1234,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1232,7 +1365,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1339,7 +1481,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1439,7 +1590,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1544,7 +1704,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1649,7 +1818,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1758,7 +1936,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1904,7 +2091,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2023,7 +2219,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2122,7 +2327,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2245,7 +2459,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2342,7 +2565,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2461,7 +2693,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON: the context is not allowed (605), the cluster refused the operation (608), or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2541,6 +2782,226 @@ export interface operations {
                 headers: {
                     /** @description Seconds after which a new attempt may succeed (when helm operations are full). */
                     "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listApiTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"][];
+                };
+            };
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": "Forbidden";
+                };
+            };
+            /** @description A database, internal or cluster operation (603) failure. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The session store or the service behind the route is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiTokenBody"];
+            };
+        };
+        responses: {
+            /** @description The token, with its secret `token`: shown this once, stored hashed. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiToken"];
+                };
+            };
+            /** @description The body or a parameter could not be decoded (600), or a value is unusable (an unparseable kubeconfig). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or 612: called with an API token. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": "Forbidden";
+                };
+            };
+            /** @description The body is larger than the gateway accepts (600 "request body too large"). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value breaks a rule (601 "<rule> validation failed"). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A database, internal or cluster operation (603) failure. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The session store or the service behind the route is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revokeApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The id is not a token id (600). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or 612: called with an API token. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": "Forbidden";
+                };
+            };
+            /** @description The user has no token with this id (602). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A database, internal or cluster operation (603) failure. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The session store or the service behind the route is unavailable. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2669,12 +3130,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                     "text/plain": "Forbidden";
                 };
             };
@@ -2738,7 +3209,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2828,7 +3308,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2925,12 +3414,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not logged in, or another user's id: the plain text `Forbidden`. */
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                     "text/plain": "Forbidden";
                 };
             };

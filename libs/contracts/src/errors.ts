@@ -61,6 +61,8 @@ export const ErrorMessage = {
   /** The releases service could not ask the users service for a user's kubeconfig. */
   usersServiceUnavailable: 'users service unavailable',
   crossOriginRefused: 'cross-origin request refused',
+  /** 401: a bearer value with our token prefix that is malformed, unknown, expired, revoked, or whose user is gone. */
+  invalidToken: 'invalid, expired or revoked token',
   /** Plain-text body (not JSON) of a 403, as the original server sent it. */
   forbidden: 'Forbidden',
 } as const;

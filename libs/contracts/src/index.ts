@@ -9,6 +9,7 @@ export * from './http/charts.js';
 export * from './http/plan.js';
 export * from './http/live.js';
 export * from './http/k8s.js';
+export * from './http/tokens.js';
 export * from './events/subjects.js';
 export * from './events/users.js';
 export * from './events/audit.js';

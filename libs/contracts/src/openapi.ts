@@ -5,6 +5,7 @@ import { NamespaceList } from './http/k8s.js';
 import { ReleasePlan } from './http/plan.js';
 import { Release, RollbackBody, UpgradeBody } from './http/releases.js';
 import { ApiOperations, type ApiOperation, type ApiReply } from './http/routes.js';
+import { ApiToken, CreateApiTokenBody, CreatedApiToken } from './http/tokens.js';
 import { CreateUserBody, DeleteUserBody, KubeContext, UpdateUserBody, User } from './http/users.js';
 
 /** A JSON Schema object as OpenAPI 3.0 reads it. */
@@ -39,6 +40,9 @@ const namedSchemas = new Map<z.ZodTypeAny, string>([
   [RollbackBody, 'RollbackBody'],
   [UpgradeBody, 'UpgradeBody'],
   [ReleasePlan, 'ReleasePlan'],
+  [ApiToken, 'ApiToken'],
+  [CreatedApiToken, 'CreatedApiToken'],
+  [CreateApiTokenBody, 'CreateApiTokenBody'],
 ]);
 
 /**
@@ -50,6 +54,7 @@ type Direction = 'request' | 'response';
 const tagDescriptions: Record<ApiOperation['tag'], string> = {
   auth: 'Sign-up, login and logout: the gateway owns the session cookie.',
   users: 'The logged-in user, their kubeconfig and allowed contexts.',
+  tokens: 'Personal API tokens for scripts and CI: `Authorization: Bearer prt_…` instead of the session cookie, within a scope.',
   releases: "Helm releases in an allowed context's cluster.",
   k8s: "Kubernetes objects in an allowed context's cluster.",
 };
@@ -95,10 +100,11 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
       version: options.version,
       description:
         'Store a kubeconfig, then list, inspect, upgrade and roll back Helm releases. Errors are `{code, errors}` ' +
-        '(601 validation, 602 not found, 603-609 cluster and release failures), except the plain-text 403 `Forbidden`.',
+        '(601 validation, 602 not found, 603-611 cluster and release failures, 612 an API token lacks a scope), except the plain-text 403 `Forbidden`.',
     },
     tags: Object.entries(tagDescriptions).map(([name, description]) => ({ name, description })),
-    security: [{ session: [] }],
+    // Either credential: the session cookie, or an API token where its scope allows (403/612 otherwise).
+    security: [{ session: [] }, { token: [] }],
     paths,
     components: {
       schemas: components,
@@ -108,6 +114,12 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
           in: 'cookie',
           name: options.sessionCookieName,
           description: 'Set by POST /api/login or POST /api/users.',
+        },
+        token: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A personal API token from POST /api/tokens (`prt_…`). A bearer value without that prefix is ignored, so a session cookie sent with one still counts.',
         },
       },
     },

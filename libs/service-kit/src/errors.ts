@@ -1,4 +1,4 @@
-import { ErrorCode, ErrorMessage, type ErrorBody } from '@platform/contracts';
+import { ErrorCode, ErrorMessage, tokenScopeMissing, type ErrorBody } from '@platform/contracts';
 
 /**
  * The one error type services throw for an answer in the contract's shape. `status` is the HTTP status,
@@ -44,6 +44,16 @@ export class AppError extends Error {
 
   static unavailable(message: string, cause?: unknown): AppError {
     return new AppError(503, ErrorCode.Unavailable, [message], { cause });
+  }
+
+  /** 401: a bearer value with our token prefix that is no live token (RFC 6750 names the scheme in the header). */
+  static invalidToken(): AppError {
+    return new AppError(401, ErrorCode.Unauthorized, [ErrorMessage.invalidToken], { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+  }
+
+  /** 403/612: the API token lacks `scope` (`write`, `session`, `context:<name>`, ...). */
+  static tokenScopeMissing(scope: string): AppError {
+    return new AppError(403, ErrorCode.TokenScopeMissing, [tokenScopeMissing(scope)]);
   }
 }
 

@@ -1,12 +1,16 @@
 import type { Identity, ServiceName } from '@platform/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ForbiddenError } from './errors.js';
+import { AppError, ForbiddenError } from './errors.js';
 import { verifyIdentity } from './identity.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Who is calling, as the gateway (or a peer service) signed it; null only on public routes. */
+    /**
+     * Who is calling, as the gateway (or a peer service) signed it; null only on public routes. A user's
+     * identity names the credential they presented (`credential`: a session's hash or an API token's id),
+     * for audit records.
+     */
     identity: Identity | null;
   }
 }
@@ -55,4 +59,15 @@ export function requireUser(request: FastifyRequest, userId?: number): number {
 export function requireService(request: FastifyRequest, ...allowed: [ServiceName, ...ServiceName[]]): void {
   const identity = request.identity;
   if (identity?.kind !== 'service' || !allowed.includes(identity.name)) throw new ForbiddenError('not an allowed service');
+}
+
+/**
+ * Throws 403/612 `token lacks scope session` when the user called with an API token: for routes that only a
+ * logged-in session may use (tokens, password, kubeconfig). The gateway refuses these first; this is the
+ * service's own guard, should a route ever be reached another way.
+ */
+export function refuseApiToken(request: FastifyRequest): void {
+  if (request.identity?.kind === 'user' && request.identity.credential?.kind === 'token') {
+    throw AppError.tokenScopeMissing('session');
+  }
 }

@@ -13,6 +13,7 @@ import { registerApiDocs } from './routes/api-docs.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerConsole } from './routes/console.js';
 import { registerProxyRoutes } from './routes/proxy.js';
+import { Callers } from './sessions/callers.js';
 import { endSessionsOfDeletedUsers, type UserEventSource } from './sessions/end-sessions-of-deleted-users.js';
 import { SessionCookies } from './sessions/session-cookies.js';
 import { RedisSessionStore } from './sessions/session-store.js';
@@ -51,6 +52,7 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
     windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
   });
   const users = deps.users ?? new UsersClient(config.USERS_URL, config.INTERNAL_SIGNING_SECRET);
+  const callers = new Callers(sessions, users);
 
   await registerSecurityHeaders(app);
   registerCrossOriginGuard(app, config.ALLOWED_ORIGINS);
@@ -58,8 +60,9 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
   // Without NATS only the ending of deleted users' sessions waits (the durable consumer catches up later):
   // reported, not a reason to take the gateway out of service.
   registerHealthRoutes(app, { redis: async () => (await deps.redis.ping()) === 'PONG' }, { events: () => deps.events.isConnected?.() ?? true });
-  registerAuthRoutes(app, { users, sessions, loginThrottle, passwordWork });
+  registerAuthRoutes(app, { users, callers, sessions, loginThrottle, passwordWork });
   await registerProxyRoutes(app, {
+    callers,
     sessions,
     sessionStore,
     passwordWork,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorMessage, InternalRoutes, KubeconfigVersionHeader, type Identity, type ServiceName } from '@platform/contracts';
+import { ErrorMessage, InternalRoutes, KubeconfigVersionHeader, type Identity, type ServiceName, type VerifiedApiToken } from '@platform/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { EventBus, verifyIdentity } from '@platform/service-kit';
@@ -32,11 +32,17 @@ export interface StandInService {
   passwords: Map<string, { id: number; password: string }>;
   /** How many times a password was checked (login), and how long each check takes, as bcrypt would. */
   passwordChecks: { count: number; delayMs: number };
+  /** Live API tokens by token string; a token not here is answered 401, as the users service does. */
+  tokens: Map<string, VerifiedApiToken>;
+  /** How many times a token was checked. */
+  tokenChecks: { count: number };
 }
 
 export async function startStandInService(audience: ServiceName): Promise<StandInService> {
   const passwords = new Map<string, { id: number; password: string }>();
   const passwordChecks = { count: 0, delayMs: 0 };
+  const tokens = new Map<string, VerifiedApiToken>();
+  const tokenChecks = { count: 0 };
   const server = Fastify();
   server.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   server.addHook('onRequest', async (request, reply) => {
@@ -60,6 +66,11 @@ export async function startStandInService(audience: ServiceName): Promise<StandI
     if (user.password !== password) return reply.code(401).send({ code: 401, errors: [ErrorMessage.incorrectPassword] });
     return { id: user.id };
   });
+  server.post(InternalRoutes.verifyApiToken, async (request, reply) => {
+    tokenChecks.count += 1;
+    const verified = tokens.get((request.body as { token: string }).token);
+    return verified ?? reply.code(401).send({ code: 401, errors: [ErrorMessage.invalidToken] });
+  });
   server.delete('/api/users/:id', async (_request, reply) => reply.code(204).send());
   // As the users service: a stored update answers with the kubeconfig version, here the one the test names.
   server.put('/api/users/:id', async (request, reply) => {
@@ -74,7 +85,7 @@ export async function startStandInService(audience: ServiceName): Promise<StandI
     body: request.body ?? null,
   }));
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
-  return { server, url: address, passwords, passwordChecks };
+  return { server, url: address, passwords, passwordChecks, tokens, tokenChecks };
 }
 
 export interface TestGateway {

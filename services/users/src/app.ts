@@ -8,12 +8,15 @@ import {
   type ServiceApp,
 } from '@platform/service-kit';
 import type { UsersConfig } from './config.js';
+import type { ApiTokens } from './domain/api-tokens.js';
 import type { UserService } from './domain/user-service.js';
 import { internalRoutes } from './routes/internal.js';
+import { apiTokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 
 export interface UsersAppDeps {
   users: UserService;
+  tokens: ApiTokens;
   /** Each named check must pass for /readyz to answer 200. */
   readiness: Record<string, ReadinessCheck>;
   /** Reported by /readyz as `degraded` without failing it. */
@@ -34,6 +37,7 @@ export async function buildApp(deps: UsersAppDeps, config: UsersAppConfig): Prom
   });
   registerHealthRoutes(app, deps.readiness, deps.degraded);
   userRoutes(app, deps.users);
-  internalRoutes(app, deps.users);
+  apiTokenRoutes(app, deps.tokens);
+  internalRoutes(app, deps.users, deps.tokens);
   return app;
 }

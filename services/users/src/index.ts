@@ -4,3 +4,4 @@ export { buildApp, type UsersAppConfig, type UsersAppDeps } from './app.js';
 export { UsersConfig } from './config.js';
 export { PasswordHasher } from './domain/passwords.js';
 export type { UserService } from './domain/user-service.js';
+export type { ApiTokens } from './domain/api-tokens.js';

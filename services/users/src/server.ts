@@ -1,8 +1,10 @@
 import { EventBus, listenWithGracefulShutdown, loadConfig } from '@platform/service-kit';
 import mongoose from 'mongoose';
 import { buildApp } from './app.js';
+import { MongoApiTokenRepository } from './adapters/mongo-api-token-repository.js';
 import { MongoUserRepository } from './adapters/mongo-user-repository.js';
 import { UsersConfig } from './config.js';
+import { ApiTokens } from './domain/api-tokens.js';
 import { KubeconfigCipher } from './domain/kubeconfig-cipher.js';
 import { OutboxRelay } from './domain/outbox-relay.js';
 import { PasswordHasher } from './domain/passwords.js';
@@ -14,6 +16,7 @@ const config = loadConfig(UsersConfig);
 // second, see MongoUserRepository); readiness reports it, and the driver reconnects by itself when it returns.
 const connection = await mongoose.createConnection(config.MONGO_URL, { bufferCommands: false, serverSelectionTimeoutMS: 1_000 }).asPromise();
 const repository = await MongoUserRepository.open(connection);
+const tokens = new ApiTokens({ repository: await MongoApiTokenRepository.open(connection), userExists: (id) => repository.exists(id) });
 
 let relay: OutboxRelay | null = null;
 const users = new UserService({
@@ -21,12 +24,14 @@ const users = new UserService({
   hasher: new PasswordHasher(config.BCRYPT_COST),
   cipher: new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS),
   onEventQueued: () => relay?.kick(),
+  deleteApiTokensOfUser: (id) => tokens.deleteAllOfUser(id),
 });
 type BusLogger = ConstructorParameters<typeof EventBus>[0]['log'];
 let bus: EventBus | null = null;
 const app = await buildApp(
   {
     users,
+    tokens,
     readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected },
     // NATS does not fail readiness: while it is down, writes still succeed and their events wait in the
     // outbox; taking the users service out would stop sign-up and login for nothing.

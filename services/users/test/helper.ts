@@ -4,9 +4,11 @@ import { InternalRoutes, type Identity } from '@platform/contracts';
 import { signIdentity, type ServiceApp } from '@platform/service-kit';
 import { mongoUrl } from '@platform/test-support';
 import mongoose, { type Connection } from 'mongoose';
+import { MongoApiTokenRepository } from '../src/adapters/mongo-api-token-repository.js';
 import { MongoUserRepository } from '../src/adapters/mongo-user-repository.js';
 import { buildApp } from '../src/app.js';
 import { UsersConfig } from '../src/config.js';
+import { ApiTokens } from '../src/domain/api-tokens.js';
 import { KubeconfigCipher } from '../src/domain/kubeconfig-cipher.js';
 import { OutboxRelay, type UserEventPublisher } from '../src/domain/outbox-relay.js';
 import { PasswordHasher } from '../src/domain/passwords.js';
@@ -39,6 +41,8 @@ export interface BuildOptions {
   degraded?: Record<string, () => boolean>;
   /** pino level; silent unless a test reads the logs. */
   logLevel?: string;
+  /** The API tokens' clock (expiry, last use). */
+  now?: () => Date;
 }
 
 /**
@@ -67,15 +71,22 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
     onError: (error) => failures.push(error),
     intervalMs: 200,
   });
+  const tokens = new ApiTokens({
+    repository: await MongoApiTokenRepository.open(connection),
+    userExists: (id) => repository.exists(id),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const users = new UserService({
     repository,
     hasher: new PasswordHasher(config.BCRYPT_COST),
     cipher: new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS),
     onEventQueued: () => relay.kick(),
+    deleteApiTokensOfUser: (id) => tokens.deleteAllOfUser(id),
   });
   const app = await buildApp(
     {
       users,
+      tokens,
       readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected },
       ...(options.degraded ? { degraded: options.degraded } : {}),
     },

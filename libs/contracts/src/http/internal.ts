@@ -10,6 +10,8 @@ export const InternalRoutes = {
   createUser: '/internal/users',
   userKubeconfig: (id: number | string) => `/internal/users/${id}/kubeconfig`,
   userKubeconfigVersion: (id: number | string) => `/internal/users/${id}/kubeconfig-version`,
+  /** POST VerifyApiTokenBody → 200 VerifiedApiToken, or 401 (see http/tokens.ts); gateway only. */
+  verifyApiToken: '/internal/tokens/verify',
 } as const;
 
 /** POST verifyCredentials and createUser take the login body; both answer with the user's id. */

@@ -6,6 +6,7 @@ import { ReleaseDrift, ReleaseResources } from './live.js';
 import { InstallBody, UninstallQuery } from './lifecycle.js';
 import { ChartVersionList, ChartVersionsQuery, ChartView, ChartViewQuery } from './charts.js';
 import { DiffQuery, ReleaseDiff, ReleasePlan, RevisionManifest, RevisionNotes, RevisionValues, RevisionValuesQuery, RevisionViewParams } from './plan.js';
+import { ApiTokenList, ApiTokenParams, CreateApiTokenBody, CreatedApiToken } from './tokens.js';
 import { CreateUserBody, DeleteUserBody, KubeContextList, LoginBody, UpdateUserBody, User, UserIdParams } from './users.js';
 
 export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -33,8 +34,8 @@ export interface ApiOperation {
   /** OpenAPI path template: `/api/users/{id}`. */
   path: string;
   summary: string;
-  tag: 'auth' | 'users' | 'releases' | 'k8s';
-  /** Needs the session cookie of a logged-in user. */
+  tag: 'auth' | 'users' | 'tokens' | 'releases' | 'k8s';
+  /** Needs the session cookie of a logged-in user (or, where its scope allows, an API token). */
   session: boolean;
   params?: z.AnyZodObject;
   query?: z.AnyZodObject;
@@ -104,8 +105,77 @@ const tooManyPasswordRequests = { ...error('Too many password checks from this a
 const sessionCookie = { 'Set-Cookie': 'The session cookie (HttpOnly, SameSite=Lax): a new session id at every login.' };
 const clearedCookie = { 'Set-Cookie': 'Clears the session cookie.' };
 
-/** Every public operation. The gateway's /openapi.json is made from this table; a test holds it to the real routes. */
-export const ApiOperations: readonly ApiOperation[] = [
+/** Token management needs a session: its 403 is also a token's 612 (`token lacks scope session`). */
+const sessionOnlyChange: ApiReply = { ...forbiddenChange, description: `${forbiddenChange.description} Or 612: called with an API token.` };
+
+/**
+ * What an API token (`Authorization: Bearer prt_…`) adds to every operation that needs a session: 401 when
+ * the token is not live, and a JSON 403/612 naming the scope it lacks. Added here once, so no operation
+ * forgets them.
+ */
+function withTokenReplies(operation: ApiOperation): ApiOperation {
+  if (!operation.session) return operation;
+  const forbidden = operation.responses[403];
+  return {
+    ...operation,
+    responses: {
+      ...operation.responses,
+      401: error('An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token").'),
+      403: {
+        ...forbidden,
+        description: `${forbidden?.description ?? notLoggedIn} Or JSON 612: the API token lacks the scope the operation needs, named in the message.`,
+        text: forbidden?.text ?? [ErrorMessage.forbidden],
+        json: ErrorBody,
+      },
+    },
+  };
+}
+
+const tokenOperations: ApiOperation[] = [
+  {
+    operationId: 'createApiToken',
+    method: 'POST',
+    path: '/api/tokens',
+    summary:
+      'Creates a personal API token (`prt_…`, for `Authorization: Bearer`): read or write access, optionally limited to contexts, namespaces and releases; expires within 366 days. The token is in this answer only.',
+    tag: 'tokens',
+    session: true,
+    body: CreateApiTokenBody,
+    responses: {
+      ...everywhere,
+      ...withBody,
+      201: { description: 'The token, with its secret `token`: shown this once, stored hashed.', json: CreatedApiToken },
+      403: sessionOnlyChange,
+    },
+  },
+  {
+    operationId: 'listApiTokens',
+    method: 'GET',
+    path: '/api/tokens',
+    summary: "The user's API tokens, oldest first, without their secrets.",
+    tag: 'tokens',
+    session: true,
+    responses: { ...everywhere, 200: { description: 'The tokens.', json: ApiTokenList }, 403: forbiddenRead },
+  },
+  {
+    operationId: 'revokeApiToken',
+    method: 'DELETE',
+    path: '/api/tokens/{id}',
+    summary: "Revokes one of the user's API tokens: refused by every gateway from the next request on.",
+    tag: 'tokens',
+    session: true,
+    params: ApiTokenParams,
+    responses: {
+      ...everywhere,
+      204: { description: 'Revoked.' },
+      400: error('The id is not a token id (600).'),
+      403: sessionOnlyChange,
+      404: error('The user has no token with this id (602).'),
+    },
+  },
+];
+
+const operations: ApiOperation[] = [
   {
     operationId: 'createUser',
     method: 'POST',
@@ -470,4 +540,8 @@ export const ApiOperations: readonly ApiOperation[] = [
     query: NamespacesQuery,
     responses: { ...clusterCall, 200: { description: 'The NamespaceList.', json: NamespaceList } },
   },
+  ...tokenOperations,
 ];
+
+/** Every public operation. The gateway's /openapi.json is made from this table; a test holds it to the real routes. */
+export const ApiOperations: readonly ApiOperation[] = operations.map(withTokenReplies);

@@ -1,4 +1,4 @@
-import { ErrorBody, ErrorMessage, InternalRoutes, UserIdReply, type LoginBody } from '@platform/contracts';
+import { ErrorBody, ErrorMessage, InternalRoutes, UserIdReply, VerifiedApiToken, type LoginBody } from '@platform/contracts';
 import { AppError, ServiceClient } from '@platform/service-kit';
 
 /** The users service's answer: either the user's id, or an error reply to pass on to the client as is. */
@@ -8,6 +8,8 @@ export type UsersReply = { ok: true; userId: number } | { ok: false; status: num
 export interface UsersApi {
   createUser(body: LoginBody, requestId: string): Promise<UsersReply>;
   verifyCredentials(body: LoginBody, requestId: string): Promise<UsersReply>;
+  /** The token's user and scope, or null when it is not a live token; the service's failures are thrown as they are. */
+  verifyApiToken(token: string, requestId: string): Promise<VerifiedApiToken | null>;
 }
 
 /** Calls the users service's internal routes as `service:gateway`. */
@@ -31,6 +33,18 @@ export class UsersClient implements UsersApi {
 
   verifyCredentials(body: LoginBody, requestId: string): Promise<UsersReply> {
     return this.post(InternalRoutes.verifyCredentials, body, requestId);
+  }
+
+  async verifyApiToken(token: string, requestId: string): Promise<VerifiedApiToken | null> {
+    const reply = await this.client.post(InternalRoutes.verifyApiToken, { body: { token }, requestId });
+    if (reply.status === 401) return null;
+    if (reply.status === 200) {
+      const verified = VerifiedApiToken.safeParse(reply.body);
+      if (verified.success) return verified.data;
+    }
+    const error = ErrorBody.safeParse(reply.body);
+    if (reply.status !== 200 && error.success) throw new AppError(reply.status, error.data.code, error.data.errors);
+    throw AppError.internal(new Error(`users service answered ${InternalRoutes.verifyApiToken} with ${reply.status} and an unexpected body`));
   }
 
   private async post(path: string, body: LoginBody, requestId: string): Promise<UsersReply> {

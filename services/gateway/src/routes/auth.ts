@@ -4,18 +4,20 @@ import type { UsersApi, UsersReply } from '../clients/users-client.js';
 import { loginOutcomeCounter } from '../metrics.js';
 import type { LoginThrottle } from '../domain/login-throttle.js';
 import type { PasswordWorkThrottle } from '../domain/password-work-throttle.js';
+import type { Callers } from '../sessions/callers.js';
 import type { SessionCookies } from '../sessions/session-cookies.js';
 import { replyThrottled } from './throttled.js';
 
 export interface AuthRouteDeps {
   users: UsersApi;
+  callers: Callers;
   sessions: SessionCookies;
   loginThrottle: LoginThrottle;
   passwordWork: PasswordWorkThrottle;
 }
 
 /** Creating a user, login and logout: the routes the gateway answers itself, because they own the session. */
-export function registerAuthRoutes(app: ServiceApp, { users, sessions, loginThrottle, passwordWork }: AuthRouteDeps): void {
+export function registerAuthRoutes(app: ServiceApp, { users, callers, sessions, loginThrottle, passwordWork }: AuthRouteDeps): void {
   app.post('/api/users', { schema: { body: CreateUserBody } }, async (request, reply) => {
     const verdict = await passwordWork.take(request.ip);
     if (!verdict.allowed) return replyThrottled(reply, verdict.retryAfterSeconds, ErrorMessage.tooManyPasswordRequests);
@@ -48,9 +50,10 @@ export function registerAuthRoutes(app: ServiceApp, { users, sessions, loginThro
     return reply.code(200).send(idOnlyUser(verified.userId));
   });
 
+  // An API token is refused (403/612 `session`): only a session logs out, and revoking is how a token ends.
   app.post('/api/logout', async (request, reply) => {
-    const session = await sessions.require(request);
-    await sessions.end(session, reply);
+    const caller = await callers.authorize(request);
+    if (caller.via === 'session') await sessions.end(caller.session, reply);
     return reply.code(200).send();
   });
 }

@@ -1,13 +1,5 @@
 import httpProxy from '@fastify/http-proxy';
-import {
-  ErrorCode,
-  ErrorMessage,
-  IdentityHeader,
-  KubeconfigVersionHeader,
-  parseKubeconfigVersionHeader,
-  type Credential,
-  type ServiceName,
-} from '@platform/contracts';
+import { ErrorCode, ErrorMessage, IdentityHeader, KubeconfigVersionHeader, parseKubeconfigVersionHeader, type ServiceName } from '@platform/contracts';
 import { AppError, ForbiddenError, serviceCallHeaders, type ServiceApp, type SignedRequest } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -15,6 +7,7 @@ import type { RedisKubeconfigFloors } from '../adapters/redis-kubeconfig-floors.
 import type { Readable } from 'node:stream';
 import { authorizeUsersPath, hasDotSegment } from '../domain/authorization.js';
 import type { PasswordWorkThrottle } from '../domain/password-work-throttle.js';
+import type { Caller, Callers } from '../sessions/callers.js';
 import type { SessionCookies } from '../sessions/session-cookies.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import { replyThrottled } from './throttled.js';
@@ -22,7 +15,7 @@ import { replyThrottled } from './throttled.js';
 declare module 'fastify' {
   interface FastifyRequest {
     /** The user a proxied request is made for, and the credential they presented; set before proxying. */
-    caller: { userId: number; credential: Credential } | null;
+    caller: Caller | null;
     /** For the releases service: the kubeconfig version below which it must not answer (read-your-writes). */
     kubeconfigFloor: number | null;
     /** The kubeconfig version the users service said it stored, taken off its answer to a PUT. */
@@ -31,6 +24,7 @@ declare module 'fastify' {
 }
 
 export interface ProxyRouteDeps {
+  callers: Callers;
   sessions: SessionCookies;
   sessionStore: SessionStore;
   /** Deleting an account checks its password with bcrypt. */
@@ -60,8 +54,8 @@ const identityHeaderPrefix = 'x-platform-';
 const keptAtGateway = new Set(['cookie', 'authorization', IdentityHeader.requestId]);
 
 /**
- * `/api/users/*` goes to the users service, `/api/releases*`, `/api/k8s/*` and `/api/charts/*` to the releases service,
- * for logged-in users only, with the user's identity signed for the service. `GET /api/auth/check` is the
+ * `/api/users/*` and `/api/tokens*` go to the users service, `/api/releases*`, `/api/k8s/*` and `/api/charts/*` to the releases service,
+ * for logged-in users (or API tokens within their scope) only, with the user's identity signed for the service. `GET /api/auth/check` is the
  * logged-in user's own `GET /api/users/{id}` (the original server's session check). `POST /api/users` is
  * answered by the gateway itself (routes/auth.ts); `/internal/*` is never proxied.
  */
@@ -71,6 +65,7 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
   app.decorateRequest('storedKubeconfigVersion', null);
   const upstreams: Upstream[] = [
     { service: 'users', url: deps.usersUrl, prefix: '/api/users', routes: ['/*'], ownUserIdOnly: true },
+    { service: 'users', url: deps.usersUrl, prefix: '/api/tokens', routes: ['/', '/*'], ownUserIdOnly: false },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/releases', routes: ['/', '/*'], ownUserIdOnly: false },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/k8s', routes: ['/*'], ownUserIdOnly: false },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/charts', routes: ['/*'], ownUserIdOnly: false },
@@ -98,7 +93,7 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
       // The gateway already logs each request once; reply-from would add two lines more.
       disableRequestLogging: true,
       preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
-        await authorize(request, upstream, deps.sessions);
+        await authorize(request, upstream, deps.callers);
         if (upstream.service === 'releases' && request.caller) request.kubeconfigFloor = await deps.kubeconfigFloors.of(request.caller.userId);
         if (upstream.ownUserIdOnly && request.method === 'DELETE' && isUserItself(request.url, upstream)) {
           const verdict = await deps.passwordWork.take(request.ip);
@@ -133,16 +128,16 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
   }
 }
 
-async function authorize(request: FastifyRequest, upstream: Upstream, sessions: SessionCookies): Promise<void> {
+async function authorize(request: FastifyRequest, upstream: Upstream, callers: Callers): Promise<void> {
   const path = request.url.split('?', 1)[0] ?? '';
   if (hasDotSegment(path)) throw AppError.badRequest();
-  const session = await sessions.require(request);
+  const caller = await callers.authorize(request);
   if (upstream.ownUserIdOnly) {
-    const decision = authorizeUsersPath(path.slice(upstream.prefix.length + 1), session.userId);
+    const decision = authorizeUsersPath(path.slice(upstream.prefix.length + 1), caller.userId);
     if (decision === 'bad-id') throw AppError.badRequest();
     if (decision === 'forbidden') throw new ForbiddenError('another user');
   }
-  request.caller = { userId: session.userId, credential: session.credential };
+  request.caller = caller;
 }
 
 /** The path and query exactly as the service will receive them (reply-from resolves `dest` against the upstream). */
@@ -164,7 +159,7 @@ function withSignedIdentity(headers: IncomingHttpHeaders, request: FastifyReques
   const caller = request.caller;
   if (caller === null) throw new ForbiddenError('proxying without a session');
   if (request.kubeconfigFloor !== null) forwarded[KubeconfigVersionHeader.minimum] = String(request.kubeconfigFloor);
-  return { ...forwarded, ...serviceCallHeaders(secret, { kind: 'user', ...caller }, signed, request.id) };
+  return { ...forwarded, ...serviceCallHeaders(secret, { kind: 'user', userId: caller.userId, credential: caller.credential }, signed, request.id) };
 }
 
 /** The users service's word on the stored kubeconfig version is for the gateway, not the client. */

@@ -1,8 +1,8 @@
-import { ErrorMessage } from '@platform/contracts';
 import { AppError } from '@platform/service-kit';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { EncryptedKubeconfig } from '../domain/kubeconfig-cipher.js';
 import { EmailTakenError, type KubeconfigChange, type PendingEvent, type StoredUser, type UserOutbox, type UserRepository } from '../domain/user-repository.js';
+import { databaseFailure, read, write } from './database-failures.js';
 import { KeyedLock } from './keyed-lock.js';
 
 interface UserDocument {
@@ -98,6 +98,10 @@ export class MongoUserRepository implements UserRepository {
     return toStoredUser(await read(() => this.users.findOne({ _id: id, deleted: false }).lean().exec()));
   }
 
+  async exists(id: number): Promise<boolean> {
+    return (await read(() => this.users.exists({ _id: id, deleted: false }).exec())) !== null;
+  }
+
   async findByEmail(email: string): Promise<StoredUser | null> {
     return toStoredUser(await read(() => this.users.findOne({ email, deleted: false }).lean().exec()));
   }
@@ -178,29 +182,4 @@ function toStoredUser(document: UserDocument | null): StoredUser | null {
     allowedContexts: document.allowedContexts ?? [],
     kubeconfigVersion: document.kubeconfigVersion ?? 0,
   };
-}
-
-async function read<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    throw databaseFailure(error, AppError.dataRead);
-  }
-}
-
-async function write<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    throw databaseFailure(error, AppError.dataWrite);
-  }
-}
-
-/**
- * A database the driver cannot reach (no server to select, a dropped or closed connection) is 503 "database
- * unavailable", which a client may retry; any other failure is the contract's 500 of a failed read or write.
- */
-function databaseFailure(error: unknown, otherwise: (cause: unknown) => AppError): AppError {
-  const unreachable = error instanceof Error && /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(error.name);
-  return unreachable ? AppError.unavailable(ErrorMessage.databaseUnavailable, error) : otherwise(error);
 }

@@ -44,6 +44,8 @@ export interface UserRepository {
   /** Throws EmailTakenError when a live user has the (lower-cased) email. */
   insert(user: { id: number; email: string; passwordHash: string }): Promise<void>;
   findById(id: number): Promise<StoredUser | null>;
+  /** Whether a live user has the id; reads only the id. */
+  exists(id: number): Promise<boolean>;
   findByEmail(email: string): Promise<StoredUser | null>;
   changeKubeconfig(id: number, expectedVersion: number, change: KubeconfigChange, event: PendingEvent): Promise<boolean>;
   /** Deletes the user's data and frees the email in one update; the document stays until its events are out. */

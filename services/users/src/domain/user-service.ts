@@ -23,6 +23,8 @@ export interface UserServiceDeps {
   cipher: KubeconfigCipher;
   /** Called after an event entered an outbox, so the relay publishes it at once. */
   onEventQueued: () => void;
+  /** Ends the user's API tokens (see ApiTokens). */
+  deleteApiTokensOfUser: (userId: number) => Promise<void>;
 }
 
 /** Optimistic writes retry this often when concurrent writers keep moving the version. */
@@ -122,12 +124,15 @@ export class UserService {
     throw AppError.dataWrite(new Error('user kept changing concurrently'));
   }
 
-  /** Checks the password, then deletes; the user.deleted event leaves through the outbox. */
+  /** Checks the password, then deletes the user and their API tokens; the user.deleted event leaves through the outbox. */
   async deleteUser(id: number, password: string): Promise<void> {
     const user = await this.liveUser(id);
     if (!(await this.deps.hasher.verify(password, user.passwordHash))) {
       throw new AppError(400, ErrorCode.ValidationFailed, [ErrorMessage.invalidPassword]);
     }
+    // Tokens first: if that fails nothing is deleted yet and the client can ask again. A token made meanwhile
+    // is refused anyway, since a token is good only while its user exists.
+    await this.deps.deleteApiTokensOfUser(id);
     let version = user.kubeconfigVersion;
     for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
       if (await this.deps.repository.markDeleted(id, version, pendingEvent('user.deleted', version + 1))) {

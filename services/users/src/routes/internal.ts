@@ -5,18 +5,21 @@ import {
   UserIdReply,
   UserKubeconfig,
   UserKubeconfigVersion,
+  VerifiedApiToken,
+  VerifyApiTokenBody,
   VerifyCredentialsBody,
   type ServiceName,
 } from '@platform/contracts';
 import { requireService, type ServiceApp } from '@platform/service-kit';
 import type { FastifyRequest } from 'fastify';
+import type { ApiTokens } from '../domain/api-tokens.js';
 import type { UserService } from '../domain/user-service.js';
 
 /**
- * Routes for peer services only, each for the one service that needs it: sign-up and login for the gateway,
- * kubeconfigs (plaintext credentials) for the releases service. Whoever else signs, user or service, gets 403.
+ * Routes for peer services only, each for the one service that needs it: sign-up, login and API token
+ * checks for the gateway, kubeconfigs (plaintext credentials) for the releases service. Whoever else signs, user or service, gets 403.
  */
-export function internalRoutes(app: ServiceApp, users: UserService): void {
+export function internalRoutes(app: ServiceApp, users: UserService, tokens: ApiTokens): void {
   // Refused before validation: another identity learns nothing about these routes' bodies.
   const only = (service: ServiceName) => ({ preValidation: async (request: FastifyRequest) => requireService(request, service) });
   const gatewayOnly = only('gateway');
@@ -29,6 +32,10 @@ export function internalRoutes(app: ServiceApp, users: UserService): void {
   app.post(InternalRoutes.verifyCredentials, { ...gatewayOnly, schema: { body: VerifyCredentialsBody, response: { 200: UserIdReply } } }, async (request) => ({
     id: await users.verifyCredentials(request.body),
   }));
+
+  app.post(InternalRoutes.verifyApiToken, { ...gatewayOnly, schema: { body: VerifyApiTokenBody, response: { 200: VerifiedApiToken } } }, async (request) =>
+    tokens.verify(request.body.token),
+  );
 
   app.get(InternalRoutes.userKubeconfig(':id'), { ...releasesOnly, schema: { params: UserIdParams, response: { 200: UserKubeconfig } } }, async (request) =>
     users.userKubeconfig(request.params.id),

@@ -1,5 +1,5 @@
 import { DeleteUserBody, KubeconfigVersionHeader, KubeContextList, NumericId, UpdateUserBody, User, UserIdParams, z } from '@platform/contracts';
-import { requireUser, type ServiceApp } from '@platform/service-kit';
+import { refuseApiToken, requireUser, type ServiceApp } from '@platform/service-kit';
 import type { FastifyRequest } from 'fastify';
 import type { UserService } from '../domain/user-service.js';
 
@@ -10,6 +10,12 @@ import type { UserService } from '../domain/user-service.js';
 async function ownUserOnly(request: FastifyRequest): Promise<void> {
   const id = NumericId.safeParse((request.params as { id?: unknown }).id);
   requireUser(request, id.success ? id.data : undefined);
+}
+
+/** The password and the kubeconfig (changed, or gone with the account) are a session's business, never a token's. */
+async function ownUserBySession(request: FastifyRequest): Promise<void> {
+  await ownUserOnly(request);
+  refuseApiToken(request);
 }
 
 /** A DELETE sent without a body lacks the password: 422 "required", like a body without the field. */
@@ -24,12 +30,12 @@ export function userRoutes(app: ServiceApp, users: UserService): void {
     users.listContexts(request.params.id),
   );
 
-  app.put('/api/users/:id', { schema: { params: UserIdParams, body: UpdateUserBody }, preValidation: ownUserOnly }, async (request, reply) => {
+  app.put('/api/users/:id', { schema: { params: UserIdParams, body: UpdateUserBody }, preValidation: ownUserBySession }, async (request, reply) => {
     const kubeconfigVersion = await users.updateUser(request.params.id, request.body);
     return reply.code(204).header(KubeconfigVersionHeader.stored, String(kubeconfigVersion)).send();
   });
 
-  app.delete('/api/users/:id', { schema: { params: UserIdParams, body: DeleteUserBodyOrNone }, preValidation: ownUserOnly }, async (request, reply) => {
+  app.delete('/api/users/:id', { schema: { params: UserIdParams, body: DeleteUserBodyOrNone }, preValidation: ownUserBySession }, async (request, reply) => {
     await users.deleteUser(request.params.id, request.body.password);
     return reply.code(204).send();
   });
