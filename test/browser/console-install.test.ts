@@ -52,7 +52,7 @@ before(async () => {
   page.on('pageerror', (error) => pageProblems.push(error.message));
 });
 after(async () => {
-  for (const name of ['hello', 'uploaded']) await helm(['uninstall', name, '-n', namespace]).catch(() => undefined);
+  for (const name of ['hello', 'late', 'uploaded']) await helm(['uninstall', name, '-n', namespace]).catch(() => undefined);
   await helm(['delete', 'namespace', namespace]).catch(() => undefined);
   await launched?.close();
   await platform?.stop();
@@ -116,7 +116,7 @@ describe('installing and uninstalling from the console', () => {
     await screenshot(page, 'install');
   });
 
-  browserTest('preview installs nothing; install does, and the releases table lists it', async () => {
+  browserTest('a preview plans every object added and installs nothing; applying it installs, and the releases table lists it', async () => {
     await loadRepositoryChart('hello');
     await main().getByText('hello 0.2.0').waitFor();
     await page.getByLabel('Version', { exact: true }).selectOption('0.1.0');
@@ -127,15 +127,17 @@ describe('installing and uninstalling from the console', () => {
     await page.getByLabel(/^greeting/).fill('from-console');
 
     await page.getByRole('button', { name: 'Preview install' }).click();
-    const preview = main().getByRole('region', { name: /Preview of the install/ });
-    await preview.waitFor();
-    assert.match((await preview.locator('pre.diff').first().textContent()) ?? '', /\+\s+greeting: "from-console"/);
-    await preview.getByText('hello says from-console (revision 1).').waitFor();
+    const plan = main().getByRole('region', { name: 'Preview of the install' });
+    await plan.waitFor();
+    await plan.getByText('From nothing (a new release) to planned (hello-0.1.0').waitFor();
+    await plan.getByText('1 added').waitFor();
+    assert.match((await plan.locator('pre.diff').first().textContent()) ?? '', /\+\s+greeting: "?from-console"?/);
+    await plan.getByText('hello says from-console (revision 1).').waitFor();
     assert.deepEqual(await helmList(), [], 'a preview installs nothing');
     await audit('install preview');
     await screenshot(page, 'install-preview');
 
-    await page.getByRole('button', { name: 'Install', exact: true }).click();
+    await plan.getByRole('button', { name: 'Apply this install' }).click();
     const installed = main().getByRole('status');
     await installed.getByText(`Installed hello (revision 1, hello-0.1.0) in ${namespace}.`).waitFor();
     assert.deepEqual(await helmList(), ['hello hello-0.1.0 deployed']);
@@ -146,7 +148,7 @@ describe('installing and uninstalling from the console', () => {
     assert.deepEqual(await main().locator('table.releases tbody th').allTextContents(), ['hello']);
   });
 
-  browserTest('errors in words: a name in use, a chart the repository does not have', async () => {
+  browserTest('errors in words: a name in use, a plan overtaken by a helm CLI install, a chart the repository does not have', async () => {
     await loadRepositoryChart('hello');
     await main().getByText('hello 0.2.0').waitFor();
     await page.getByLabel('Namespace', { exact: true }).fill(namespace);
@@ -155,9 +157,20 @@ describe('installing and uninstalling from the console', () => {
       await main().getByRole('alert').textContent(),
       `Release name hello is in use in namespace ${namespace}: uninstall it, or roll back an uninstalled one.`,
     );
+
+    // A plan made before someone else installed the name (here the helm CLI) is refused, not applied over theirs.
+    await page.getByLabel('Release name').fill('late');
+    await page.getByRole('button', { name: 'Preview install' }).click();
+    const plan = main().getByRole('region', { name: 'Preview of the install' });
+    await plan.waitFor();
+    await helm(['install', 'late', 'hello', '--repo', server('CHART_REPO_URL'), '--version', '0.1.0', '-n', namespace, '--set', 'greeting=from-cli']);
+    await plan.getByRole('button', { name: 'Apply this install' }).click();
+    await main().getByRole('alert').getByText('The release changed since this preview was made. Preview again, then apply.').waitFor();
+    assert.deepEqual(JSON.parse(await helm(['get', 'values', 'late', '-n', namespace, '-o', 'json'])), { greeting: 'from-cli' });
+
     await loadRepositoryChart('nothing');
     assert.equal(await main().getByRole('alert').textContent(), 'Chart nothing not found in the repository.');
-    assert.deepEqual(await helmList(), ['hello hello-0.1.0 deployed'], 'nothing changed');
+    assert.deepEqual(await helmList(), ['hello hello-0.1.0 deployed', 'late hello-0.1.0 deployed'], 'nothing else changed');
   });
 
   browserTest('an OCI chart lists its tags; an uploaded archive shows its defaults, read in the browser, and installs', async () => {
@@ -212,7 +225,7 @@ describe('installing and uninstalling from the console', () => {
     await page.getByRole('button', { name: 'Uninstall hello' }).click();
     await main().getByText('hello is uninstalled.').waitFor();
     await assert.rejects(helmHistory('hello', namespace), /release: not found/);
-    assert.deepEqual(await helmList(), ['uploaded hello-0.1.0 deployed']);
+    assert.deepEqual(await helmList(), ['late hello-0.1.0 deployed', 'uploaded hello-0.1.0 deployed']);
   });
 
   test('no serious accessibility violation, no CSP refusal, no page error', () => {

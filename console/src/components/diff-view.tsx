@@ -31,13 +31,17 @@ const changeWords = { added: 'added', removed: 'removed', changed: 'changed' } a
 
 /** What changed between two sides of a release: the counts, each object, the values and the notes. */
 export function DiffView({ diff }: { diff: ReleaseDiff }) {
+  // An install's plan starts from no release: revision 0 and no chart (so its chart does not "change" either).
+  const fromNothing = diff.from.revision === 0 && diff.from.chart === '';
   const side = (part: ReleaseDiff['from']) =>
-    `${part.revision === null ? 'planned' : `revision ${part.revision}`} (${part.chart}${part.appVersion ? `, app ${part.appVersion}` : ''})`;
+    part === diff.from && fromNothing
+      ? 'nothing (a new release)'
+      : `${part.revision === null ? 'planned' : `revision ${part.revision}`} (${part.chart}${part.appVersion ? `, app ${part.appVersion}` : ''})`;
   return (
     <div class="diff-view">
       <p class="diff-sides">
         From {side(diff.from)} to {side(diff.to)}
-        {diff.chartChanged && <strong> — the chart changes</strong>}
+        {diff.chartChanged && !fromNothing && <strong> — the chart changes</strong>}
       </p>
       <ul class="summary" aria-label="Summary">
         <li class="add">{diff.summary.added} added</li>

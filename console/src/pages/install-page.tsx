@@ -1,4 +1,4 @@
-import type { ChartView, Release, ReleasePlan } from '@platform/api-client';
+import { installRelease, planInstall, type ChartView, type Release, type ReleasePlan } from '@platform/api-client';
 import { useState } from 'preact/hooks';
 import { api, unwrap } from '../api.js';
 import { releasePath } from '../app.js';
@@ -6,10 +6,10 @@ import { Notice } from '../components/notice.js';
 import { YamlEditor, yamlProblem } from '../components/yaml-editor.js';
 import { ChartDetails } from '../install/chart-details.js';
 import { chartNameOf, chartReference, type ChartSource } from '../install/chart-source.js';
-import { InstallPreview } from '../install/install-preview.js';
 import { SourcePicker } from '../install/source-picker.js';
 import { TargetFields, type InstallTarget } from '../install/target-fields.js';
 import { ValuesForm } from '../install/values-form.js';
+import { PlanPanel } from '../release/plan-panel.js';
 import { useAction } from '../release/use-action.js';
 import { Link, withQuery } from '../router.js';
 import { useSession } from '../session.js';
@@ -61,24 +61,23 @@ export function InstallPage() {
     setTarget(next);
     setPreview(null);
   };
-  const body = async (dryRun: boolean) => ({
+  const body = async () => ({
     ...target,
     chart: await chartReference(source!),
     version: source!.kind === 'archive' || version === '' ? undefined : version,
     values,
-    dryRun: dryRun || undefined,
   });
-  const run = (dryRun: boolean) =>
+  const previewInstall = () => act(async () => setPreview(await unwrap(planInstall(api, await body()))));
+  // With the preview's token the platform installs exactly what was previewed, or refuses (409/609).
+  const install = (planToken?: string) =>
     act(async () => {
-      const answer = await unwrap(api.POST('/api/releases', { body: await body(dryRun) }));
-      // A dry run's 200 is the plan, an install's 201 the release (the contract's two answers).
-      if (dryRun) return setPreview(answer as ReleasePlan);
+      const answer = await unwrap(installRelease(api, { ...(await body()), planToken }));
       setPreview(null);
-      setInstalled(answer as Release);
+      setInstalled(answer);
     });
   const submit = (event: Event) => {
     event.preventDefault();
-    void run(true);
+    void previewInstall();
   };
 
   const problem = yamlProblem(values);
@@ -104,7 +103,7 @@ export function InstallPage() {
             <button type="submit" class="secondary" disabled={!ready}>
               Preview install
             </button>
-            <button type="button" disabled={!ready} onClick={() => void run(false)}>
+            <button type="button" disabled={!ready} onClick={() => void install()}>
               Install
             </button>
           </div>
@@ -124,7 +123,11 @@ export function InstallPage() {
           </Link>
         </Notice>
       )}
-      {preview && <InstallPreview plan={preview} />}
+      {preview && (
+        <div class="card">
+          <PlanPanel plan={preview} busy={busy} onApply={() => void install(preview.planToken)} onDiscard={() => setPreview(null)} />
+        </div>
+      )}
     </section>
   );
 }

@@ -62,6 +62,18 @@ export async function planRollback(client: ApiClient, name: string, body: Rollba
   return { data: data as ReleasePlan | undefined, error, response };
 }
 
+/** Install with `dryRun: true`: its 200 is the plan (the 201 of an install is the release, see installRelease). */
+export async function planInstall(client: ApiClient, body: InstallBody): Promise<PlanResult> {
+  const { data, error, response } = await client.POST('/api/releases', { body: { ...body, dryRun: true } });
+  return { data: data as ReleasePlan | undefined, error, response };
+}
+
+/** Install (with `planToken`: exactly a plan); its 201 is the release helm made. */
+export async function installRelease(client: ApiClient, body: InstallBody): Promise<{ data?: Release; error?: unknown; response: Response }> {
+  const { data, error, response } = await client.POST('/api/releases', { body: { ...body, dryRun: undefined } });
+  return { data: data as Release | undefined, error, response };
+}
+
 /**
  * A failed call as the contract describes it: `{code, errors}` JSON, or the plain-text 403 `Forbidden` of a
  * missing session (code null), or no answer at all (status 0: the network or the gateway is down).
