@@ -14,6 +14,7 @@ export function PlanPanel(props: { plan: ReleasePlan; busy: boolean; onApply: ()
         {plan.basedOnRevision > 0 && ` (based on revision ${plan.basedOnRevision})`}
       </h3>
       {nothing && <p class="hint">This {verb} changes no object; it still records a new revision.</p>}
+      {plan.admission && <AdmissionVerdicts admission={plan.admission} />}
       <DiffView diff={plan} />
       <details>
         <summary>Full manifest to apply</summary>
@@ -34,5 +35,28 @@ export function PlanPanel(props: { plan: ReleasePlan; busy: boolean; onApply: ()
         </button>
       </div>
     </section>
+  );
+}
+
+/** The cluster's dry-run verdict on the planned objects: those it would refuse fail the operation, so they come first. */
+function AdmissionVerdicts({ admission }: { admission: NonNullable<ReleasePlan['admission']> }) {
+  const title = (verdict: (typeof admission.refused)[number]) => `${verdict.kind} ${verdict.namespace ? `${verdict.namespace}/` : ''}${verdict.name}`;
+  return (
+    <>
+      {admission.refused.length > 0 && (
+        <div class="notice error" role="alert">
+          The cluster would refuse {admission.refused.length === 1 ? 'this object' : 'these objects'}, so applying would fail:
+          <ul>
+            {admission.refused.map((verdict) => (
+              <li key={title(verdict)}>
+                {title(verdict)}: {verdict.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {admission.unknown.length > 0 && <p class="hint">Not checked by the cluster (kinds it does not serve yet): {admission.unknown.map(title).join(', ')}.</p>}
+      <p class="hint">The cluster accepts {admission.accepted} of the planned objects in a dry run.</p>
+    </>
   );
 }
