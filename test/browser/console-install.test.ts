@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { kubeconfigPath, localServersEnv } from '@platform/test-support';
+import { localServersEnv } from '@platform/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
 import { helm, helmHistory } from '../support/helm.js';
 import { startPlatform, type Platform } from '../support/platform.js';
-import { axeViolations, launchChromium, screenshot, seriousOf, type LaunchedBrowser } from '../support/browser.js';
+import { launchChromium, screenshot, signUpWithKubeconfig, PageChecks, type LaunchedBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/readme-config.js';
 
 /**
@@ -21,8 +21,7 @@ let launched: LaunchedBrowser;
 let context: BrowserContext;
 let page: Page;
 const namespace = `it-install-${randomBytes(3).toString('hex')}`;
-const pageProblems: string[] = [];
-const seriousViolations: string[] = [];
+const checks = new PageChecks();
 
 /** The shared servers' address of a chart source; the suite cannot test installs without it, so it says so. */
 function server(name: 'CHART_REPO_URL' | 'OCI_REGISTRY'): string {
@@ -35,49 +34,20 @@ before(async () => {
   platform = await startPlatform();
   launched = await launchChromium();
   context = await launched.browser.newContext({ baseURL: platform.gatewayUrl, viewport: { width: 1280, height: 800 } });
-  // The browser context's request client shares its cookies: signing up here logs the page in.
-  const signedUp = await context.request.post('/api/users', {
-    data: { email: `install-${randomBytes(4).toString('hex')}@example.test`, password: 'pw-install-1' },
-  });
-  assert.equal(signedUp.status(), 201, await signedUp.text());
-  const { id } = (await signedUp.json()) as { id: number };
-  const stored = await context.request.put(`/api/users/${id}`, {
-    data: { rawKubeConfig: await readFile(await kubeconfigPath(), 'utf8'), allowedContexts: ['admin'] },
-  });
-  assert.equal(stored.status(), 204, await stored.text());
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
+  await signUpWithKubeconfig(context, ['admin']);
+  page = checks.watch(await context.newPage());
 });
 after(async () => {
   for (const name of ['hello', 'late', 'uploaded']) await helm(['uninstall', name, '-n', namespace]).catch(() => undefined);
-  await helm(['delete', 'namespace', namespace]).catch(() => undefined);
   await launched?.close();
   await platform?.stop();
 });
-
-async function audit(label: string): Promise<void> {
-  for (const line of seriousOf(await axeViolations(page))) seriousViolations.push(`${label}: ${line}`);
-}
 
 const main = () => page.getByRole('main');
 const helmList = async () =>
   (JSON.parse(await helm(['list', '-n', namespace, '-a', '-o', 'json'])) as Array<{ name: string; chart: string; status: string }>).map(
     ({ name, chart, status }) => `${name} ${chart} ${status}`,
   );
-
-function browserTest(name: string, body: () => Promise<void>): void {
-  test(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      await screenshot(page, `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-      throw error;
-    }
-  });
-}
 
 async function loadRepositoryChart(name: string): Promise<void> {
   await page.goto('/install');
@@ -88,11 +58,11 @@ async function loadRepositoryChart(name: string): Promise<void> {
 }
 
 describe('installing and uninstalling from the console', () => {
-  browserTest("a repository's chart: versions, README, schema fields that edit the values text", async () => {
+  checks.test("a repository's chart: versions, README, schema fields that edit the values text", async () => {
     await page.goto('/releases');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Install' }).click();
     await page.waitForURL('**/install');
-    await audit('install, empty');
+    await checks.audit('install, empty');
     await loadRepositoryChart('hello');
     const version = page.getByLabel('Version', { exact: true });
     await main().getByText('hello 0.2.0').waitFor();
@@ -112,11 +82,11 @@ describe('installing and uninstalling from the console', () => {
     await editor.fill('greeting: [unclosed');
     await main().getByText('Fix the YAML below to edit these fields.').waitFor();
     assert.ok(await page.getByRole('button', { name: 'Install', exact: true }).isDisabled());
-    await audit('install, chart loaded');
+    await checks.audit('install, chart loaded');
     await screenshot(page, 'install');
   });
 
-  browserTest('a preview plans every object added and installs nothing; applying it installs, and the releases table lists it', async () => {
+  checks.test('a preview plans every object added and installs nothing; applying it installs, and the releases table lists it', async () => {
     await loadRepositoryChart('hello');
     await main().getByText('hello 0.2.0').waitFor();
     await page.getByLabel('Version', { exact: true }).selectOption('0.1.0');
@@ -134,7 +104,7 @@ describe('installing and uninstalling from the console', () => {
     assert.match((await plan.locator('pre.diff').first().textContent()) ?? '', /\+\s+greeting: "?from-console"?/);
     await plan.getByText('hello says from-console (revision 1).').waitFor();
     assert.deepEqual(await helmList(), [], 'a preview installs nothing');
-    await audit('install preview');
+    await checks.audit('install preview');
     await screenshot(page, 'install-preview');
 
     await plan.getByRole('button', { name: 'Apply this install' }).click();
@@ -148,7 +118,7 @@ describe('installing and uninstalling from the console', () => {
     assert.deepEqual(await main().locator('table.releases tbody th').allTextContents(), ['hello']);
   });
 
-  browserTest('errors in words: a name in use, a plan overtaken by a helm CLI install, a chart the repository does not have', async () => {
+  checks.test('errors in words: a name in use, a plan overtaken by a helm CLI install, a chart the repository does not have', async () => {
     await loadRepositoryChart('hello');
     await main().getByText('hello 0.2.0').waitFor();
     await page.getByLabel('Namespace', { exact: true }).fill(namespace);
@@ -173,7 +143,7 @@ describe('installing and uninstalling from the console', () => {
     assert.deepEqual(await helmList(), ['hello hello-0.1.0 deployed', 'late hello-0.1.0 deployed'], 'nothing else changed');
   });
 
-  browserTest('an OCI chart lists its tags; an uploaded archive shows its defaults, read in the browser, and installs', async () => {
+  checks.test('an OCI chart lists its tags; an uploaded archive shows its defaults, read in the browser, and installs', async () => {
     await page.goto('/install');
     await page.getByLabel('OCI registry').check();
     await page.getByLabel('OCI reference').fill(`oci://${server('OCI_REGISTRY')}/charts/hello`);
@@ -205,14 +175,14 @@ describe('installing and uninstalling from the console', () => {
     assert.deepEqual(JSON.parse(await helm(['get', 'values', 'uploaded', '-n', namespace, '-o', 'json'])), { greeting: 'uploaded' });
   });
 
-  browserTest('uninstall keeping the history, then purge it; the helm CLI agrees at each step', async () => {
+  checks.test('uninstall keeping the history, then purge it; the helm CLI agrees at each step', async () => {
     await page.goto(`/releases/admin/${namespace}/hello?tab=uninstall`);
     await page.getByLabel('Keep the history (the release can be rolled back later)').check();
     const button = page.getByRole('button', { name: 'Uninstall hello' });
     await page.getByLabel('Type the release name, hello, to confirm').fill('hell');
     assert.ok(await button.isDisabled(), 'only the exact name confirms');
     await page.getByLabel('Type the release name, hello, to confirm').fill('hello');
-    await audit('uninstall');
+    await checks.audit('uninstall');
     await button.click();
     await main().getByText('hello is uninstalled; its history is kept and it can be rolled back.').waitFor();
     assert.deepEqual(
@@ -229,7 +199,7 @@ describe('installing and uninstalling from the console', () => {
   });
 
   test('no serious accessibility violation, no CSP refusal, no page error', () => {
-    assert.deepEqual(seriousViolations, []);
-    assert.deepEqual(pageProblems, []);
+    assert.deepEqual(checks.seriousViolations, []);
+    assert.deepEqual(checks.problems, []);
   });
 });

@@ -1,8 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { test } from 'node:test';
+import { kubeconfigPath } from '@platform/test-support';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from './readme-config.js';
 
 /**
@@ -75,4 +78,50 @@ export function seriousOf(violations: AxeViolation[]): string[] {
   return violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
+}
+
+/**
+ * What a browser suite checks of every page it drives: CSP refusals and uncaught errors (each must stay
+ * empty), axe's serious findings per audited view, and a failed test's page saved as `failed-*.png`.
+ * Tests are declared before the page exists (in before()), so the page is handed in by watch().
+ */
+export class PageChecks {
+  readonly problems: string[] = [];
+  readonly seriousViolations: string[] = [];
+  private page: Page | null = null;
+
+  watch(page: Page): Page {
+    this.page = page;
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) this.problems.push(message.text());
+    });
+    page.on('pageerror', (error) => this.problems.push(error.message));
+    return page;
+  }
+
+  async audit(label: string): Promise<void> {
+    for (const line of seriousOf(await axeViolations(this.page!))) this.seriousViolations.push(`${label}: ${line}`);
+  }
+
+  test(name: string, body: () => Promise<void>): void {
+    test(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        if (this.page) await screenshot(this.page, `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+}
+
+/** Signs up a fresh user through the context's request client (which shares the pages' cookies) and stores the test cluster's kubeconfig. */
+export async function signUpWithKubeconfig(context: BrowserContext, allowedContexts: string[]): Promise<void> {
+  const signedUp = await context.request.post('/api/users', {
+    data: { email: `browser-${randomBytes(4).toString('hex')}@example.test`, password: 'pw-browser-1' },
+  });
+  if (signedUp.status() !== 201) throw new Error(`sign-up failed: ${signedUp.status()} ${await signedUp.text()}`);
+  const { id } = (await signedUp.json()) as { id: number };
+  const stored = await context.request.put(`/api/users/${id}`, { data: { rawKubeConfig: await readFile(await kubeconfigPath(), 'utf8'), allowedContexts } });
+  if (stored.status() !== 204) throw new Error(`storing the kubeconfig failed: ${stored.status()} ${await stored.text()}`);
 }
