@@ -42,6 +42,10 @@ export class ClusterEgressProxy {
     const target = await this.allowed(`https://${request.url ?? ''}`);
     if (!target) return void client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
     const upstream = connect(Number(target.port || 443), target.address);
+    // No Nagle on either side: helm's client speaks HTTP/2 in small frames, and a frame held back until the
+    // previous one is acknowledged (a delayed ACK) would add that wait to every call the tunnel carries.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     upstream.on('error', () => client.destroy());
     upstream.once('connect', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
