@@ -5,9 +5,10 @@ export type Dependency = 'redis' | 'nats' | 'ferretdb' | 'kube-apiserver' | 'use
 export type RequestKind = 'login' | 'read-user' | 'update-user' | 'list-releases' | 'upgrade';
 
 /**
- * What each kind of request needs. NATS is needed by none: events wait in the users' outbox. Every release
- * request needs the users service and its database, because each one first checks the user's kubeconfig
- * version there (read-your-writes for allowed contexts: a revoked context is never served from a cache).
+ * What each kind of request needs. NATS is needed by none: events wait in the users' outbox. A release
+ * request may need the users service and its database: it asks them for the user's kubeconfig version
+ * whenever the releases replica cannot prove the version it remembers current (after a write of the
+ * user's whose event has not arrived, or with NATS away), so it either succeeds or fails naming them.
  */
 export const needs: Record<RequestKind, ReadonlySet<Dependency>> = {
   login: new Set(['gateway', 'redis', 'users', 'ferretdb']),
