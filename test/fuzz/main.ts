@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { withReleaseExamples } from './examples.js';
 import { setUpFuzzFixture } from './fixture.js';
 import { summarize } from './report.js';
 import { schemathesisConfig, sessionEnvOf } from './schemathesis-config.js';
@@ -12,7 +13,7 @@ import { schemathesisConfig, sessionEnvOf } from './schemathesis-config.js';
  * and starts this): `--ci` is the bounded run of `npm test`, otherwise a long run (`npm run fuzz`).
  * Exits with schemathesis's status; the last line printed is `fuzz: N cases ...` (test/fuzz.test.ts reads it).
  * Environment: FUZZ_MAX_EXAMPLES (per operation and phase), FUZZ_SEED, FUZZ_WORKERS, FUZZ_KEEP=1 keeps
- * the config and reports (the path is printed).
+ * the config, the document as fuzzed (with test/fuzz/examples.ts's examples) and reports (the path is printed).
  */
 const { values: args } = parseArgs({ options: { ci: { type: 'boolean', default: false } } });
 const schemathesis = process.env.SCHEMATHESIS_BIN ?? 'schemathesis';
@@ -50,13 +51,16 @@ try {
   const configFile = join(workDir, 'schemathesis.toml');
   const reportFile = join(workDir, 'report.json');
   const harFile = join(workDir, 'requests.har');
+  const documentFile = join(workDir, 'openapi.json');
   await writeFile(configFile, schemathesisConfig(fixture, { maxExamples, workers }), { mode: 0o600 });
   const location = `${fixture.platform.gatewayUrl}/openapi.json`;
+  const document = (await (await fetch(location)).json()) as Parameters<typeof withReleaseExamples>[0];
+  await writeFile(documentFile, JSON.stringify(withReleaseExamples(document, fixture.releases)));
   const runArgs = [
     '--config-file',
     configFile,
     'run',
-    location,
+    documentFile,
     '--url',
     fixture.platform.gatewayUrl,
     '--checks',
@@ -83,7 +87,7 @@ try {
   step(`schemathesis ${runArgs.join(' ')}`);
   // Run in the work folder: schemathesis keeps a cache of its own (.schemathesis/) in its working directory.
   status = await run(schemathesis, runArgs, workDir, { ...process.env, ...sessionEnvOf(fixture) } as Record<string, string>);
-  console.log(await summarize(reportFile, harFile, await documentOperations(location)).catch((error: Error) => `fuzz: no report (${error.message})`));
+  console.log(await summarize(reportFile, harFile, documentOperations(document)).catch((error: Error) => `fuzz: no report (${error.message})`));
   if (status !== 0) {
     const errors = fixture.platform
       .logs()
@@ -108,7 +112,6 @@ function run(command: string, commandArgs: string[], cwd: string, env: Record<st
 }
 
 /** Path template → the methods the document declares for it (lower case). */
-async function documentOperations(location: string): Promise<Record<string, string[]>> {
-  const { paths } = (await (await fetch(location)).json()) as { paths: Record<string, Record<string, unknown>> };
+function documentOperations({ paths }: { paths: Record<string, Record<string, unknown>> }): Record<string, string[]> {
   return Object.fromEntries(Object.entries(paths).map(([path, methods]) => [path, Object.keys(methods)]));
 }

@@ -63,21 +63,15 @@ export function schemathesisConfig(fixture: FuzzFixture, options: { maxExamples:
     'include-operation-id = "logout"',
     'enabled = false',
     '',
-    // The chart views fetch the repository or registry the request names: one the address policy refuses or
-    // that does not answer (the fuzzer invents such URLs) is their documented 502/604, not a server fault.
-    ...operation(`include-operation-id-regex = "${chartViews}"`, sessionEnv.cluster, {}, realValueProbability, [
-      'checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "502"]',
-    ]),
-    ...operation(`include-tag-regex = "^(releases|k8s)$"\nexclude-operation-id-regex = "${chartViews}"`, sessionEnv.cluster, {
-      'path.name': 'releases',
-      'query.context': 'contexts',
-      'body.context': 'contexts',
-      'query.namespace': 'namespaces',
-      'body.namespace': 'namespaces',
-      'path.revision': 'revisions',
-      'body.revision': 'revisions',
-      'body.values': 'values',
-    }),
+    // The chart views and install fetch the repository or registry the request names: one the address policy
+    // refuses or that does not answer (the fuzzer invents such URLs) is their documented 502/604, not a server fault.
+    ...operation(`include-operation-id-regex = "${chartViews}"`, sessionEnv.cluster, {}, realValueProbability, [unreachableSource]),
+    ...operation('include-operation-id = "installRelease"', sessionEnv.cluster, releaseParameters, realValueProbability, [unreachableSource]),
+    ...operation(
+      `include-tag-regex = "^(releases|k8s)$"\nexclude-operation-id-regex = "${chartViews.replace(')$', '|installRelease)$')}"`,
+      sessionEnv.cluster,
+      releaseParameters,
+    ),
     ...operation('include-operation-id-regex = "^(getUser|listUserContexts|updateUser)$"', sessionEnv.profile, { 'path.id': 'userIds' }),
     ...operation('include-operation-id = "checkAuth"', sessionEnv.profile, {}),
     ...operation('include-operation-id = "deleteUser"', sessionEnv.deletable, { 'path.id': 'deletableIds' }),
@@ -92,6 +86,18 @@ function dictionary(name: string, values: Array<string | number>): string[] {
 }
 
 const chartViews = '^(listChartVersions|showChart)$';
+const unreachableSource = 'checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "502"]';
+/** Parameters of the release and k8s routes that mostly take the fixture's real values. */
+const releaseParameters = {
+  'path.name': 'releases',
+  'query.context': 'contexts',
+  'body.context': 'contexts',
+  'query.namespace': 'namespaces',
+  'body.namespace': 'namespaces',
+  'path.revision': 'revisions',
+  'body.revision': 'revisions',
+  'body.values': 'values',
+};
 
 function operation(
   selector: string,
