@@ -58,3 +58,12 @@ test('a write answered later with an older version does not lower the floor', as
 test('a floor sent by the client is dropped: only the gateway sets it', async () => {
   assert.equal(await floorSent(bob, '/api/releases?context=admin', { [KubeconfigVersionHeader.minimum]: '999' }), '0');
 });
+
+test('a floor Redis refuses to raise makes the PUT a 503 in the contract shape, never a 204 the releases service could miss', async () => {
+  const carol = await signUp(gateway, 'carol@example.com');
+  // A key of the wrong type: Redis answers WRONGTYPE to the raise, as a failing store would.
+  await gateway.redis.hset(`${gateway.config.REDIS_KEY_PREFIX}kubeconfig-floor:${carol.id}`, 'not', 'a version');
+  const stored = await storeKubeconfig(carol, 3);
+  assert.equal(stored.statusCode, 503, stored.body);
+  assert.deepEqual(stored.json(), { code: 503, errors: ['session store unavailable'] });
+});

@@ -200,7 +200,8 @@ async function afterResponse(
     try {
       await deps.kubeconfigFloors.raise(request.caller.userId, request.storedKubeconfigVersion);
     } catch (error) {
-      response.stream.destroy();
+      // Drained, not destroyed: the answer is read to its end and the connection to the service stays usable.
+      response.stream.resume();
       reply.removeHeader('content-length');
       return void reply.send(error);
     }
