@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { localServersEnv } from '@platform/test-support';
+import { chartServer } from '@platform/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
 import { helm, helmHistory } from '../support/helm.js';
 import { startPlatform, type Platform } from '../support/platform.js';
@@ -23,14 +23,12 @@ let page: Page;
 const namespace = `it-install-${randomBytes(3).toString('hex')}`;
 const checks = new PageChecks();
 
-/** The shared servers' address of a chart source; the suite cannot test installs without it, so it says so. */
-function server(name: 'CHART_REPO_URL' | 'OCI_REGISTRY'): string {
-  const value = process.env[name] ?? localServersEnv()?.[name];
-  if (!value) throw new Error(`no ${name}: start the servers with npm run servers (scripts/servers.sh), or set ${name}`);
-  return value;
-}
+/** The shared servers' chart sources (checked first: the suite cannot test installs without them, so it says so). */
+const servers: Partial<Record<'CHART_REPO_URL' | 'OCI_REGISTRY', string>> = {};
+const server = (name: keyof typeof servers): string => servers[name]!;
 
 before(async () => {
+  for (const name of ['CHART_REPO_URL', 'OCI_REGISTRY'] as const) servers[name] = await chartServer(name);
   platform = await startPlatform();
   launched = await launchChromium();
   context = await launched.browser.newContext({ baseURL: platform.gatewayUrl, viewport: { width: 1280, height: 800 } });

@@ -95,6 +95,23 @@ function existingBinary(name: 'HELM_BIN' | 'HELM4_BIN'): string | undefined {
   return path;
 }
 
+/**
+ * The shared chart repository's URL (`CHART_REPO_URL`) or OCI registry's `host:port` (`OCI_REGISTRY`) that
+ * scripts/servers.sh serves, once it answered within 2 s: a suite that needs one fails at once, naming it,
+ * instead of waiting out every step on a server that is not there.
+ */
+export async function chartServer(name: 'CHART_REPO_URL' | 'OCI_REGISTRY'): Promise<string> {
+  const value = configured(name);
+  if (!value) throw new Error(`no ${name}: start the servers with npm run servers (scripts/servers.sh), or set ${name}`);
+  const probe = name === 'CHART_REPO_URL' ? `${value.replace(/\/$/, '')}/index.yaml` : `http://${value}/v2/`;
+  const answered = await fetch(probe, { signal: AbortSignal.timeout(2000) }).then(
+    (response) => response.ok,
+    () => false,
+  );
+  if (!answered) throw new Error(`${name}=${value} does not answer at ${probe}: start the servers with npm run servers (scripts/servers.sh)`);
+  return value;
+}
+
 /** The CNCF distribution registry binary scripts/build-binaries.sh builds (tests start registries of their own). */
 export async function registryBin(): Promise<string> {
   return builtBinary('registry');
