@@ -7,7 +7,7 @@ import { redisUrl } from '@platform/test-support';
 import type { FastifyInstance } from 'fastify';
 import { buildApp as buildGateway, createRedisClient, GatewayConfig } from '@platform/gateway';
 import { buildApp as buildReleases, ReleasesConfig } from '@platform/releases';
-import { buildApp as buildUsers, type ApiTokens, type UserService } from '@platform/users';
+import { buildApp as buildUsers, type ApiTokens, type ChartRepositoryService, type UserService } from '@platform/users';
 import { openApiPath, servedRoutes, type ServedRoute } from './support/routes.js';
 
 /**
@@ -58,6 +58,10 @@ describe('the OpenAPI document', () => {
       'POST /api/tokens',
       'GET /api/tokens',
       'DELETE /api/tokens/{id}',
+      'GET /api/repositories',
+      'POST /api/repositories',
+      'DELETE /api/repositories/{name}',
+      'GET /api/repositories/search',
     ];
     assert.deepEqual([...documented].sort(), [...expected].sort());
     assert.equal(new Set(ApiOperations.map((operation) => operation.operationId)).size, ApiOperations.length);
@@ -157,7 +161,7 @@ describe('every route the gateway serves or proxies is in the document', () => {
     gatewayApp.addHook('onClose', async () => redis.disconnect());
     // The services' route tables need no working dependency: nothing is called while routes are registered.
     const usersApp = await buildUsers(
-      { users: {} as UserService, tokens: {} as ApiTokens, readiness: {} },
+      { users: {} as UserService, tokens: {} as ApiTokens, repositories: {} as ChartRepositoryService, readiness: {} },
       { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' },
     );
     const { app: releasesApp } = buildReleases(

@@ -114,7 +114,7 @@ export interface paths {
         /** The latest revision of each release, filtered, sorted and paged as `helm list` does; with `health=true` each carries `health` (worst object status and counts). */
         get: operations["listReleases"];
         put?: never;
-        /** Installs a chart (an uploaded archive, a chart of a Helm HTTP repository or an OCI registry) as a new release with the helm binary; with `dryRun` plans it (helm --dry-run=server); with `planToken` installs exactly a plan. */
+        /** Installs a chart (an uploaded archive, a chart of a Helm HTTP repository or an OCI registry, or of one of the user's repositories by name) as a new release with the helm binary; with `dryRun` plans it (helm --dry-run=server); with `planToken` installs exactly a plan. */
         post: operations["installRelease"];
         delete?: never;
         options?: never;
@@ -303,6 +303,58 @@ export interface paths {
         put?: never;
         /** Upgrades a release with new values (YAML; empty reuses the previous ones); with `dryRun` plans it (helm --dry-run=server); with `planToken` applies exactly a plan. */
         post: operations["upgradeRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/repositories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's chart repositories, by name; credentials are never answered (`hasCredentials`). */
+        get: operations["listRepositories"];
+        put?: never;
+        /** Adds a chart repository (Helm HTTP or OCI) under a name, with optional basic auth or a bearer token, stored encrypted. */
+        post: operations["addRepository"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/repositories/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes one of the user's chart repositories and its credentials. */
+        delete: operations["removeRepository"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/repositories/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Charts of the user's repositories whose name or description contains `q`, with their versions (index.yaml; for an OCI repository, the tags of the chart named `q`). Bounded; unreadable repositories are listed apart. */
+        get: operations["searchCharts"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1315,7 +1367,6 @@ export interface operations {
                         name?: string;
                         oci?: string;
                         plainHttp?: boolean;
-                        /** Format: uri */
                         repository?: string;
                     };
                     context: string;
@@ -1384,7 +1435,7 @@ export interface operations {
                     "text/plain": "Forbidden";
                 };
             };
-            /** @description The chart is not in the repository, or no version matches `version` (602, naming the chart). */
+            /** @description The chart is not in the repository, no version matches `version`, or the user has no repository of that name (602, naming it). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2782,6 +2833,355 @@ export interface operations {
                 headers: {
                     /** @description Seconds after which a new attempt may succeed (when helm operations are full). */
                     "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listRepositories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The repositories. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        hasCredentials: boolean;
+                        name: string;
+                        plainHttp: boolean;
+                        url: string;
+                    }[];
+                };
+            };
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": "Forbidden";
+                };
+            };
+            /** @description A database, internal or cluster operation (603) failure. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The session store or the service behind the route is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    addRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    password?: string;
+                    plainHttp?: boolean;
+                    token?: string;
+                    url: string;
+                    username?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Added: the repository (without its credentials). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        hasCredentials: boolean;
+                        name: string;
+                        plainHttp: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description The body or a parameter could not be decoded (600), or a value is unusable (an unparseable kubeconfig). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": "Forbidden";
+                };
+            };
+            /** @description The user already has a repository of that name (613). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the gateway accepts (600 "request body too large"). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value breaks a rule (601): a name that is not a DNS label, a URL that is not http(s):// or oci://, half a credential, or more repositories than a user may keep. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A database, internal or cluster operation (603) failure. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The session store or the service behind the route is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    removeRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; empty body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or a state-changing request from a page of another origin (JSON, "cross-origin request refused"). Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": "Forbidden";
+                };
+            };
+            /** @description The user has no repository of that name (602). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The name is not a repository name (601). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A database, internal or cluster operation (603) failure. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The session store or the service behind the route is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    searchCharts: {
+        parameters: {
+            query?: {
+                q?: string;
+                repository?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The charts found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        charts: {
+                            appVersion?: string;
+                            description?: string;
+                            latestVersion: string;
+                            name: string;
+                            repository: string;
+                            versions: string[];
+                        }[];
+                        truncated: boolean;
+                        unavailable: {
+                            error: string;
+                            repository: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A parameter could not be decoded (600). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": "Forbidden";
+                };
+            };
+            /** @description `repository` names no repository of the user (602). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter breaks a rule (601). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A database, internal or cluster operation (603) failure. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The session store or the service behind the route is unavailable. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

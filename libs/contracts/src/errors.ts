@@ -32,6 +32,8 @@ export const ErrorCode = {
   ReleaseNameTaken: 611,
   /** An API token lacks the scope the route needs (403; the message names the scope, see tokenScopeMissing). */
   TokenScopeMissing: 612,
+  /** A chart repository of that name is already the user's (409). */
+  RepositoryNameTaken: 613,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -87,6 +89,8 @@ export const releaseNameTaken = (name: string, namespace: string): string =>
  * (`*` when the request names none, so it would reach all of them).
  */
 export const tokenScopeMissing = (scope: string): string => `token lacks scope ${scope}`;
+/** 409/613: a user adds a chart repository under a name they already use. */
+export const repositoryNameTaken = (name: string): string => `repository name ${name} is taken: remove that repository first, or choose another name`;
 
 /** The reason of kubeconfigRefused for one context of it. */
 export const contextUnusable = (context: string, reason: string): string => `context ${context} cannot be used: ${reason}`;

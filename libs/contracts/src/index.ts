@@ -6,6 +6,7 @@ export * from './http/internal.js';
 export * from './http/releases.js';
 export * from './http/lifecycle.js';
 export * from './http/charts.js';
+export * from './http/repositories.js';
 export * from './http/plan.js';
 export * from './http/live.js';
 export * from './http/k8s.js';

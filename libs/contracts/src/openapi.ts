@@ -57,6 +57,7 @@ const tagDescriptions: Record<ApiOperation['tag'], string> = {
   tokens: 'Personal API tokens for scripts and CI: `Authorization: Bearer prt_…` instead of the session cookie, within a scope.',
   releases: "Helm releases in an allowed context's cluster.",
   k8s: "Kubernetes objects in an allowed context's cluster.",
+  repositories: "The user's chart repositories (credentials stored encrypted) and a search of their charts.",
 };
 
 /** The OpenAPI 3.0 document of every public operation, made from the contract's schemas. */

@@ -23,9 +23,13 @@ import { RepositoryIndexCache } from './charts/index-cache.js';
 import type { UserKubeconfigSource } from './users/kubeconfig-source.js';
 import { registerKubeconfigFloor } from './users/kubeconfig-floor.js';
 import { KubeconfigVersions } from './users/kubeconfig-versions.js';
+import type { UserRepositorySource } from './users/repository-source.js';
+import { registerRepositorySearchRoute } from './routes/repository-search.js';
 
 export interface ReleasesDeps {
   kubeconfigs: UserKubeconfigSource;
+  /** The users' chart repositories and credentials; without one, a user has none. */
+  repositories?: UserRepositorySource;
   /** Users events evict cached clients early; without a bus the version check alone keeps reads fresh. */
   events?: Pick<EventBus, 'subscribeUserEvents' | 'isConnected'>;
   memoryReleases?: MemoryReleaseRecords;
@@ -139,8 +143,10 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     registerReleaseViewRoutes(app, access);
     registerReleaseLiveRoutes(app, access, metrics.driftFound);
     const charts = { policy, timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS, indexes: new RepositoryIndexCache(repositoryIndexCaching) };
-    registerReleaseLifecycleRoutes(app, access, charts);
-    registerChartRoutes(app, charts);
+    const repositories = deps.repositories ?? { repositories: async () => [] };
+    registerReleaseLifecycleRoutes(app, access, charts, repositories);
+    registerChartRoutes(app, charts, repositories);
+    registerRepositorySearchRoute(app, charts, repositories);
     registerK8sRoutes(app, clusterClients);
   });
   app.addHook('onClose', async () => {

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,18 +20,29 @@ export async function packageChart(chart: string): Promise<Buffer> {
 
 /**
  * A Helm HTTP repository on 127.0.0.1: the packaged charts and the index.yaml `helm repo index` made
- * (relative URLs). `routes` answers other paths first (redirects, oversized bodies).
+ * (relative URLs). `routes` answers other paths first (redirects, oversized bodies). With `authorization`,
+ * its files need exactly that Authorization header (401 with a Basic challenge otherwise). `received` keeps
+ * each request's path and Authorization header, to see where credentials went.
  */
-export async function serveRepository(charts: string[], routes: Record<string, (response: ServerResponse) => void> = {}) {
+export async function serveRepository(
+  charts: string[],
+  routes: Record<string, (response: ServerResponse, request: IncomingMessage) => void> = {},
+  options: { authorization?: string } = {},
+) {
   const folder = await mkdtemp(join(tmpdir(), 'releases-test-repo-'));
   for (const chart of charts) await run(await helmBin(), ['package', chart, '-d', folder], { env: { PATH: process.env.PATH, HOME: folder } });
   await run(await helmBin(), ['repo', 'index', folder], { env: { PATH: process.env.PATH, HOME: folder } });
   const requests: string[] = [];
+  const received: Array<{ path: string; authorization?: string }> = [];
   const server: Server = createServer(async (request, response) => {
     const path = request.url ?? '/';
     requests.push(path);
+    received.push({ path, ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) });
     const route = routes[path];
-    if (route) return route(response);
+    if (route) return route(response, request);
+    if (options.authorization !== undefined && request.headers.authorization !== options.authorization) {
+      return void response.writeHead(401, { 'www-authenticate': 'Basic realm="charts"' }).end('who are you?');
+    }
     const file = path.replace(/^\/+/, '');
     if (file.includes('/') || file.includes('..')) return void response.writeHead(404).end();
     try {
@@ -47,6 +58,7 @@ export async function serveRepository(charts: string[], routes: Record<string, (
     endpoint: `127.0.0.1:${port}`,
     folder,
     requests,
+    received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -9,14 +9,17 @@ import {
 } from '@platform/service-kit';
 import type { UsersConfig } from './config.js';
 import type { ApiTokens } from './domain/api-tokens.js';
+import type { ChartRepositoryService } from './domain/chart-repositories.js';
 import type { UserService } from './domain/user-service.js';
 import { internalRoutes } from './routes/internal.js';
+import { repositoryRoutes } from './routes/repositories.js';
 import { apiTokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 
 export interface UsersAppDeps {
   users: UserService;
   tokens: ApiTokens;
+  repositories: ChartRepositoryService;
   /** Each named check must pass for /readyz to answer 200. */
   readiness: Record<string, ReadinessCheck>;
   /** Reported by /readyz as `degraded` without failing it. */
@@ -38,6 +41,7 @@ export async function buildApp(deps: UsersAppDeps, config: UsersAppConfig): Prom
   registerHealthRoutes(app, deps.readiness, deps.degraded);
   userRoutes(app, deps.users);
   apiTokenRoutes(app, deps.tokens);
-  internalRoutes(app, deps.users, deps.tokens);
+  repositoryRoutes(app, deps.repositories);
+  internalRoutes(app, deps.users, deps.tokens, deps.repositories);
   return app;
 }

@@ -3,5 +3,6 @@
 export { buildApp, type UsersAppConfig, type UsersAppDeps } from './app.js';
 export { UsersConfig } from './config.js';
 export { PasswordHasher } from './domain/passwords.js';
+export type { ChartRepositoryService } from './domain/chart-repositories.js';
 export type { UserService } from './domain/user-service.js';
 export type { ApiTokens } from './domain/api-tokens.js';

@@ -6,6 +6,8 @@ import { signIdentity } from '@platform/service-kit';
 import { mongoUrl } from '@platform/test-support';
 import mongoose from 'mongoose';
 import { MongoApiTokenRepository } from '../src/adapters/mongo-api-token-repository.js';
+import { MongoChartRepositoryStore } from '../src/adapters/mongo-chart-repository-store.js';
+import { ChartRepositoryService } from '../src/domain/chart-repositories.js';
 import { MongoUserRepository } from '../src/adapters/mongo-user-repository.js';
 import { buildApp } from '../src/app.js';
 import { UsersConfig } from '../src/config.js';
@@ -19,20 +21,22 @@ test('a database that cannot be reached gives 503 "database unavailable" in the 
   const connection = await mongoose.createConnection(await mongoUrl(`users_test_${randomBytes(6).toString('hex')}`), { bufferCommands: false }).asPromise();
   const repository = await MongoUserRepository.open(connection);
   const tokens = new ApiTokens({ repository: await MongoApiTokenRepository.open(connection), userExists: (id) => repository.exists(id) });
+  const keyring = UsersConfig.shape.KUBECONFIG_ENCRYPTION_KEYS.parse(`k:${randomBytes(32).toString('base64')}`);
+  const repositories = new ChartRepositoryService(await MongoChartRepositoryStore.open(connection), new KubeconfigCipher(keyring));
   await connection.dropDatabase();
   await connection.close();
 
   const secret = randomBytes(32).toString('hex');
-  const keyring = UsersConfig.shape.KUBECONFIG_ENCRYPTION_KEYS.parse(`k:${randomBytes(32).toString('base64')}`);
   const users = new UserService({
     repository,
     hasher: new PasswordHasher(4),
     cipher: new KubeconfigCipher(keyring),
     onEventQueued: () => {},
     deleteApiTokensOfUser: (id) => tokens.deleteAllOfUser(id),
+    repositories,
   });
   const app = await buildApp(
-    { users, tokens, readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected } },
+    { users, tokens, repositories, readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected } },
     { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' },
   );
   t.after(() => app.close());
@@ -42,6 +46,8 @@ test('a database that cannot be reached gives 503 "database unavailable" in the 
   const read = await send(asUser(1), 'GET', '/api/users/1');
   const unavailable = [503, { code: 503, errors: ['database unavailable'] }];
   assert.deepEqual([read.statusCode, read.json()], unavailable);
+  const repositoryList = await send(asUser(1), 'GET', '/api/repositories');
+  assert.deepEqual([repositoryList.statusCode, repositoryList.json()], unavailable);
   const signUp = await send(asGateway, 'POST', InternalRoutes.createUser, { email: 'down@example.com', password: 'pw' });
   assert.deepEqual([signUp.statusCode, signUp.json()], unavailable);
   const tokenCheck = await send(asGateway, 'POST', InternalRoutes.verifyApiToken, { token: `prt_${'0'.repeat(16)}_${'a'.repeat(43)}` });

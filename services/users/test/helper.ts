@@ -5,10 +5,12 @@ import { signIdentity, type ServiceApp } from '@platform/service-kit';
 import { mongoUrl } from '@platform/test-support';
 import mongoose, { type Connection } from 'mongoose';
 import { MongoApiTokenRepository } from '../src/adapters/mongo-api-token-repository.js';
+import { MongoChartRepositoryStore } from '../src/adapters/mongo-chart-repository-store.js';
 import { MongoUserRepository } from '../src/adapters/mongo-user-repository.js';
 import { buildApp } from '../src/app.js';
 import { UsersConfig } from '../src/config.js';
 import { ApiTokens } from '../src/domain/api-tokens.js';
+import { ChartRepositoryService } from '../src/domain/chart-repositories.js';
 import { KubeconfigCipher } from '../src/domain/kubeconfig-cipher.js';
 import { OutboxRelay, type UserEventPublisher } from '../src/domain/outbox-relay.js';
 import { PasswordHasher } from '../src/domain/passwords.js';
@@ -76,17 +78,21 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
     userExists: (id) => repository.exists(id),
     ...(options.now ? { now: options.now } : {}),
   });
+  const cipher = new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS);
+  const repositories = new ChartRepositoryService(await MongoChartRepositoryStore.open(connection), cipher);
   const users = new UserService({
     repository,
     hasher: new PasswordHasher(config.BCRYPT_COST),
-    cipher: new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS),
+    cipher,
     onEventQueued: () => relay.kick(),
     deleteApiTokensOfUser: (id) => tokens.deleteAllOfUser(id),
+    repositories,
   });
   const app = await buildApp(
     {
       users,
       tokens,
+      repositories,
       readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected },
       ...(options.degraded ? { degraded: options.degraded } : {}),
     },

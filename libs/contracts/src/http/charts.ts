@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { QueryBoolean } from './common.js';
-import { ChartName, OciReference, RepositoryUrl } from './lifecycle.js';
+import { ChartName, OciReference, RepositoryLocation } from './lifecycle.js';
 
-/** A chart in a Helm HTTP repository (`repository` + `name`) or an OCI registry (`oci`, `plainHttp`), in a query string. */
+/** A chart in a Helm HTTP repository or one of the user's repositories (`repository` + `name`), or an OCI registry (`oci`, `plainHttp`), in a query string. */
 const ChartLocationQuery = z.object({
-  repository: RepositoryUrl.optional(),
+  repository: RepositoryLocation.optional(),
   name: ChartName.optional(),
   oci: OciReference.optional(),
   plainHttp: QueryBoolean.optional(),

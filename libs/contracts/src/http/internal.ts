@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RepositoryName } from './lifecycle.js';
 import { ContextName, LoginBody } from './users.js';
 
 /**
@@ -12,6 +13,7 @@ export const InternalRoutes = {
   userKubeconfigVersion: (id: number | string) => `/internal/users/${id}/kubeconfig-version`,
   /** POST VerifyApiTokenBody → 200 VerifiedApiToken, or 401 (see http/tokens.ts); gateway only. */
   verifyApiToken: '/internal/tokens/verify',
+  userRepositories: (id: number | string) => `/internal/users/${id}/repositories`,
 } as const;
 
 /** POST verifyCredentials and createUser take the login body; both answer with the user's id. */
@@ -50,3 +52,19 @@ export function parseKubeconfigVersionHeader(value: string | string[] | undefine
   if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,14})$/.test(value)) return undefined;
   return Number(value);
 }
+
+/**
+ * A user's chart repository with its credentials in plaintext, for the releases service only (it downloads
+ * with them): basic auth, a bearer token, or none.
+ */
+export const RepositoryAccess = z.object({
+  name: RepositoryName,
+  url: z.string(),
+  plainHttp: z.boolean(),
+  credentials: z.union([z.object({ username: z.string(), password: z.string() }).strict(), z.object({ token: z.string() }).strict()]).nullable(),
+});
+export type RepositoryAccess = z.infer<typeof RepositoryAccess>;
+export type RepositoryCredentials = NonNullable<RepositoryAccess['credentials']>;
+
+export const RepositoryAccessList = z.array(RepositoryAccess);
+export type RepositoryAccessList = z.infer<typeof RepositoryAccessList>;

@@ -15,6 +15,27 @@ export const ChartName = z
 /** A Helm HTTP repository's URL (the folder holding index.yaml). */
 export const RepositoryUrl = z.string().url().max(2048);
 
+/** A user's name for one of their chart repositories (a DNS label: lowercase letters, digits, dashes). */
+export const RepositoryName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'repositoryname');
+
+/**
+ * A chart's repository in a chart reference: a Helm HTTP repository's URL, or the name of one of the user's
+ * repositories (a name is never a URL: it has no scheme). One string either way, so a bad one is 422 `url`.
+ */
+export const RepositoryLocation = z
+  .string()
+  .max(2048)
+  .superRefine((value, context) => {
+    if (!RepositoryUrl.safeParse(value).success && !RepositoryName.safeParse(value).success) context.addIssue({ code: z.ZodIssueCode.custom, message: 'url' });
+  });
+
+/** Whether a RepositoryLocation names one of the user's repositories rather than giving a URL. */
+export const isRepositoryName = (location: string): boolean => RepositoryName.safeParse(location).success;
+
 /** `oci://host[:port]/path/chart`: a chart in an OCI registry (lowercase path components, as the registry API names them). */
 export const OciReference = z
   .string()
@@ -23,7 +44,8 @@ export const OciReference = z
 
 /**
  * Where the chart to install comes from: exactly one of an uploaded archive (`helm package`'s .tgz, base64),
- * a Helm HTTP repository's URL and the chart's name in its index.yaml, or an OCI reference.
+ * a Helm HTTP repository's URL (or one of the user's repositories by name) and the chart's name, or an OCI
+ * reference.
  */
 export const ChartReference = z
   .object({
@@ -32,7 +54,8 @@ export const ChartReference = z
       .max(Math.ceil(chartArchiveMaxBytes / 3) * 4)
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
       .optional(),
-    repository: RepositoryUrl.optional(),
+    /** A Helm HTTP repository's URL, or the name of one of the user's repositories (HTTP or OCI). */
+    repository: RepositoryLocation.optional(),
     name: ChartName.optional(),
     /** `oci://host[:port]/path/chart`: the chart in an OCI registry, its tag picked by `version`. */
     oci: OciReference.optional(),

@@ -5,6 +5,7 @@ import { ListReleasesQuery, Release, ReleaseList, ReleaseParams, ReleaseQuery, R
 import { ReleaseDrift, ReleaseResources } from './live.js';
 import { InstallBody, UninstallQuery } from './lifecycle.js';
 import { ChartVersionList, ChartVersionsQuery, ChartView, ChartViewQuery } from './charts.js';
+import { AddRepositoryBody, ChartRepository, ChartRepositoryList, ChartSearchQuery, ChartSearchResult, RepositoryParams } from './repositories.js';
 import { DiffQuery, ReleaseDiff, ReleasePlan, RevisionManifest, RevisionNotes, RevisionValues, RevisionValuesQuery, RevisionViewParams } from './plan.js';
 import { ApiTokenList, ApiTokenParams, CreateApiTokenBody, CreatedApiToken } from './tokens.js';
 import { CreateUserBody, DeleteUserBody, KubeContextList, LoginBody, UpdateUserBody, User, UserIdParams } from './users.js';
@@ -34,7 +35,7 @@ export interface ApiOperation {
   /** OpenAPI path template: `/api/users/{id}`. */
   path: string;
   summary: string;
-  tag: 'auth' | 'users' | 'tokens' | 'releases' | 'k8s';
+  tag: 'auth' | 'users' | 'tokens' | 'releases' | 'k8s' | 'repositories';
   /** Needs the session cookie of a logged-in user (or, where its scope allows, an API token). */
   session: boolean;
   params?: z.AnyZodObject;
@@ -414,7 +415,7 @@ const operations: ApiOperation[] = [
     method: 'POST',
     path: '/api/releases',
     summary:
-      'Installs a chart (an uploaded archive, a chart of a Helm HTTP repository or an OCI registry) as a new release with the helm binary; with `dryRun` plans it (helm --dry-run=server); with `planToken` installs exactly a plan.',
+      "Installs a chart (an uploaded archive, a chart of a Helm HTTP repository or an OCI registry, or of one of the user's repositories by name) as a new release with the helm binary; with `dryRun` plans it (helm --dry-run=server); with `planToken` installs exactly a plan.",
     tag: 'releases',
     session: true,
     body: InstallBody,
@@ -422,7 +423,7 @@ const operations: ApiOperation[] = [
       ...clusterCall,
       200: { description: '`dryRun`: the plan, a `ReleasePlan` (every object added; nothing written).', json: ReleasePlan },
       201: { description: 'Installed: the release (Helm release JSON).', json: Release },
-      404: error('The chart is not in the repository, or no version matches `version` (602, naming the chart).'),
+      404: error('The chart is not in the repository, no version matches `version`, or the user has no repository of that name (602, naming it).'),
       409: error(
         'The name has revisions in the namespace (611), another operation on it is in progress (606), or with `planToken`: the release appeared since the plan or the request is not the planned one (609).',
       ),
@@ -528,6 +529,68 @@ const operations: ApiOperation[] = [
       404: error('The chart, or a version matching `version`, is not there (602, naming the chart).'),
       422: error('A parameter breaks a rule (601), or the chart archive is refused (601 "chart validation failed: <reason>").'),
       502: error('The repository or registry could not be reached, was refused by the address policy, or answered other than a chart (604).'),
+    },
+  },
+  {
+    operationId: 'listRepositories',
+    method: 'GET',
+    path: '/api/repositories',
+    summary: "The user's chart repositories, by name; credentials are never answered (`hasCredentials`).",
+    tag: 'repositories',
+    session: true,
+    responses: { ...everywhere, 200: { description: 'The repositories.', json: ChartRepositoryList }, 403: forbiddenRead },
+  },
+  {
+    operationId: 'addRepository',
+    method: 'POST',
+    path: '/api/repositories',
+    summary: 'Adds a chart repository (Helm HTTP or OCI) under a name, with optional basic auth or a bearer token, stored encrypted.',
+    tag: 'repositories',
+    session: true,
+    body: AddRepositoryBody,
+    responses: {
+      ...everywhere,
+      ...withBody,
+      201: { description: 'Added: the repository (without its credentials).', json: ChartRepository },
+      403: forbiddenChange,
+      409: error('The user already has a repository of that name (613).'),
+      422: error(
+        'A value breaks a rule (601): a name that is not a DNS label, a URL that is not http(s):// or oci://, half a credential, or more repositories than a user may keep.',
+      ),
+    },
+  },
+  {
+    operationId: 'removeRepository',
+    method: 'DELETE',
+    path: '/api/repositories/{name}',
+    summary: "Removes one of the user's chart repositories and its credentials.",
+    tag: 'repositories',
+    session: true,
+    params: RepositoryParams,
+    responses: {
+      ...everywhere,
+      204: { description: 'Removed; empty body.' },
+      403: forbiddenChange,
+      404: error('The user has no repository of that name (602).'),
+      422: error('The name is not a repository name (601).'),
+    },
+  },
+  {
+    operationId: 'searchCharts',
+    method: 'GET',
+    path: '/api/repositories/search',
+    summary:
+      "Charts of the user's repositories whose name or description contains `q`, with their versions (index.yaml; for an OCI repository, the tags of the chart named `q`). Bounded; unreadable repositories are listed apart.",
+    tag: 'repositories',
+    session: true,
+    query: ChartSearchQuery,
+    responses: {
+      ...everywhere,
+      200: { description: 'The charts found.', json: ChartSearchResult },
+      400: error('A parameter could not be decoded (600).'),
+      403: forbiddenRead,
+      404: error('`repository` names no repository of the user (602).'),
+      422: error('A parameter breaks a rule (601).'),
     },
   },
   {

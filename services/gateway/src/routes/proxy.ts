@@ -54,7 +54,8 @@ const identityHeaderPrefix = 'x-platform-';
 const keptAtGateway = new Set(['cookie', 'authorization', IdentityHeader.requestId]);
 
 /**
- * `/api/users/*` and `/api/tokens*` go to the users service, `/api/releases*`, `/api/k8s/*` and `/api/charts/*` to the releases service,
+ * `/api/users/*`, `/api/tokens*` and `/api/repositories*` go to the users service, `/api/releases*`, `/api/k8s/*`,
+ * `/api/charts/*` and `GET /api/repositories/search` to the releases service,
  * for logged-in users (or API tokens within their scope) only, with the user's identity signed for the service. `GET /api/auth/check` is the
  * logged-in user's own `GET /api/users/{id}` (the original server's session check). `POST /api/users` is
  * answered by the gateway itself (routes/auth.ts); `/internal/*` is never proxied.
@@ -69,6 +70,10 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/releases', routes: ['/', '/*'], ownUserIdOnly: false },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/k8s', routes: ['/*'], ownUserIdOnly: false },
     { service: 'releases', url: deps.releasesUrl, prefix: '/api/charts', routes: ['/*'], ownUserIdOnly: false },
+    { service: 'users', url: deps.usersUrl, prefix: '/api/repositories', routes: ['/', '/*'], ownUserIdOnly: false },
+    // The search downloads indexes, which the releases service does under its address policy; the router
+    // prefers this static path to the users service's wildcard above.
+    { service: 'releases', url: deps.releasesUrl, prefix: '/api/repositories/search', routes: [''], ownUserIdOnly: false, methods: ['GET'] },
     {
       service: 'users',
       url: deps.usersUrl,

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@platform/service-kit';
-import { ErrorCode, chartArchiveMaxBytes, type ChartReference } from '@platform/contracts';
+import { ErrorCode, chartArchiveMaxBytes, type ChartReference, type RepositoryCredentials } from '@platform/contracts';
 import type { ClusterAddressPolicy } from '../kube/address-policy.js';
 import { unpackChartArchive } from './archive.js';
-import { checkedDownload, checkedDownloadEntity, DownloadNotFoundError } from './checked-download.js';
+import { authorizationOf } from './credentials.js';
+import { checkedDownload, checkedDownloadEntity, DownloadNotFoundError, DownloadUnauthorizedError } from './checked-download.js';
 import type { RepositoryIndexCache } from './index-cache.js';
 import { pullOciChart } from './oci-registry.js';
 import { parseRepositoryIndex, pickChartVersion, type IndexedChartVersion } from './repository-index.js';
@@ -16,6 +17,8 @@ export interface ChartSourceOptions {
   timeoutMs: number;
   /** Parsed indexes by URL; without one every install reads index.yaml again. */
   indexes?: RepositoryIndexCache;
+  /** The credentials of the user's repository the chart comes from (see resolveChartReference). */
+  credentials?: RepositoryCredentials;
 }
 
 /**
@@ -27,14 +30,16 @@ export async function loadChart(reference: ChartReference, constraint: string | 
   if (reference.archive !== undefined) return unpackChartArchive(Buffer.from(reference.archive, 'base64'));
   if (reference.oci !== undefined) return unpackChartArchive(await pullOciChart(reference.oci, reference.plainHttp ?? false, constraint, options));
   const base = repositoryBase(reference.repository!);
-  const download = (url: URL, maxBytes: number) => checkedDownload(options.policy, url, { maxBytes, timeoutMs: options.timeoutMs, what: 'chart repository' });
   const entry = pickChartVersion(await repositoryIndex(reference.repository!, options), reference.name!, constraint);
+  const url = new URL(entry.urls[0]!, base);
+  // As Helm without --pass-credentials: an archive the index places on another host gets no credentials.
+  const headers: Record<string, string> = options.credentials && url.origin === base.origin ? { authorization: authorizationOf(options.credentials) } : {};
   let archive: Buffer;
   try {
-    archive = await download(new URL(entry.urls[0]!, base), chartArchiveMaxBytes);
+    archive = await checkedDownload(options.policy, url, { maxBytes: chartArchiveMaxBytes, timeoutMs: options.timeoutMs, what: 'chart repository', headers });
   } catch (error) {
     if (error instanceof DownloadNotFoundError) throw AppError.notFound(`chart ${entry.name} ${entry.version} is in the index but its archive is not served`);
-    throw error;
+    throw refusedAccess(error, options);
   }
   if (entry.digest) {
     const expected = entry.digest.replace(/^sha256:/, '').toLowerCase();
@@ -48,19 +53,32 @@ export async function loadChart(reference: ChartReference, constraint: string | 
 /** The charts of a Helm HTTP repository's index.yaml (502/604 when it has none). */
 export async function repositoryIndex(repository: string, options: ChartSourceOptions): Promise<Map<string, IndexedChartVersion[]>> {
   const url = new URL('index.yaml', repositoryBase(repository));
+  const authorization = options.credentials ? authorizationOf(options.credentials) : undefined;
   const download = (headers: Record<string, string>) =>
-    checkedDownloadEntity(options.policy, url, { maxBytes: repositoryIndexMaxBytes, timeoutMs: options.timeoutMs, what: 'chart repository', headers });
+    checkedDownloadEntity(options.policy, url, {
+      maxBytes: repositoryIndexMaxBytes,
+      timeoutMs: options.timeoutMs,
+      what: 'chart repository',
+      headers: authorization === undefined ? headers : { ...headers, authorization },
+    });
   try {
-    if (options.indexes) return await options.indexes.get(url.toString(), download);
+    // An index read with credentials is cached for those credentials only, never served to anyone without them.
+    if (options.indexes) return await options.indexes.get(url.toString(), download, authorization);
     return parseRepositoryIndex((await download({})).body.toString('utf8'));
   } catch (error) {
     if (error instanceof DownloadNotFoundError) throw unreachableRepository('it has no index.yaml', error);
-    throw error;
+    throw refusedAccess(error, options);
   }
 }
 
 function repositoryBase(repository: string): URL {
   return new URL(new URL(repository).toString().replace(/\/?$/, '/'));
+}
+
+/** A 401 is the repository refusing the request: without credentials, or with the ones the user stored. */
+function refusedAccess(error: unknown, options: ChartSourceOptions): unknown {
+  if (!(error instanceof DownloadUnauthorizedError)) return error;
+  return unreachableRepository(options.credentials ? 'it refused the credentials' : 'it requires credentials', error);
 }
 
 function unreachableRepository(reason: string, cause?: unknown): AppError {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { DownloadedEntity } from './checked-download.js';
 import { parseRepositoryIndex, type IndexedChartVersion } from './repository-index.js';
@@ -19,8 +20,9 @@ export interface RepositoryIndexCacheOptions {
 
 /**
  * Parsed index.yaml files by URL. Within `freshMs` an index is used as is; after that the repository is
- * asked again with its ETag, and a 304 keeps the parsed index (no download, no parse). An index is public
- * data of its URL: no user's credentials are part of it (repositories with credentials are not supported).
+ * asked again with its ETag, and a 304 keeps the parsed index (no download, no parse). An index read with
+ * credentials is kept under its URL and a digest of the Authorization header it was read with: only a
+ * request with the same credentials gets it.
  */
 export class RepositoryIndexCache {
   private readonly indexes: LRUCache<string, CachedIndex>;
@@ -29,8 +31,9 @@ export class RepositoryIndexCache {
     this.indexes = new LRUCache({ max: options.max });
   }
 
-  async get(url: string, download: (headers: Record<string, string>) => Promise<DownloadedEntity>): Promise<Charts> {
-    const cached = this.indexes.get(url);
+  async get(url: string, download: (headers: Record<string, string>) => Promise<DownloadedEntity>, authorization?: string): Promise<Charts> {
+    const key = authorization === undefined ? url : `${url}\n${createHash('sha256').update(authorization).digest('hex')}`;
+    const cached = this.indexes.get(key);
     if (cached && Date.now() - cached.checkedAt < this.options.freshMs) return cached.charts;
     const answer = await download(cached?.etag ? { 'if-none-match': cached.etag } : {});
     if (answer.notModified && cached) {
@@ -38,7 +41,7 @@ export class RepositoryIndexCache {
       return cached.charts;
     }
     const charts = parseRepositoryIndex(answer.body.toString('utf8'));
-    this.indexes.set(url, { charts, checkedAt: Date.now(), ...(answer.etag ? { etag: answer.etag } : {}) });
+    this.indexes.set(key, { charts, checkedAt: Date.now(), ...(answer.etag ? { etag: answer.etag } : {}) });
     return charts;
   }
 }

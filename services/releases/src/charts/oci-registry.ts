@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 import { maxSatisfying, validRange } from 'semver';
 import { AppError } from '@platform/service-kit';
-import { ErrorCode, chartArchiveMaxBytes } from '@platform/contracts';
+import { ErrorCode, chartArchiveMaxBytes, type RepositoryCredentials } from '@platform/contracts';
 import type { ClusterAddressPolicy } from '../kube/address-policy.js';
 import { checkedDownload, DownloadNotFoundError, DownloadUnauthorizedError } from './checked-download.js';
+import { authorizationOf } from './credentials.js';
 
 const chartLayerType = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 const manifestTypes = 'application/vnd.oci.image.manifest.v1+json';
@@ -13,13 +14,16 @@ const smallDocumentMaxBytes = 1024 * 1024;
 export interface RegistryOptions {
   policy: ClusterAddressPolicy;
   timeoutMs: number;
+  /** The user's credentials for this registry (a repository they added), used only when it asks for them. */
+  credentials?: RepositoryCredentials;
 }
 
 /**
  * A chart's archive from an OCI registry, as `helm pull oci://…` gets it (the distribution API: tags,
  * manifest, the chart layer's blob) but through checkedDownload: the address policy on the registry and on
- * every redirect and token endpoint, capped bodies, the blob checked against its digest. Anonymous registries
- * that hand out pull tokens (`WWW-Authenticate: Bearer realm=…`) are followed.
+ * every redirect and token endpoint, capped bodies, the blob checked against its digest. Registries that hand
+ * out pull tokens (`WWW-Authenticate: Bearer realm=…`) are followed, anonymously or with the user's basic
+ * auth; `Basic` challenges get the user's credentials, and a stored token is sent as the bearer itself.
  * `constraint`: a version (the tag, `+` written `_` as Helm does) or a semver constraint over the tags.
  * 404/602 naming the chart when it or the version is not there; 502/604 when the registry cannot be used.
  */
@@ -124,12 +128,28 @@ class RegistrySession {
     try {
       return await fetch();
     } catch (error) {
-      if (!(error instanceof DownloadUnauthorizedError) || this.authorization !== undefined) throw refusedIfUnauthorized(error);
-      this.authorization = await this.pullToken(error.challenge);
+      if (!(error instanceof DownloadUnauthorizedError) || this.authorization !== undefined) throw this.refusedIfUnauthorized(error);
+      this.authorization = await this.answerChallenge(error.challenge);
       return fetch().catch((retryError: unknown) => {
-        throw refusedIfUnauthorized(retryError);
+        throw this.refusedIfUnauthorized(retryError);
       });
     }
+  }
+
+  /** What to send after a 401: the user's credentials as the challenge asks for them, or an anonymous pull token. */
+  private async answerChallenge(challenge: string): Promise<string> {
+    const credentials = this.options.credentials;
+    if (credentials && 'token' in credentials) return authorizationOf(credentials);
+    if (/^Basic\b/i.test(challenge)) {
+      if (!credentials) throw unusable('it asks for credentials');
+      return authorizationOf(credentials);
+    }
+    return this.pullToken(challenge);
+  }
+
+  private refusedIfUnauthorized(error: unknown): unknown {
+    if (!(error instanceof DownloadUnauthorizedError)) return error;
+    return unusable(this.options.credentials ? 'it refused the credentials' : 'it refused anonymous access');
   }
 
   /** `Bearer realm="…",service="…",scope="…"`: an anonymous pull token from the realm (checked like any URL). */
@@ -139,12 +159,15 @@ class RegistrySession {
     const realm = new URL(parameters.realm);
     if (parameters.service) realm.searchParams.set('service', parameters.service);
     if (parameters.scope) realm.searchParams.set('scope', parameters.scope);
+    // The realm is where the registry sends clients to log in: the user's basic auth goes there, as docker and helm send it.
+    const credentials = this.options.credentials;
     const answer = await checkedDownload(this.options.policy, realm, {
       maxBytes: smallDocumentMaxBytes,
       timeoutMs: this.options.timeoutMs,
       what: 'OCI registry token endpoint',
+      ...(credentials ? { headers: { authorization: authorizationOf(credentials) } } : {}),
     }).catch((error: unknown) => {
-      throw refusedIfUnauthorized(error);
+      throw this.refusedIfUnauthorized(error);
     });
     let token: unknown;
     try {
@@ -156,10 +179,6 @@ class RegistrySession {
     if (typeof token !== 'string' || token === '') throw unusable('its token endpoint gave no token');
     return `Bearer ${token}`;
   }
-}
-
-function refusedIfUnauthorized(error: unknown): unknown {
-  return error instanceof DownloadUnauthorizedError ? unusable('it refused anonymous access') : error;
 }
 
 function unusable(reason: string, cause?: unknown): AppError {

@@ -1,19 +1,22 @@
 import { InstallBody, ReleaseParams, UninstallQuery } from '@platform/contracts';
 import { requireUser, type ServiceApp } from '@platform/service-kit';
 import { loadChart, type ChartSourceOptions } from '../charts/chart-source.js';
+import { resolveChartReference } from '../charts/named-repositories.js';
 import { installRelease } from '../helm/actions/install.js';
 import { planInstall } from '../helm/actions/install-plan.js';
 import { uninstallRelease } from '../helm/actions/uninstall.js';
 import type { ReleaseAccess } from '../release-access.js';
+import type { UserRepositorySource } from '../users/repository-source.js';
 
 /** Install (201 with Helm's release JSON, or 200 with the plan for a dry run) and uninstall (200, empty body). */
-export function registerReleaseLifecycleRoutes(app: ServiceApp, access: ReleaseAccess, charts: ChartSourceOptions): void {
+export function registerReleaseLifecycleRoutes(app: ServiceApp, access: ReleaseAccess, charts: ChartSourceOptions, repositories: UserRepositorySource): void {
   app.post('/api/releases', { schema: { body: InstallBody } }, async (request, reply) => {
     const { name, chart, version, values, createNamespace, dryRun, planToken, ...target } = request.body;
     const userId = requireUser(request);
     // The user's context is checked before anything is downloaded for them.
     await access.storeFor(userId, target);
-    const input = { chart: await loadChart(chart, version, charts), valuesText: values, createNamespace: createNamespace ?? false };
+    const { reference, credentials } = await resolveChartReference(chart, userId, repositories);
+    const input = { chart: await loadChart(reference, version, { ...charts, credentials }), valuesText: values, createNamespace: createNamespace ?? false };
     if (dryRun) return access.plan(userId, target, name, (context) => planInstall(context, input), true);
     const release = await access.operate(userId, target, name, (context) => installRelease(context, input, planToken), true);
     return reply.code(201).send(release);

@@ -16,17 +16,19 @@ export class UnknownEncryptionKeyError extends Error {
 const algorithm = 'aes-256-gcm';
 
 /**
- * Seals kubeconfigs with the active key and opens them with any configured key. The user id is bound as
- * additional authenticated data, so a ciphertext copied onto another user's document does not open.
+ * Seals kubeconfigs (and other credentials of a user: chart repositories') with the active key and opens them
+ * with any configured key. The user id, and for anything but the kubeconfig what the secret is for
+ * (`purpose`), are bound as additional authenticated data, so a ciphertext copied onto another user's
+ * document, or from one repository to another, does not open.
  */
 export class KubeconfigCipher {
   constructor(private readonly keyring: EncryptionKeyring) {}
 
-  encrypt(userId: number, plaintext: string): EncryptedKubeconfig {
+  encrypt(userId: number, plaintext: string, purpose?: string): EncryptedKubeconfig {
     const keyId = this.keyring.activeKeyId;
     const iv = randomBytes(12);
     const cipher = createCipheriv(algorithm, this.key(keyId), iv);
-    cipher.setAAD(additionalData(userId));
+    cipher.setAAD(additionalData(userId, purpose));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return {
       keyId,
@@ -37,9 +39,9 @@ export class KubeconfigCipher {
   }
 
   /** Throws when the key is unknown or the ciphertext was tampered with. */
-  decrypt(userId: number, sealed: EncryptedKubeconfig): string {
+  decrypt(userId: number, sealed: EncryptedKubeconfig, purpose?: string): string {
     const decipher = createDecipheriv(algorithm, this.key(sealed.keyId), Buffer.from(sealed.iv, 'base64'));
-    decipher.setAAD(additionalData(userId));
+    decipher.setAAD(additionalData(userId, purpose));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8');
   }
@@ -51,6 +53,7 @@ export class KubeconfigCipher {
   }
 }
 
-function additionalData(userId: number): Buffer {
-  return Buffer.from(`user:${userId}`, 'utf8');
+/** The kubeconfig's is `user:<id>` alone, as it was before other secrets were sealed. */
+function additionalData(userId: number, purpose?: string): Buffer {
+  return Buffer.from(purpose === undefined ? `user:${userId}` : `user:${userId}:${purpose}`, 'utf8');
 }

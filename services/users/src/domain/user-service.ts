@@ -13,6 +13,7 @@ import {
 } from '@platform/contracts';
 import { KubeconfigParseError, kubeconfigContexts, type KubeconfigContext } from '@platform/kubeconfig-parser';
 import { AppError } from '@platform/service-kit';
+import type { ChartRepositoryService } from './chart-repositories.js';
 import type { KubeconfigCipher } from './kubeconfig-cipher.js';
 import type { PasswordHasher } from './passwords.js';
 import { EmailTakenError, type PendingEvent, type StoredUser, type UserRepository } from './user-repository.js';
@@ -25,6 +26,8 @@ export interface UserServiceDeps {
   onEventQueued: () => void;
   /** Ends the user's API tokens (see ApiTokens). */
   deleteApiTokensOfUser: (userId: number) => Promise<void>;
+  /** A deleted user's chart repositories (and their credentials) go with them. */
+  repositories: Pick<ChartRepositoryService, 'removeAllOf'>;
 }
 
 /** Optimistic writes retry this often when concurrent writers keep moving the version. */
@@ -124,15 +127,16 @@ export class UserService {
     throw AppError.dataWrite(new Error('user kept changing concurrently'));
   }
 
-  /** Checks the password, then deletes the user and their API tokens; the user.deleted event leaves through the outbox. */
+  /** Checks the password, then deletes the user, their API tokens and chart repositories; the user.deleted event leaves through the outbox. */
   async deleteUser(id: number, password: string): Promise<void> {
     const user = await this.liveUser(id);
     if (!(await this.deps.hasher.verify(password, user.passwordHash))) {
       throw new AppError(400, ErrorCode.ValidationFailed, [ErrorMessage.invalidPassword]);
     }
-    // Tokens first: if that fails nothing is deleted yet and the client can ask again. A token made meanwhile
+    // Tokens and repositories first: if that fails nothing is deleted yet and the client can ask again. A token made meanwhile
     // is refused anyway, since a token is good only while its user exists.
     await this.deps.deleteApiTokensOfUser(id);
+    await this.deps.repositories.removeAllOf(id);
     let version = user.kubeconfigVersion;
     for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
       if (await this.deps.repository.markDeleted(id, version, pendingEvent('user.deleted', version + 1))) {

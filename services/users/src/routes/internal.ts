@@ -1,6 +1,7 @@
 import {
   CreateUserBody,
   InternalRoutes,
+  RepositoryAccessList,
   UserIdParams,
   UserIdReply,
   UserKubeconfig,
@@ -13,13 +14,15 @@ import {
 import { requireService, type ServiceApp } from '@platform/service-kit';
 import type { FastifyRequest } from 'fastify';
 import type { ApiTokens } from '../domain/api-tokens.js';
+import type { ChartRepositoryService } from '../domain/chart-repositories.js';
 import type { UserService } from '../domain/user-service.js';
 
 /**
  * Routes for peer services only, each for the one service that needs it: sign-up, login and API token
- * checks for the gateway, kubeconfigs (plaintext credentials) for the releases service. Whoever else signs, user or service, gets 403.
+ * checks for the gateway, kubeconfigs and chart repositories' credentials (plaintext) for the releases
+ * service. Whoever else signs, user or service, gets 403.
  */
-export function internalRoutes(app: ServiceApp, users: UserService, tokens: ApiTokens): void {
+export function internalRoutes(app: ServiceApp, users: UserService, tokens: ApiTokens, repositories: ChartRepositoryService): void {
   // Refused before validation: another identity learns nothing about these routes' bodies.
   const only = (service: ServiceName) => ({ preValidation: async (request: FastifyRequest) => requireService(request, service) });
   const gatewayOnly = only('gateway');
@@ -45,5 +48,11 @@ export function internalRoutes(app: ServiceApp, users: UserService, tokens: ApiT
     InternalRoutes.userKubeconfigVersion(':id'),
     { ...releasesOnly, schema: { params: UserIdParams, response: { 200: UserKubeconfigVersion } } },
     async (request) => users.kubeconfigVersion(request.params.id),
+  );
+
+  app.get(
+    InternalRoutes.userRepositories(':id'),
+    { ...releasesOnly, schema: { params: UserIdParams, response: { 200: RepositoryAccessList } } },
+    async (request) => repositories.withCredentials(request.params.id),
   );
 }
