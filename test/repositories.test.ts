@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { ChartRepository, ChartRepositoryList, ChartSearchResult, ChartView, ErrorCode, Release } from '@platform/contracts';
+import { ChartRepository, ChartRepositoryList, ChartSearchResult, ChartView, ErrorCode, ReleasePlan } from '@platform/contracts';
 import { helmBin } from '@platform/test-support';
 import { GatewayClient, signUp } from './support/client.js';
 import { writeConfigMapChart } from './support/helm.js';
@@ -99,7 +99,7 @@ test('add, list, search, show, install from and remove a credentialed repository
     dryRun: true,
   });
   assert.equal(planned.status, 200, planned.text);
-  assert.equal(Release.parse(planned.json).chart.metadata.version, '1.2.3');
+  assert.equal(ReleasePlan.parse(planned.json).to.chart, 'greeting-1.2.3');
   assert.ok(guarded.authorizations.length >= 2 && guarded.authorizations.every((header) => header !== undefined));
 
   const removed = await client.delete('/api/repositories/guarded');
