@@ -48,6 +48,26 @@ test('objects are matched by kind, namespace and name: added, removed, changed w
   assert.match(diff.objects[1]!.diff, /@@ -0,0 \+1,\d+ @@\n\+apiVersion: v1\n/);
 });
 
+test('from nothing (an install): every object added, Secret values redacted, values and notes from none, the chart from none', () => {
+  const diff = diffReleases(
+    { revision: 0, release: null },
+    side(null, secret('c2VjcmV0LW9uZQ==') + configMap('settings', 'hi'), { greeting: 'yo' }, '0.1.0', 'Hi.\n'),
+  );
+  assert.deepEqual([diff.from, diff.chartChanged], [{ revision: 0, chart: '', appVersion: '' }, true]);
+  assert.deepEqual(diff.summary, { added: 2, removed: 0, changed: 0, unchanged: 0 });
+  assert.deepEqual(
+    diff.objects.map((object) => [object.kind, object.change, object.paths]),
+    [
+      ['ConfigMap', 'added', []],
+      ['Secret', 'added', []],
+    ],
+  );
+  assert.match(diff.objects[1]!.diff, /^--- none\n\+\+\+ planned\n[\s\S]*\n\+ {2}password: \(redacted\)\n/);
+  for (const value of ['c2VjcmV0LW9uZQ==', 'YWRtaW4=']) assert.ok(!JSON.stringify(diff).includes(value), value);
+  assert.deepEqual([diff.values.user.paths, diff.values.computed.paths], [['greeting'], ['greeting', 'nested']]);
+  assert.deepEqual([diff.notes.changed, diff.notes.diff.split('\n').at(-2)], [true, '+Hi.']);
+});
+
 test('a changed Secret shows which key changed, never a value', () => {
   const before = 'c2VjcmV0LW9uZQ==';
   const after = 'c2VjcmV0LXR3bw==';
