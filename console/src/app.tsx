@@ -5,6 +5,7 @@ import { InstallPage } from './pages/install-page.js';
 import { KubeconfigPage } from './pages/kubeconfig-page.js';
 import { ReleasePage } from './pages/release-page.js';
 import { ReleasesPage } from './pages/releases-page.js';
+import { TokensPage } from './pages/tokens-page.js';
 import { navigate, useRoute } from './router.js';
 import { SessionProvider, useSession } from './session.js';
 
@@ -47,6 +48,8 @@ function Pages() {
         <KubeconfigPage />
       ) : route.path === '/install' ? (
         <InstallPage />
+      ) : route.path === '/tokens' ? (
+        <TokensPage />
       ) : release ? (
         <ReleasePage
           context={decodeURIComponent(release[1]!)}

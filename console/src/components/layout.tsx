@@ -40,6 +40,9 @@ export function Layout({ children }: { children: ComponentChildren }) {
             <Link href="/kubeconfig" aria-current={current('/kubeconfig')}>
               Kubeconfig
             </Link>
+            <Link href="/tokens" aria-current={current('/tokens')}>
+              API tokens
+            </Link>
           </nav>
         )}
         <div class="top-actions">
