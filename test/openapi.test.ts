@@ -7,7 +7,7 @@ import { redisUrl } from '@platform/test-support';
 import type { FastifyInstance } from 'fastify';
 import { buildApp as buildGateway, createRedisClient, GatewayConfig } from '@platform/gateway';
 import { buildApp as buildReleases, ReleasesConfig } from '@platform/releases';
-import { buildApp as buildUsers, type ApiTokens, type ChartRepositoryService, type UserService } from '@platform/users';
+import { buildApp as buildUsers, type ApiTokens, type AuditStore, type ChartRepositoryService, type UserService } from '@platform/users';
 import { openApiPath, servedRoutes, type ServedRoute } from './support/routes.js';
 
 /**
@@ -62,6 +62,8 @@ describe('the OpenAPI document', () => {
       'POST /api/repositories',
       'DELETE /api/repositories/{name}',
       'GET /api/repositories/search',
+      'GET /api/audit',
+      'GET /api/releases/{name}/audit',
     ];
     assert.deepEqual([...documented].sort(), [...expected].sort());
     assert.equal(new Set(ApiOperations.map((operation) => operation.operationId)).size, ApiOperations.length);
@@ -155,17 +157,18 @@ describe('every route the gateway serves or proxies is in the document', () => {
   before(async () => {
     const redis = createRedisClient(await redisUrl(), () => {});
     const gatewayApp = await buildGateway(
-      { redis, events: { subscribeUserEvents: () => {} } },
+      { redis, events: { subscribeUserEvents: () => {} }, audit: { record: () => Promise.reject(new Error('no audit in a route table')) } },
       GatewayConfig.parse({ REDIS_URL: await redisUrl(), NATS_URL: 'nats://127.0.0.1:1', INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' }),
     );
     gatewayApp.addHook('onClose', async () => redis.disconnect());
     // The services' route tables need no working dependency: nothing is called while routes are registered.
     const usersApp = await buildUsers(
-      { users: {} as UserService, tokens: {} as ApiTokens, repositories: {} as ChartRepositoryService, readiness: {} },
+      { users: {} as UserService, tokens: {} as ApiTokens, repositories: {} as ChartRepositoryService, audit: {} as AuditStore, readiness: {} },
       { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' },
     );
     const { app: releasesApp } = buildReleases(
       {
+        audit: { record: () => Promise.reject(new Error('no audit in a route table')) },
         kubeconfigs: {
           version: async () => {
             throw new Error('unused');

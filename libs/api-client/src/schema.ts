@@ -2,6 +2,23 @@
 // (libs/contracts: openApiDocument). Do not edit: run `npm run generate -w @platform/api-client`;
 // libs/api-client/test/schema-current.test.ts fails when this file is out of date.
 export interface paths {
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own audit events, newest first, filtered by type, release, namespace, context and time; cursor paging. */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/check": {
         parameters: {
             query?: never;
@@ -199,6 +216,23 @@ export interface paths {
         };
         /** The user-supplied values of a revision, or with `all=true` the computed ones, as `helm get values [--all]`. */
         get: operations["getRevisionValues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{name}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own audit events of one release (any namespace and context unless filtered), newest first; cursor paging. */
+        get: operations["listReleaseAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -702,6 +736,136 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                context?: string;
+                cursor?: string;
+                from?: string;
+                limit?: number;
+                namespace?: string;
+                release?: string;
+                to?: string;
+                type?: "platform.user.signed-up" | "platform.user.logged-in" | "platform.user.logged-out" | "platform.user.kubeconfig-changed" | "platform.user.contexts-changed" | "platform.user.deleted" | "platform.release.installed" | "platform.release.upgraded" | "platform.release.rolled-back" | "platform.release.uninstalled" | "platform.repository.added" | "platform.repository.updated" | "platform.repository.removed" | "platform.token.created" | "platform.token.revoked";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: {
+                            data: {
+                                actor: {
+                                    sessionId?: string;
+                                    tokenId?: string;
+                                    userId: number | null;
+                                };
+                                clientAddress: string | null;
+                                details?: {
+                                    [key: string]: string | number | boolean | string[];
+                                };
+                                error?: {
+                                    code: number;
+                                    message: string;
+                                    status: number;
+                                };
+                                /** @enum {string} */
+                                outcome: "success" | "failure";
+                                release?: {
+                                    chartVersionAfter: string | null;
+                                    chartVersionBefore: string | null;
+                                    context: string;
+                                    name: string;
+                                    namespace: string;
+                                    revisionAfter: number | null;
+                                    revisionBefore: number | null;
+                                    storage: string;
+                                    valuesSha256: string | null;
+                                };
+                                requestId: string | null;
+                            };
+                            /** @enum {string} */
+                            datacontenttype: "application/json";
+                            /** Format: uuid */
+                            id: string;
+                            source: string;
+                            /** @enum {string} */
+                            specversion: "1.0";
+                            subject: string;
+                            /** Format: date-time */
+                            time: string;
+                            /** @enum {string} */
+                            type: "platform.user.signed-up" | "platform.user.logged-in" | "platform.user.logged-out" | "platform.user.kubeconfig-changed" | "platform.user.contexts-changed" | "platform.user.deleted" | "platform.release.installed" | "platform.release.upgraded" | "platform.release.rolled-back" | "platform.release.uninstalled" | "platform.repository.added" | "platform.repository.updated" | "platform.repository.removed" | "platform.token.created" | "platform.token.revoked";
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description A filter or the cursor could not be decoded (600). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": "Forbidden";
+                };
+            };
+            /** @description A filter breaks a rule (601). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A database, internal or cluster operation (603) failure. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The session store or the service behind the route is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     checkAuth: {
         parameters: {
             query?: never;
@@ -2044,6 +2208,137 @@ export interface operations {
             };
             /** @description The cluster could not be reached or refused the credentials (604). */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The session store or the service behind the route is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listReleaseAuditEvents: {
+        parameters: {
+            query?: {
+                context?: string;
+                cursor?: string;
+                from?: string;
+                limit?: number;
+                namespace?: string;
+                to?: string;
+                type?: "platform.user.signed-up" | "platform.user.logged-in" | "platform.user.logged-out" | "platform.user.kubeconfig-changed" | "platform.user.contexts-changed" | "platform.user.deleted" | "platform.release.installed" | "platform.release.upgraded" | "platform.release.rolled-back" | "platform.release.uninstalled" | "platform.repository.added" | "platform.repository.updated" | "platform.repository.removed" | "platform.token.created" | "platform.token.revoked";
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: {
+                            data: {
+                                actor: {
+                                    sessionId?: string;
+                                    tokenId?: string;
+                                    userId: number | null;
+                                };
+                                clientAddress: string | null;
+                                details?: {
+                                    [key: string]: string | number | boolean | string[];
+                                };
+                                error?: {
+                                    code: number;
+                                    message: string;
+                                    status: number;
+                                };
+                                /** @enum {string} */
+                                outcome: "success" | "failure";
+                                release?: {
+                                    chartVersionAfter: string | null;
+                                    chartVersionBefore: string | null;
+                                    context: string;
+                                    name: string;
+                                    namespace: string;
+                                    revisionAfter: number | null;
+                                    revisionBefore: number | null;
+                                    storage: string;
+                                    valuesSha256: string | null;
+                                };
+                                requestId: string | null;
+                            };
+                            /** @enum {string} */
+                            datacontenttype: "application/json";
+                            /** Format: uuid */
+                            id: string;
+                            source: string;
+                            /** @enum {string} */
+                            specversion: "1.0";
+                            subject: string;
+                            /** Format: date-time */
+                            time: string;
+                            /** @enum {string} */
+                            type: "platform.user.signed-up" | "platform.user.logged-in" | "platform.user.logged-out" | "platform.user.kubeconfig-changed" | "platform.user.contexts-changed" | "platform.user.deleted" | "platform.release.installed" | "platform.release.upgraded" | "platform.release.rolled-back" | "platform.release.uninstalled" | "platform.repository.added" | "platform.repository.updated" | "platform.repository.removed" | "platform.token.created" | "platform.token.revoked";
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description A filter or the cursor could not be decoded (600). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or another user's id: the plain text `Forbidden`. Or JSON 612: the API token lacks the scope the operation needs, named in the message. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": "Forbidden";
+                };
+            };
+            /** @description A filter breaks a rule (601). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A database, internal or cluster operation (603) failure. */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

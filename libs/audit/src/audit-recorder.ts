@@ -1,7 +1,6 @@
-import type { ServiceName } from '@platform/contracts';
+import type { AuditEvent, ServiceName } from '@platform/contracts';
 import { newAuditEvent, type AuditDraft } from './audit-event.js';
 import type { AuditRelay } from './audit-relay.js';
-import type { FileAuditSpool } from './file-spool.js';
 
 /** What a service's code calls to leave an audit event: one line per operation. */
 export interface AuditRecorder {
@@ -9,11 +8,17 @@ export interface AuditRecorder {
   record(draft: AuditDraft): Promise<void>;
 }
 
-/** Records into a file spool and wakes the relay, so the event leaves at once when NATS is up. */
-export function spoolRecorder(source: ServiceName, spool: FileAuditSpool, relay: Pick<AuditRelay, 'kick'>): AuditRecorder {
+/** An outbox events can be added to: the file spool, or the users service's collection. */
+export interface WritableAuditOutbox {
+  /** Resolves once the event is durable. */
+  add(event: AuditEvent): Promise<void>;
+}
+
+/** Records into an outbox and wakes the relay, so the event leaves at once when NATS is up. */
+export function outboxRecorder(source: ServiceName, outbox: WritableAuditOutbox, relay: Pick<AuditRelay, 'kick'>): AuditRecorder {
   return {
     async record(draft) {
-      await spool.add(newAuditEvent(source, draft));
+      await outbox.add(newAuditEvent(source, draft));
       relay.kick();
     },
   };

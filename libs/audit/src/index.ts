@@ -6,3 +6,4 @@ export * from './file-spool.js';
 export * from './metrics.js';
 export * from './request-origin.js';
 export * from './spool-config.js';
+export * from './spooled-audit.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { AuditRelay, FileAuditSpool, newAuditEvent, spoolRecorder, valuesDigest, type AuditDraft } from '../src/index.js';
+import { AuditRelay, FileAuditSpool, newAuditEvent, outboxRecorder, valuesDigest, type AuditDraft } from '../src/index.js';
 
 const draft = (userId: number): AuditDraft => ({
   type: AuditEventType.loggedIn,
@@ -47,7 +47,7 @@ test('events spooled while NATS is unreachable are published once it is, each on
     publisher: { publishAuditEvent: () => Promise.reject(new Error('nats away')) },
     onError: () => undefined,
   });
-  const recorder = spoolRecorder('gateway', spool, unavailable);
+  const recorder = outboxRecorder('gateway', spool, unavailable);
   for (const userId of [1, 2, 3]) await recorder.record(draft(userId));
   await assert.rejects(unavailable.flush(), /nats away/);
   assert.equal((await readdir(folder)).filter((name) => name.endsWith('.json')).length, 3);

@@ -11,6 +11,7 @@ export * from './http/plan.js';
 export * from './http/live.js';
 export * from './http/k8s.js';
 export * from './http/tokens.js';
+export * from './http/audit.js';
 export * from './events/subjects.js';
 export * from './events/users.js';
 export * from './events/audit.js';

@@ -58,6 +58,7 @@ const tagDescriptions: Record<ApiOperation['tag'], string> = {
   releases: "Helm releases in an allowed context's cluster.",
   k8s: "Kubernetes objects in an allowed context's cluster.",
   repositories: "The user's chart repositories (credentials stored encrypted) and a search of their charts.",
+  audit: "The logged-in user's audit events: every state-changing operation they made, as CloudEvents.",
 };
 
 /** The OpenAPI 3.0 document of every public operation, made from the contract's schemas. */

@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import type { AuditRecorder } from '@platform/audit';
 import { createServiceApp, registerHealthRoutes, type ServiceApp } from '@platform/service-kit';
 import type { Redis } from 'ioredis';
 import { UsersClient, type UsersApi } from './clients/users-client.js';
@@ -22,6 +23,8 @@ export interface GatewayDeps {
   /** Sessions and login counters; a client that fails fast (see createRedisClient). */
   redis: Redis;
   events: UserEventSource;
+  /** Where sign-up, login and logout leave their audit events (a file spool, relayed to JetStream). */
+  audit: AuditRecorder;
   /** Defaults to the users service at USERS_URL. */
   users?: UsersApi;
 }
@@ -60,7 +63,7 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
   // Without NATS only the ending of deleted users' sessions waits (the durable consumer catches up later):
   // reported, not a reason to take the gateway out of service.
   registerHealthRoutes(app, { redis: async () => (await deps.redis.ping()) === 'PONG' }, { events: () => deps.events.isConnected?.() ?? true });
-  registerAuthRoutes(app, { users, callers, sessions, loginThrottle, passwordWork });
+  registerAuthRoutes(app, { users, callers, sessions, loginThrottle, passwordWork, audit: deps.audit });
   await registerProxyRoutes(app, {
     callers,
     sessions,

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from '@platform/contracts';
+import { AuditSpoolConfig } from '@platform/audit';
 import { serviceConfigBase } from '@platform/service-kit';
 
 const Seconds = z.coerce.number().int().positive();
@@ -53,6 +54,7 @@ const TrustedProxies = z
 const defaultConsoleDir = fileURLToPath(new URL('../../../console/dist', import.meta.url));
 
 export const GatewayConfig = serviceConfigBase(8080).extend({
+  ...AuditSpoolConfig,
   REDIS_URL: z.string().url(),
   USERS_URL: z.string().url().default('http://127.0.0.1:8081'),
   RELEASES_URL: z.string().url().default('http://127.0.0.1:8082'),

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorMessage, InternalRoutes, KubeconfigVersionHeader, type Identity, type ServiceName, type VerifiedApiToken } from '@platform/contracts';
+import { rm } from 'node:fs/promises';
+import { auditSpoolFolder, SpooledAudit } from '@platform/audit';
+import {
+  AuditEventsStream,
+  ErrorMessage,
+  InternalRoutes,
+  KubeconfigVersionHeader,
+  type Identity,
+  type ServiceName,
+  type VerifiedApiToken,
+} from '@platform/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { EventBus, verifyIdentity } from '@platform/service-kit';
@@ -122,7 +132,11 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   // Commands are refused, not queued, until the client is connected.
   if (env.REDIS_URL === undefined) await new Promise((resolve) => redis.once('ready', resolve));
   const events = new EventBus({ url: config.NATS_URL, name: 'gateway-test', log: pino({ level: 'silent' }), scope });
-  const app = await buildApp({ redis, events }, config);
+  // Its own spool under the scope: audit events reach this gateway's scoped stream.
+  const spoolFolder = auditSpoolFolder('gateway', { EVENTS_SCOPE: scope });
+  const audit = await SpooledAudit.open('gateway', spoolFolder);
+  const app = await buildApp({ redis, events, audit: audit.recorder }, config);
+  audit.start(events, app.metrics, app.log);
   await app.ready();
   return {
     app,
@@ -134,7 +148,9 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     scope,
     async close() {
       await app.close();
+      await audit.stop();
       await events.close();
+      await rm(spoolFolder, { recursive: true, force: true });
       await deleteEventStream(config.NATS_URL, scope);
       if (redis.status === 'ready') await deleteKeys(redis, config.REDIS_KEY_PREFIX);
       redis.disconnect();
@@ -144,11 +160,13 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   };
 }
 
-/** The scoped stream EventBus made for this gateway (see EventBusOptions.scope). */
+/** The scoped streams EventBus made for this gateway (see EventBusOptions.scope). */
 async function deleteEventStream(url: string, scope: string): Promise<void> {
   const connection = await connect({ servers: url });
   try {
-    await (await jetstreamManager(connection)).streams.delete(`USER_EVENTS_${scope}`);
+    const manager = await jetstreamManager(connection);
+    await manager.streams.delete(`USER_EVENTS_${scope}`);
+    await manager.streams.delete(`${AuditEventsStream.name}_${scope}`).catch(() => false);
   } finally {
     await connection.close();
   }

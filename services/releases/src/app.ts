@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '@platform/audit';
 import { createServiceApp, HealthPaths, MetricsPath, registerHealthRoutes, signedIdentityPlugin, type EventBus, type ServiceApp } from '@platform/service-kit';
 import type { ReleasesConfig } from './config.js';
 import { ReleaseBodyCache } from './helm/body-cache.js';
@@ -12,6 +13,7 @@ import { ClusterAddressPolicy, type Resolver } from './kube/address-policy.js';
 import { ClusterClientCache } from './kube/cluster-clients.js';
 import { ClusterEgressProxy } from './kube/egress-proxy.js';
 import { ReleaseAccess } from './release-access.js';
+import { ReleaseAudit } from './release-audit.js';
 import { registerK8sRoutes } from './routes/k8s.js';
 import { releasesMetrics } from './metrics.js';
 import { registerReleaseRoutes } from './routes/releases.js';
@@ -30,6 +32,8 @@ export interface ReleasesDeps {
   kubeconfigs: UserKubeconfigSource;
   /** The users' chart repositories and credentials; without one, a user has none. */
   repositories?: UserRepositorySource;
+  /** Where install, upgrade, rollback and uninstall leave their audit events (a file spool, relayed to JetStream). */
+  audit: AuditRecorder;
   /** Users events evict cached clients early; without a bus the version check alone keeps reads fresh. */
   events?: Pick<EventBus, 'subscribeUserEvents' | 'isConnected'>;
   memoryReleases?: MemoryReleaseRecords;
@@ -139,12 +143,13 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   // users service every request fails with 503 anyway, which no other replica could answer better.
   registerHealthRoutes(app, {}, { events: () => deps.events?.isConnected() ?? true, users: () => deps.kubeconfigs.reachable?.() ?? true });
   app.after(() => {
-    registerReleaseRoutes(app, access);
+    const releaseAudit = new ReleaseAudit(access, deps.audit);
+    registerReleaseRoutes(app, access, releaseAudit);
     registerReleaseViewRoutes(app, access);
     registerReleaseLiveRoutes(app, access, metrics.driftFound);
     const charts = { policy, timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS, indexes: new RepositoryIndexCache(repositoryIndexCaching) };
     const repositories = deps.repositories ?? { repositories: async () => [] };
-    registerReleaseLifecycleRoutes(app, access, charts, repositories);
+    registerReleaseLifecycleRoutes(app, access, charts, repositories, releaseAudit);
     registerChartRoutes(app, charts, repositories);
     registerRepositorySearchRoute(app, charts, repositories);
     registerK8sRoutes(app, clusterClients);

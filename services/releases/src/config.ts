@@ -1,4 +1,5 @@
 import { z } from '@platform/contracts';
+import { AuditSpoolConfig } from '@platform/audit';
 import { serviceConfigBase } from '@platform/service-kit';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -6,6 +7,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 /** The releases service's environment, validated once at start-up. */
 export const ReleasesConfig = serviceConfigBase(8082)
   .extend({
+    ...AuditSpoolConfig,
     USERS_URL: z.string().url().default('http://127.0.0.1:8081'),
     HELM_BIN: z.string().min(1).default('helm'),
     /**

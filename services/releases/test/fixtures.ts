@@ -3,7 +3,8 @@ import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
+import { newAuditEvent, type AuditDraft, type AuditRecorder } from '@platform/audit';
+import type { AuditEvent, UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
 import { signIdentity } from '@platform/service-kit';
 import { helm4Bin, helmBin, kubeconfigPath } from '@platform/test-support';
 import { buildApp, type ReleasesAppConfig, type ReleasesDeps } from '../src/app.js';
@@ -44,11 +45,21 @@ export interface TestAppOptions {
   config?: Partial<ReleasesAppConfig>;
 }
 
+/** Audit events the app recorded, in order, each checked against the contract as a spool would. */
+export class RecordedAudit implements AuditRecorder {
+  readonly events: AuditEvent[] = [];
+  record(draft: AuditDraft): Promise<void> {
+    this.events.push(newAuditEvent('releases', draft));
+    return Promise.resolve();
+  }
+}
+
 export async function buildTestApp(deps: Partial<ReleasesDeps> = {}, options: TestAppOptions = {}) {
   const kubeconfigs =
     deps.kubeconfigs ?? new FakeKubeconfigSource({ kubeconfigVersion: 1, rawKubeConfig: await realKubeconfig(), allowedContexts: ['admin', 'limited'] });
+  const audit = new RecordedAudit();
   const built = buildApp(
-    { ...deps, kubeconfigs },
+    { audit, ...deps, kubeconfigs },
     {
       INTERNAL_SIGNING_SECRET: signingSecret,
       HELM_BIN: await helmBin(),
@@ -68,7 +79,7 @@ export async function buildTestApp(deps: Partial<ReleasesDeps> = {}, options: Te
     },
   );
   await built.app.ready();
-  return built;
+  return { ...built, audit };
 }
 
 type App = Awaited<ReturnType<typeof buildTestApp>>['app'];

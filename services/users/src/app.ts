@@ -10,7 +10,9 @@ import {
 import type { UsersConfig } from './config.js';
 import type { ApiTokens } from './domain/api-tokens.js';
 import type { ChartRepositoryService } from './domain/chart-repositories.js';
+import type { AuditStore } from './audit/audit-store.js';
 import type { UserService } from './domain/user-service.js';
+import { auditRoutes } from './routes/audit.js';
 import { internalRoutes } from './routes/internal.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { apiTokenRoutes } from './routes/tokens.js';
@@ -20,6 +22,8 @@ export interface UsersAppDeps {
   users: UserService;
   tokens: ApiTokens;
   repositories: ChartRepositoryService;
+  /** The audit events GET /api/audit and GET /api/releases/{name}/audit read. */
+  audit: AuditStore;
   /** Each named check must pass for /readyz to answer 200. */
   readiness: Record<string, ReadinessCheck>;
   /** Reported by /readyz as `degraded` without failing it. */
@@ -43,5 +47,6 @@ export async function buildApp(deps: UsersAppDeps, config: UsersAppConfig): Prom
   apiTokenRoutes(app, deps.tokens);
   repositoryRoutes(app, deps.repositories);
   internalRoutes(app, deps.users, deps.tokens, deps.repositories);
+  auditRoutes(app, deps.audit);
   return app;
 }

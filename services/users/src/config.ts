@@ -32,6 +32,8 @@ export const UsersConfig = serviceConfigBase(8081).extend({
   /** The first key encrypts; every listed key decrypts. */
   KUBECONFIG_ENCRYPTION_KEYS: EncryptionKeys,
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  /** Audit events older than this many days are deleted (checked hourly). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
 });
 export type UsersConfig = z.infer<typeof UsersConfig>;
 export type EncryptionKeyring = UsersConfig['KUBECONFIG_ENCRYPTION_KEYS'];

@@ -6,3 +6,4 @@ export { PasswordHasher } from './domain/passwords.js';
 export type { ChartRepositoryService } from './domain/chart-repositories.js';
 export type { UserService } from './domain/user-service.js';
 export type { ApiTokens } from './domain/api-tokens.js';
+export type { AuditStore } from './audit/audit-store.js';

@@ -1,9 +1,14 @@
+import { AuditRelay, auditRelayMetrics } from '@platform/audit';
+import { AuditEventsConsumer } from '@platform/contracts';
 import { EventBus, listenWithGracefulShutdown, loadConfig } from '@platform/service-kit';
 import mongoose from 'mongoose';
 import { buildApp } from './app.js';
 import { MongoApiTokenRepository } from './adapters/mongo-api-token-repository.js';
 import { MongoChartRepositoryStore } from './adapters/mongo-chart-repository-store.js';
+import { MongoAuditOutbox } from './adapters/mongo-audit-outbox.js';
+import { MongoAuditStore } from './adapters/mongo-audit-store.js';
 import { MongoUserRepository } from './adapters/mongo-user-repository.js';
+import { AuditRetention, storeAuditEvents } from './audit/audit-store-consumer.js';
 import { UsersConfig } from './config.js';
 import { ApiTokens } from './domain/api-tokens.js';
 import { ChartRepositoryService } from './domain/chart-repositories.js';
@@ -11,7 +16,7 @@ import { KubeconfigCipher } from './domain/kubeconfig-cipher.js';
 import { OutboxRelay } from './domain/outbox-relay.js';
 import { PasswordHasher } from './domain/passwords.js';
 import { UserService } from './domain/user-service.js';
-import { outboxRelayMetrics } from './metrics.js';
+import { auditStoreMetrics, outboxRelayMetrics } from './metrics.js';
 
 const config = loadConfig(UsersConfig);
 // Fail fast instead of queueing queries while the database is away (503 "database unavailable" after a
@@ -21,13 +26,19 @@ const repository = await MongoUserRepository.open(connection);
 const tokens = new ApiTokens({ repository: await MongoApiTokenRepository.open(connection), userExists: (id) => repository.exists(id) });
 const cipher = new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS);
 const repositories = new ChartRepositoryService(await MongoChartRepositoryStore.open(connection), cipher);
+const auditStore = await MongoAuditStore.open(connection);
+const auditOutbox = await MongoAuditOutbox.open(connection, repository);
 
 let relay: OutboxRelay | null = null;
+let auditRelay: AuditRelay | null = null;
 const users = new UserService({
   repository,
   hasher: new PasswordHasher(config.BCRYPT_COST),
   cipher,
-  onEventQueued: () => relay?.kick(),
+  onEventQueued: () => {
+    relay?.kick();
+    auditRelay?.kick();
+  },
   deleteApiTokensOfUser: (id) => tokens.deleteAllOfUser(id),
   repositories,
 });
@@ -38,6 +49,7 @@ const app = await buildApp(
     users,
     tokens,
     repositories,
+    audit: auditStore,
     readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected },
     // NATS does not fail readiness: while it is down, writes still succeed and their events wait in the
     // outbox; taking the users service out would stop sign-up and login for nothing.
@@ -55,12 +67,30 @@ relay = new OutboxRelay({
   observer: outboxRelayMetrics(app.metrics),
 });
 relay.start();
+auditRelay = new AuditRelay({
+  outbox: auditOutbox,
+  publisher: bus,
+  onError: (error) => app.log.warn({ err: error }, 'audit relay cannot deliver audit events; they wait in the outbox'),
+  onRecovered: () => app.log.info('audit relay delivers audit events again'),
+  observer: auditRelayMetrics(app.metrics),
+});
+auditRelay.start();
+const eventBus = bus;
+storeAuditEvents(
+  eventBus,
+  auditStore,
+  auditStoreMetrics(app.metrics, () => eventBus.auditConsumerBacklog(AuditEventsConsumer.store)),
+);
+const retention = new AuditRetention(auditStore, config.AUDIT_RETENTION_DAYS, (error) => app.log.warn({ err: error }, 'audit retention sweep failed'));
+retention.start();
 
 await listenWithGracefulShutdown(app, {
   host: config.HOST,
   port: config.PORT,
   onClose: async () => {
+    retention.stop();
     await relay?.stop();
+    await auditRelay?.stop();
     await bus?.close();
     await connection.close();
   },

@@ -8,6 +8,7 @@ import mongoose from 'mongoose';
 import { MongoApiTokenRepository } from '../src/adapters/mongo-api-token-repository.js';
 import { MongoChartRepositoryStore } from '../src/adapters/mongo-chart-repository-store.js';
 import { ChartRepositoryService } from '../src/domain/chart-repositories.js';
+import { MongoAuditStore } from '../src/adapters/mongo-audit-store.js';
 import { MongoUserRepository } from '../src/adapters/mongo-user-repository.js';
 import { buildApp } from '../src/app.js';
 import { UsersConfig } from '../src/config.js';
@@ -23,6 +24,7 @@ test('a database that cannot be reached gives 503 "database unavailable" in the 
   const tokens = new ApiTokens({ repository: await MongoApiTokenRepository.open(connection), userExists: (id) => repository.exists(id) });
   const keyring = UsersConfig.shape.KUBECONFIG_ENCRYPTION_KEYS.parse(`k:${randomBytes(32).toString('base64')}`);
   const repositories = new ChartRepositoryService(await MongoChartRepositoryStore.open(connection), new KubeconfigCipher(keyring));
+  const audit = await MongoAuditStore.open(connection);
   await connection.dropDatabase();
   await connection.close();
 
@@ -36,7 +38,7 @@ test('a database that cannot be reached gives 503 "database unavailable" in the 
     repositories,
   });
   const app = await buildApp(
-    { users, tokens, repositories, readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected } },
+    { users, tokens, repositories, audit, readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected } },
     { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' },
   );
   t.after(() => app.close());

@@ -50,7 +50,7 @@ const summary = (events: UserEvent[] | undefined) => (events ?? []).map((event) 
 
 describe('user events', () => {
   test('each change of kubeconfig or allowed contexts, and the deletion, is published once, in order, with growing versions', async (t) => {
-    const { call, createUser, connection } = await build(t, { publisher: bus });
+    const { call, createUser, connection } = await build(t, { publisher: bus, auditPublisher: bus });
     const id = await createUser();
     const url = `/api/users/${id}`;
     assert.equal((await call(asUser(id), 'PUT', url, { rawKubeConfig: kubeconfigYaml() })).statusCode, 204);

@@ -6,6 +6,9 @@ import { mongoUrl } from '@platform/test-support';
 import mongoose, { type Connection } from 'mongoose';
 import { MongoApiTokenRepository } from '../src/adapters/mongo-api-token-repository.js';
 import { MongoChartRepositoryStore } from '../src/adapters/mongo-chart-repository-store.js';
+import { AuditRelay, type AuditEventPublisher } from '@platform/audit';
+import { MongoAuditOutbox } from '../src/adapters/mongo-audit-outbox.js';
+import { MongoAuditStore } from '../src/adapters/mongo-audit-store.js';
 import { MongoUserRepository } from '../src/adapters/mongo-user-repository.js';
 import { buildApp } from '../src/app.js';
 import { UsersConfig } from '../src/config.js';
@@ -37,6 +40,8 @@ export interface Harness {
 export interface BuildOptions {
   /** Where the relay publishes; without one the relay does not run. */
   publisher?: UserEventPublisher;
+  /** Where the audit relay publishes; without one it does not run (audit events stay in the outboxes). */
+  auditPublisher?: AuditEventPublisher;
   /** bcrypt cost; the cheapest (4) unless a test measures hashing time. */
   bcryptCost?: number;
   /** Checks /readyz reports without failing. */
@@ -84,24 +89,38 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
     repository,
     hasher: new PasswordHasher(config.BCRYPT_COST),
     cipher,
-    onEventQueued: () => relay.kick(),
+    onEventQueued: () => {
+      relay.kick();
+      auditRelay?.kick();
+    },
     deleteApiTokensOfUser: (id) => tokens.deleteAllOfUser(id),
     repositories,
   });
+  const auditRelay = options.auditPublisher
+    ? new AuditRelay({
+        outbox: await MongoAuditOutbox.open(connection, repository),
+        publisher: options.auditPublisher,
+        onError: (error) => failures.push(error),
+        intervalMs: 200,
+      })
+    : null;
   const app = await buildApp(
     {
       users,
       tokens,
       repositories,
+      audit: await MongoAuditStore.open(connection),
       readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected },
       ...(options.degraded ? { degraded: options.degraded } : {}),
     },
     config,
   );
   if (options.publisher) relay.start();
+  auditRelay?.start();
 
   t.after(async () => {
     await relay.stop();
+    await auditRelay?.stop();
     await app.close();
     await connection.dropDatabase();
     await connection.close();

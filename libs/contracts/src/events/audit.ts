@@ -61,7 +61,10 @@ export const AuditRelease = z.object({
 export type AuditRelease = z.infer<typeof AuditRelease>;
 
 /** Short, non-secret facts of an operation (an email, a token's or repository's name, the allowed contexts). */
-export const AuditDetails = z.record(z.string().max(64), z.union([z.string().max(2048), z.number(), z.boolean(), z.array(z.string().max(256)).max(1000)]));
+export const AuditDetails = z.record(
+  z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/),
+  z.union([z.string().max(2048), z.number(), z.boolean(), z.array(z.string().max(256)).max(1000)]),
+);
 
 export const AuditEventData = z.object({
   actor: AuditActor,

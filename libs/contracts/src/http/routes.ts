@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ErrorBody, ErrorMessage } from '../errors.js';
+import { AuditPage, AuditQuery, ReleaseAuditQuery } from './audit.js';
 import { NamespaceList, NamespacesQuery } from './k8s.js';
 import { ListReleasesQuery, Release, ReleaseList, ReleaseParams, ReleaseQuery, RevisionParams, RollbackBody, UpgradeBody } from './releases.js';
 import { ReleaseDrift, ReleaseResources } from './live.js';
@@ -35,7 +36,7 @@ export interface ApiOperation {
   /** OpenAPI path template: `/api/users/{id}`. */
   path: string;
   summary: string;
-  tag: 'auth' | 'users' | 'tokens' | 'releases' | 'k8s' | 'repositories';
+  tag: 'auth' | 'users' | 'tokens' | 'releases' | 'k8s' | 'repositories' | 'audit';
   /** Needs the session cookie of a logged-in user (or, where its scope allows, an API token). */
   session: boolean;
   params?: z.AnyZodObject;
@@ -102,6 +103,14 @@ const oneReleaseRead = { ...clusterCall, 409: error(`Refused: ${ambiguous}.`) } 
 const retryAfter = { 'Retry-After': 'Seconds until the next attempt may succeed.' };
 /** Every password check (bcrypt) counts against the client address's budget (see the gateway's README section). */
 const tooManyPasswordRequests = { ...error('Too many password checks from this address lately.'), headers: retryAfter };
+
+/** Reads of the audit store (the users service's database). */
+const auditRead = {
+  ...everywhere,
+  400: error('A filter or the cursor could not be decoded (600).'),
+  403: forbiddenRead,
+  422: error('A filter breaks a rule (601).'),
+} as const;
 
 const sessionCookie = { 'Set-Cookie': 'The session cookie (HttpOnly, SameSite=Lax): a new session id at every login.' };
 const clearedCookie = { 'Set-Cookie': 'Clears the session cookie.' };
@@ -604,6 +613,27 @@ const operations: ApiOperation[] = [
     responses: { ...clusterCall, 200: { description: 'The NamespaceList.', json: NamespaceList } },
   },
   ...tokenOperations,
+  {
+    operationId: 'listAuditEvents',
+    method: 'GET',
+    path: '/api/audit',
+    summary: "The caller's own audit events, newest first, filtered by type, release, namespace, context and time; cursor paging.",
+    tag: 'audit',
+    session: true,
+    query: AuditQuery,
+    responses: { ...auditRead, 200: { description: 'A page of events.', json: AuditPage } },
+  },
+  {
+    operationId: 'listReleaseAuditEvents',
+    method: 'GET',
+    path: '/api/releases/{name}/audit',
+    summary: "The caller's own audit events of one release (any namespace and context unless filtered), newest first; cursor paging.",
+    tag: 'audit',
+    session: true,
+    params: ReleaseParams,
+    query: ReleaseAuditQuery,
+    responses: { ...auditRead, 200: { description: 'A page of events.', json: AuditPage } },
+  },
 ];
 
 /** Every public operation. The gateway's /openapi.json is made from this table; a test holds it to the real routes. */

@@ -1,5 +1,13 @@
 import httpProxy from '@fastify/http-proxy';
-import { ErrorCode, ErrorMessage, IdentityHeader, KubeconfigVersionHeader, parseKubeconfigVersionHeader, type ServiceName } from '@platform/contracts';
+import {
+  AuditHeader,
+  ErrorCode,
+  ErrorMessage,
+  IdentityHeader,
+  KubeconfigVersionHeader,
+  parseKubeconfigVersionHeader,
+  type ServiceName,
+} from '@platform/contracts';
 import { AppError, ForbiddenError, serviceCallHeaders, type ServiceApp, type SignedRequest } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -54,8 +62,8 @@ const identityHeaderPrefix = 'x-platform-';
 const keptAtGateway = new Set(['cookie', 'authorization', IdentityHeader.requestId]);
 
 /**
- * `/api/users/*`, `/api/tokens*` and `/api/repositories*` go to the users service, `/api/releases*`, `/api/k8s/*`,
- * `/api/charts/*` and `GET /api/repositories/search` to the releases service,
+ * `/api/users/*`, `/api/tokens*`, `/api/repositories*`, `/api/audit` and `/api/releases/{name}/audit` go to the users service,
+ * `/api/releases*`, `/api/k8s/*`, `/api/charts/*` and `GET /api/repositories/search` to the releases service,
  * for logged-in users (or API tokens within their scope) only, with the user's identity signed for the service. `GET /api/auth/check` is the
  * logged-in user's own `GET /api/users/{id}` (the original server's session check). `POST /api/users` is
  * answered by the gateway itself (routes/auth.ts); `/internal/*` is never proxied.
@@ -84,6 +92,9 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
       methods: ['GET'],
       pathFor: (userId) => `/api/users/${userId}`,
     },
+    // The audit store lives with the users service (its database); a release's events are read there too.
+    { service: 'users', url: deps.usersUrl, prefix: '/api/audit', routes: [''], ownUserIdOnly: false, methods: ['GET'] },
+    { service: 'users', url: deps.usersUrl, prefix: '/api/releases', routes: ['/:name/audit'], ownUserIdOnly: false, methods: ['GET'] },
   ];
   for (const upstream of upstreams) {
     await app.register(httpProxy, {
@@ -164,6 +175,8 @@ function withSignedIdentity(headers: IncomingHttpHeaders, request: FastifyReques
   const caller = request.caller;
   if (caller === null) throw new ForbiddenError('proxying without a session');
   if (request.kubeconfigFloor !== null) forwarded[KubeconfigVersionHeader.minimum] = String(request.kubeconfigFloor);
+  // For audit events: the address as the gateway judged it (TRUST_PROXY), which services cannot see.
+  forwarded[AuditHeader.clientAddress] = request.ip;
   return { ...forwarded, ...serviceCallHeaders(secret, { kind: 'user', userId: caller.userId, credential: caller.credential }, signed, request.id) };
 }
 

@@ -48,11 +48,12 @@ export class SessionCookies {
   }
 
   /** Logs the user in with a fresh session id; a session the request carried ends (no session fixation). */
-  async start(request: FastifyRequest, reply: FastifyReply, userId: number): Promise<void> {
+  async start(request: FastifyRequest, reply: FastifyReply, userId: number): Promise<Credential> {
     const previous = request.cookies[this.options.name];
     if (previous) await this.store.delete(previous);
     const id = await this.store.create(userId);
     reply.setCookie(this.options.name, id, this.attributes);
+    return sessionCredential(id);
   }
 
   async end(session: CurrentSession, reply: FastifyReply): Promise<void> {

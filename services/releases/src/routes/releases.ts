@@ -1,4 +1,4 @@
-import { ListReleasesQuery, ReleaseParams, ReleaseQuery, RevisionParams, RollbackBody, UpgradeBody } from '@platform/contracts';
+import { AuditEventType, ListReleasesQuery, ReleaseParams, ReleaseQuery, RevisionParams, RollbackBody, UpgradeBody } from '@platform/contracts';
 import { requireUser, type ServiceApp } from '@platform/service-kit';
 import type { HelmRelease } from '../helm/codec.js';
 import { getRelease } from '../helm/actions/get.js';
@@ -9,9 +9,10 @@ import { withHealth } from '../helm/actions/resources.js';
 import { rollbackRelease } from '../helm/actions/rollback.js';
 import { upgradeRelease } from '../helm/actions/upgrade.js';
 import type { ReleaseAccess } from '../release-access.js';
+import type { ReleaseAudit } from '../release-audit.js';
 
 /** Release JSON goes out as Helm stored it: no response schema, so no field is dropped or reshaped. */
-export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): void {
+export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess, audit: ReleaseAudit): void {
   app.get('/api/releases', { schema: { querystring: ListReleasesQuery } }, async (request, reply) => {
     const started = performance.now();
     const { store, client } = await access.storeFor(requireUser(request), request.query);
@@ -42,7 +43,9 @@ export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): v
     const { revision, dryRun, planToken, ...target } = request.body;
     const userId = requireUser(request);
     if (dryRun) return access.plan(userId, target, request.params.name, (context) => planRollback(context, revision));
-    await access.operate(userId, target, request.params.name, (context) => rollbackRelease(context, revision, planToken));
+    await audit.around(request, { type: AuditEventType.releaseRolledBack, target, name: request.params.name }, () =>
+      access.operate(userId, target, request.params.name, (context) => rollbackRelease(context, revision, planToken)),
+    );
     return reply.code(200).send();
   });
 
@@ -50,7 +53,9 @@ export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess): v
     const { values, dryRun, planToken, ...target } = request.body;
     const userId = requireUser(request);
     if (dryRun) return access.plan(userId, target, request.params.name, (context) => planUpgrade(context, values));
-    await access.operate(userId, target, request.params.name, (context) => upgradeRelease(context, values, planToken));
+    await audit.around(request, { type: AuditEventType.releaseUpgraded, target, name: request.params.name, valuesText: values }, () =>
+      access.operate(userId, target, request.params.name, (context) => upgradeRelease(context, values, planToken)),
+    );
     return reply.code(200).send();
   });
 }

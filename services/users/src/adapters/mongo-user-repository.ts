@@ -1,7 +1,16 @@
 import { AppError } from '@platform/service-kit';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { EncryptedKubeconfig } from '../domain/kubeconfig-cipher.js';
-import { EmailTakenError, type KubeconfigChange, type PendingEvent, type StoredUser, type UserOutbox, type UserRepository } from '../domain/user-repository.js';
+import { AuditEvent } from '@platform/contracts';
+import {
+  EmailTakenError,
+  type KubeconfigChange,
+  type PendingEvent,
+  type PendingUserAudit,
+  type StoredUser,
+  type UserOutbox,
+  type UserRepository,
+} from '../domain/user-repository.js';
 import { databaseFailure, read, write } from './database-failures.js';
 import { KeyedLock } from './keyed-lock.js';
 
@@ -17,6 +26,9 @@ interface UserDocument {
   pendingEvents: PendingEvent[];
   /** Indexed, so the relay finds outboxes without scanning every user. */
   hasPendingEvents: boolean;
+  /** Audit events (JSON text) of this document's changes, until JetStream stored them. */
+  pendingAudit: string[];
+  hasPendingAudit: boolean;
 }
 
 interface CounterDocument {
@@ -40,6 +52,8 @@ const userSchema = new Schema<UserDocument>(
     deleted: { type: Boolean, default: false },
     pendingEvents: { type: [pendingEventSchema], default: [] },
     hasPendingEvents: { type: Boolean, default: false, index: true },
+    pendingAudit: { type: [String], default: [] },
+    hasPendingAudit: { type: Boolean, default: false, index: true },
   },
   { collection: 'users', versionKey: false, autoIndex: false },
 );
@@ -48,6 +62,7 @@ const counterSchema = new Schema<CounterDocument>({ _id: String, seq: Number }, 
 const usersCounterId = 'users';
 const duplicateKey = 11000;
 const noPendingEvents = { 'pendingEvents.0': { $exists: false } };
+const noPendingAudit = { 'pendingAudit.0': { $exists: false } };
 
 /**
  * Users in MongoDB (FerretDB-compatible: no transactions, no projections on findOneAndUpdate). Database
@@ -106,14 +121,14 @@ export class MongoUserRepository implements UserRepository {
     return toStoredUser(await read(() => this.users.findOne({ email, deleted: false }).lean().exec()));
   }
 
-  async changeKubeconfig(id: number, expectedVersion: number, change: KubeconfigChange, event: PendingEvent): Promise<boolean> {
+  async changeKubeconfig(id: number, expectedVersion: number, change: KubeconfigChange, event: PendingEvent, audit: AuditEvent): Promise<boolean> {
     const result = await this.writeUser(id, () =>
       this.users
         .updateOne(
           { _id: id, deleted: false, kubeconfigVersion: expectedVersion },
           {
-            $set: { ...change, kubeconfigVersion: event.kubeconfigVersion, hasPendingEvents: true },
-            $push: { pendingEvents: event },
+            $set: { ...change, kubeconfigVersion: event.kubeconfigVersion, hasPendingEvents: true, hasPendingAudit: true },
+            $push: { pendingEvents: event, pendingAudit: JSON.stringify(audit) },
           },
         )
         .exec(),
@@ -121,7 +136,7 @@ export class MongoUserRepository implements UserRepository {
     return result.modifiedCount === 1;
   }
 
-  async markDeleted(id: number, expectedVersion: number, event: PendingEvent): Promise<boolean> {
+  async markDeleted(id: number, expectedVersion: number, event: PendingEvent, audit: AuditEvent): Promise<boolean> {
     const result = await this.writeUser(id, () =>
       this.users
         .updateOne(
@@ -136,8 +151,9 @@ export class MongoUserRepository implements UserRepository {
               allowedContexts: [],
               kubeconfigVersion: event.kubeconfigVersion,
               hasPendingEvents: true,
+              hasPendingAudit: true,
             },
-            $push: { pendingEvents: event },
+            $push: { pendingEvents: event, pendingAudit: JSON.stringify(audit) },
           },
         )
         .exec(),
@@ -164,7 +180,20 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async purgeIfDeletedAndDelivered(userId: number): Promise<void> {
-    await this.writeUser(userId, () => this.users.deleteOne({ _id: userId, deleted: true, ...noPendingEvents }).exec());
+    await this.writeUser(userId, () => this.users.deleteOne({ _id: userId, deleted: true, ...noPendingEvents, ...noPendingAudit }).exec());
+  }
+
+  async pendingAudit(limit: number): Promise<PendingUserAudit[]> {
+    const documents = await read(() => this.users.find({ hasPendingAudit: true }, { _id: 1, pendingAudit: 1 }).sort({ _id: 1 }).limit(limit).lean().exec());
+    return documents.flatMap((document) =>
+      document.pendingAudit.map((stored) => ({ userId: document._id, stored, event: AuditEvent.parse(JSON.parse(stored)) })),
+    );
+  }
+
+  async removePublishedAudit({ userId, stored }: PendingUserAudit): Promise<void> {
+    await this.writeUser(userId, () => this.users.updateOne({ _id: userId }, { $pull: { pendingAudit: stored } }).exec());
+    await this.writeUser(userId, () => this.users.updateOne({ _id: userId, ...noPendingAudit }, { $set: { hasPendingAudit: false } }).exec());
+    await this.purgeIfDeletedAndDelivered(userId);
   }
 
   private writeUser<T>(id: number, operation: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import type { UserEventType } from '@platform/contracts';
+import type { AuditEvent, UserEventType } from '@platform/contracts';
 import type { EncryptedKubeconfig } from './kubeconfig-cipher.js';
 
 /** An event waiting in the user's outbox until the relay has published it. */
@@ -29,6 +29,13 @@ export interface UserOutbox {
   events: PendingEvent[];
 }
 
+/** An audit event waiting in a user's document, as stored (the text is its identity for removal). */
+export interface PendingUserAudit {
+  userId: number;
+  event: AuditEvent;
+  stored: string;
+}
+
 export class EmailTakenError extends Error {
   override readonly name = 'EmailTakenError';
 }
@@ -36,7 +43,7 @@ export class EmailTakenError extends Error {
 /**
  * Where users live. Reads never return deleted users. Writes that change the kubeconfig are optimistic:
  * they apply only while the stored `kubeconfigVersion` is still `expectedVersion` (false otherwise), and
- * append their event to the user's outbox in the same atomic update.
+ * append their event and their audit event to the user's outboxes in the same atomic update.
  */
 export interface UserRepository {
   /** The next user id: sequential, never handed out twice. */
@@ -47,14 +54,18 @@ export interface UserRepository {
   /** Whether a live user has the id; reads only the id. */
   exists(id: number): Promise<boolean>;
   findByEmail(email: string): Promise<StoredUser | null>;
-  changeKubeconfig(id: number, expectedVersion: number, change: KubeconfigChange, event: PendingEvent): Promise<boolean>;
+  changeKubeconfig(id: number, expectedVersion: number, change: KubeconfigChange, event: PendingEvent, audit: AuditEvent): Promise<boolean>;
   /** Deletes the user's data and frees the email in one update; the document stays until its events are out. */
-  markDeleted(id: number, expectedVersion: number, event: PendingEvent): Promise<boolean>;
+  markDeleted(id: number, expectedVersion: number, event: PendingEvent, audit: AuditEvent): Promise<boolean>;
 
   /** Users whose outbox holds events, oldest events first. */
   pendingOutboxes(limit: number): Promise<UserOutbox[]>;
   /** Removes one published event; harmless when another relay removed it already. */
   removePublishedEvent(userId: number, event: PendingEvent): Promise<void>;
-  /** Removes a deleted user's document once its outbox is empty. */
+  /** Audit events waiting in users' documents, from at most `limit` users. */
+  pendingAudit(limit: number): Promise<PendingUserAudit[]>;
+  /** Removes one published audit event; harmless when another relay removed it already. */
+  removePublishedAudit(pending: PendingUserAudit): Promise<void>;
+  /** Removes a deleted user's document once both its outboxes are empty. */
   purgeIfDeletedAndDelivered(userId: number): Promise<void>;
 }

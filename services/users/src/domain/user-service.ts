@@ -1,4 +1,7 @@
+import { newAuditEvent, type AuditOrigin } from '@platform/audit';
 import {
+  AuditEventType,
+  auditUserSubject,
   ErrorCode,
   ErrorMessage,
   contextUnusable,
@@ -104,7 +107,7 @@ export class UserService {
    * the update is refused (422/601 naming the context and why) rather than stored. Returns the kubeconfig
    * version now stored, changed or not: the gateway passes it on as a floor for the user's release requests.
    */
-  async updateUser(id: number, body: UpdateUserBody): Promise<number> {
+  async updateUser(id: number, body: UpdateUserBody, origin: AuditOrigin): Promise<number> {
     const newRaw = body.rawKubeConfig ? body.rawKubeConfig : null;
     const newContexts = newRaw === null ? null : parse(newRaw);
     for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
@@ -119,7 +122,13 @@ export class UserService {
       refuseUnusable(allowed);
       const change = kubeconfigChanged ? { kubeconfig: this.deps.cipher.encrypt(id, newRaw), allowedContexts } : { allowedContexts };
       const event = pendingEvent('kubeconfig.changed', user.kubeconfigVersion + 1);
-      if (await this.deps.repository.changeKubeconfig(id, user.kubeconfigVersion, change, event)) {
+      const audit = newAuditEvent('users', {
+        type: kubeconfigChanged ? AuditEventType.kubeconfigChanged : AuditEventType.contextsChanged,
+        subject: auditUserSubject(id),
+        // The contexts' names, never the kubeconfig or anything of it.
+        data: { ...origin, outcome: 'success', details: { allowedContexts, kubeconfigVersion: event.kubeconfigVersion } },
+      });
+      if (await this.deps.repository.changeKubeconfig(id, user.kubeconfigVersion, change, event, audit)) {
         this.deps.onEventQueued();
         return event.kubeconfigVersion;
       }
@@ -128,7 +137,7 @@ export class UserService {
   }
 
   /** Checks the password, then deletes the user, their API tokens and chart repositories; the user.deleted event leaves through the outbox. */
-  async deleteUser(id: number, password: string): Promise<void> {
+  async deleteUser(id: number, password: string, origin: AuditOrigin): Promise<void> {
     const user = await this.liveUser(id);
     if (!(await this.deps.hasher.verify(password, user.passwordHash))) {
       throw new AppError(400, ErrorCode.ValidationFailed, [ErrorMessage.invalidPassword]);
@@ -138,8 +147,9 @@ export class UserService {
     await this.deps.deleteApiTokensOfUser(id);
     await this.deps.repositories.removeAllOf(id);
     let version = user.kubeconfigVersion;
+    const audit = newAuditEvent('users', { type: AuditEventType.userDeleted, subject: auditUserSubject(id), data: { ...origin, outcome: 'success' } });
     for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
-      if (await this.deps.repository.markDeleted(id, version, pendingEvent('user.deleted', version + 1))) {
+      if (await this.deps.repository.markDeleted(id, version, pendingEvent('user.deleted', version + 1), audit)) {
         this.deps.onEventQueued();
         return;
       }

@@ -1,4 +1,5 @@
 import { DeleteUserBody, KubeconfigVersionHeader, KubeContextList, NumericId, UpdateUserBody, User, UserIdParams, z } from '@platform/contracts';
+import { auditOriginOf } from '@platform/audit';
 import { refuseApiToken, requireUser, type ServiceApp } from '@platform/service-kit';
 import type { FastifyRequest } from 'fastify';
 import type { UserService } from '../domain/user-service.js';
@@ -31,12 +32,12 @@ export function userRoutes(app: ServiceApp, users: UserService): void {
   );
 
   app.put('/api/users/:id', { schema: { params: UserIdParams, body: UpdateUserBody }, preValidation: ownUserBySession }, async (request, reply) => {
-    const kubeconfigVersion = await users.updateUser(request.params.id, request.body);
+    const kubeconfigVersion = await users.updateUser(request.params.id, request.body, auditOriginOf(request));
     return reply.code(204).header(KubeconfigVersionHeader.stored, String(kubeconfigVersion)).send();
   });
 
   app.delete('/api/users/:id', { schema: { params: UserIdParams, body: DeleteUserBodyOrNone }, preValidation: ownUserBySession }, async (request, reply) => {
-    await users.deleteUser(request.params.id, request.body.password);
+    await users.deleteUser(request.params.id, request.body.password, auditOriginOf(request));
     return reply.code(204).send();
   });
 }
