@@ -5,6 +5,7 @@ import { InstallPage } from './pages/install-page.js';
 import { KubeconfigPage } from './pages/kubeconfig-page.js';
 import { ReleasePage } from './pages/release-page.js';
 import { ReleasesPage } from './pages/releases-page.js';
+import { RepositoriesPage } from './pages/repositories-page.js';
 import { TokensPage } from './pages/tokens-page.js';
 import { navigate, useRoute } from './router.js';
 import { SessionProvider, useSession } from './session.js';
@@ -48,6 +49,8 @@ function Pages() {
         <KubeconfigPage />
       ) : route.path === '/install' ? (
         <InstallPage />
+      ) : route.path === '/repositories' ? (
+        <RepositoriesPage />
       ) : route.path === '/tokens' ? (
         <TokensPage />
       ) : release ? (

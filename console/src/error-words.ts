@@ -37,6 +37,8 @@ const ruleWords: Record<string, string> = {
   oci: 'That is not a valid OCI reference (oci://registry/path/chart, lowercase path).',
   base64: 'The chart archive could not be read.',
   chart: 'Choose exactly one chart source: a repository URL with a chart name, an OCI reference, or an archive.',
+  repositoryname: 'A repository name is lowercase letters, digits and dashes (a DNS label).',
+  credentials: 'Give both a username and a password, or a token, or neither.',
   expiresat: 'Choose an expiry date from tomorrow up to a year ahead.',
   version: 'An uploaded archive has its own version: leave the version out.',
 };

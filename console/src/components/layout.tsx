@@ -37,6 +37,9 @@ export function Layout({ children }: { children: ComponentChildren }) {
             <Link href="/install" aria-current={current('/install')}>
               Install
             </Link>
+            <Link href="/repositories" aria-current={current('/repositories')}>
+              Repositories
+            </Link>
             <Link href="/kubeconfig" aria-current={current('/kubeconfig')}>
               Kubeconfig
             </Link>

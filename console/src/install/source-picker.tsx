@@ -39,10 +39,9 @@ export function SourcePicker(props: { onLoad: (source: ChartSource) => void; bus
       {kind === 'repository' && (
         <div class="inline-fields">
           <div class="field wide">
-            <label for="chart-repository">Repository URL</label>
+            <label for="chart-repository">Repository URL, or the name of one of your repositories</label>
             <input
               id="chart-repository"
-              type="url"
               placeholder="https://charts.example.com/stable"
               value={repository}
               onInput={(e) => setRepository(e.currentTarget.value)}
