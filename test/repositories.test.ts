@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,4 +125,37 @@ test('repositories are per session user: without a session 403 Forbidden, anothe
   assert.deepEqual((await other.get('/api/repositories')).json, []);
   assert.equal((await other.delete('/api/repositories/mine')).status, 404);
   assert.equal((await client.delete('/api/repositories/mine')).status, 204);
+});
+
+test('an install form (multipart, the chart as a file part) passes the gateway with its boundary; over the body limit it is 413', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'it-form-'));
+  const env = { PATH: process.env.PATH ?? '', HOME: folder };
+  await promisify(execFile)(await helmBin(), ['package', await writeConfigMapChart('2.0.0'), '-d', folder], { env });
+  const archive = await readFile(join(folder, 'greeting-2.0.0.tgz'));
+  const cookie = `porter_session=${client.cookie}`;
+  const form = new FormData();
+  for (const [name, value] of Object.entries({ name: 'from-form', namespace, context: 'admin', dryRun: 'true' })) form.append(name, value);
+  form.append('chart', new Blob([archive]), 'greeting.tgz');
+  const planned = await fetch(`${platform.gatewayUrl}/api/releases`, { method: 'POST', body: form, headers: { cookie } });
+  const plan: unknown = await planned.json();
+  assert.equal(planned.status, 200, JSON.stringify(plan));
+  assert.equal(ReleasePlan.parse(plan).to.chart, 'greeting-2.0.0');
+
+  // Declared over the limit and only begun: the gateway answers on the length, before reading (a full send
+  // would race the 413 with the connection's reset on the unread rest).
+  const tooLarge = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+    const headers = { cookie, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(3 * 1024 * 1024) };
+    const request = httpRequest(`${platform.gatewayUrl}/api/releases`, { method: 'POST', headers });
+    request.once('response', (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.once('end', () => {
+        request.destroy();
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) });
+      });
+    });
+    request.once('error', reject);
+    request.write('--x\r\n');
+  });
+  assert.deepEqual(tooLarge, { status: 413, body: { code: ErrorCode.BadRequest, errors: ['request body too large'] } });
 });

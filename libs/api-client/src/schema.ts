@@ -131,7 +131,7 @@ export interface paths {
         /** The latest revision of each release, filtered, sorted and paged as `helm list` does; with `health=true` each carries `health` (worst object status and counts). */
         get: operations["listReleases"];
         put?: never;
-        /** Installs a chart (an uploaded archive, a chart of a Helm HTTP repository or an OCI registry, or of one of the user's repositories by name) as a new release with the helm binary; with `dryRun` plans it (helm --dry-run=server); with `planToken` installs exactly a plan. */
+        /** Installs a chart (an uploaded archive, a chart of a Helm HTTP repository or an OCI registry, or of one of the user's repositories by name) as a new release with the helm binary; with `dryRun` plans it (helm --dry-run=server); with `planToken` installs exactly a plan. The same fields may come as multipart/form-data, the archive as a file part `chart`. */
         post: operations["installRelease"];
         delete?: never;
         options?: never;

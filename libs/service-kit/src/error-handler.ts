@@ -22,7 +22,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const { status, body } = validationErrorReply(error.validation.map((entry) => entry.params.issue));
       return sendError(reply, status, body);
     }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    // A body, or a multipart form's file part, over its limit.
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.code === 'FST_REQ_FILE_TOO_LARGE') {
       return sendError(reply, 413, { code: ErrorCode.BadRequest, errors: [ErrorMessage.bodyTooLarge] });
     }
     // Fastify's own client errors: malformed JSON, wrong content type, bad URL encoding and the like.

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import type { AuditRecorder } from '@platform/audit';
 import { createServiceApp, HealthPaths, MetricsPath, registerHealthRoutes, signedIdentityPlugin, type EventBus, type ServiceApp } from '@platform/service-kit';
 import type { ReleasesConfig } from './config.js';
@@ -27,6 +28,7 @@ import { registerKubeconfigFloor } from './users/kubeconfig-floor.js';
 import { KubeconfigVersions } from './users/kubeconfig-versions.js';
 import type { UserRepositorySource } from './users/repository-source.js';
 import { registerRepositorySearchRoute } from './routes/repository-search.js';
+import { installFormOptions } from './routes/install-form.js';
 
 export interface ReleasesDeps {
   kubeconfigs: UserKubeconfigSource;
@@ -141,6 +143,8 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   });
   // Neither takes the service out: without NATS the version check alone keeps reads fresh, and without the
   // users service every request fails with 503 anyway, which no other replica could answer better.
+  // Installs may upload the chart as a multipart form (routes/install-form.ts), parsed only for signed requests.
+  app.register(multipart, installFormOptions);
   registerHealthRoutes(app, {}, { events: () => deps.events?.isConnected() ?? true, users: () => deps.kubeconfigs.reachable?.() ?? true });
   app.after(() => {
     const releaseAudit = new ReleaseAudit(access, deps.audit);

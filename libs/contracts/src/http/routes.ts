@@ -424,7 +424,7 @@ const operations: ApiOperation[] = [
     method: 'POST',
     path: '/api/releases',
     summary:
-      "Installs a chart (an uploaded archive, a chart of a Helm HTTP repository or an OCI registry, or of one of the user's repositories by name) as a new release with the helm binary; with `dryRun` plans it (helm --dry-run=server); with `planToken` installs exactly a plan.",
+      "Installs a chart (an uploaded archive, a chart of a Helm HTTP repository or an OCI registry, or of one of the user's repositories by name) as a new release with the helm binary; with `dryRun` plans it (helm --dry-run=server); with `planToken` installs exactly a plan. The same fields may come as multipart/form-data, the archive as a file part `chart`.",
     tag: 'releases',
     session: true,
     body: InstallBody,

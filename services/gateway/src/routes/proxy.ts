@@ -72,6 +72,9 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyRouteDeps)
   app.decorateRequest('caller', null);
   app.decorateRequest('kubeconfigFloor', null);
   app.decorateRequest('storedKubeconfigVersion', null);
+  // An install may upload its chart as multipart/form-data: kept as bytes (within the body limit, as JSON is)
+  // and parsed by the releases service.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   const upstreams: Upstream[] = [
     { service: 'users', url: deps.usersUrl, prefix: '/api/users', routes: ['/*'], ownUserIdOnly: true },
     { service: 'users', url: deps.usersUrl, prefix: '/api/tokens', routes: ['/', '/*'], ownUserIdOnly: false },
@@ -172,6 +175,9 @@ function withSignedIdentity(headers: IncomingHttpHeaders, request: FastifyReques
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith(identityHeaderPrefix) && !keptAtGateway.has(name)) forwarded[name] = value;
   }
+  // A form is passed on as the bytes it came in; reply-from keeps only its media type, and the service needs
+  // the boundary parameter to read it.
+  if (Buffer.isBuffer(request.body) && typeof request.headers['content-type'] === 'string') forwarded['content-type'] = request.headers['content-type'];
   const caller = request.caller;
   if (caller === null) throw new ForbiddenError('proxying without a session');
   if (request.kubeconfigFloor !== null) forwarded[KubeconfigVersionHeader.minimum] = String(request.kubeconfigFloor);

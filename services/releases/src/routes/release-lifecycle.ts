@@ -8,6 +8,7 @@ import { uninstallRelease } from '../helm/actions/uninstall.js';
 import type { ReleaseAccess } from '../release-access.js';
 import type { ReleaseAudit } from '../release-audit.js';
 import type { UserRepositorySource } from '../users/repository-source.js';
+import { installBodyFromForm } from './install-form.js';
 
 /** Install (201 with Helm's release JSON, or 200 with the plan for a dry run) and uninstall (200, empty body). */
 export function registerReleaseLifecycleRoutes(
@@ -17,7 +18,7 @@ export function registerReleaseLifecycleRoutes(
   repositories: UserRepositorySource,
   audit: ReleaseAudit,
 ): void {
-  app.post('/api/releases', { schema: { body: InstallBody } }, async (request, reply) => {
+  app.post('/api/releases', { schema: { body: InstallBody }, preValidation: installBodyFromForm }, async (request, reply) => {
     const { name, chart, version, values, createNamespace, dryRun, planToken, ...target } = request.body;
     const userId = requireUser(request);
     // The user's context is checked before anything is downloaded for them.
