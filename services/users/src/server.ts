@@ -25,12 +25,15 @@ const connection = await mongoose.createConnection(config.MONGO_URL, { bufferCom
 const repository = await MongoUserRepository.open(connection);
 const tokens = new ApiTokens({ repository: await MongoApiTokenRepository.open(connection), userExists: (id) => repository.exists(id) });
 const cipher = new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS);
-const repositories = new ChartRepositoryService(await MongoChartRepositoryStore.open(connection), cipher);
 const auditStore = await MongoAuditStore.open(connection);
 const auditOutbox = await MongoAuditOutbox.open(connection, repository);
 
 let relay: OutboxRelay | null = null;
 let auditRelay: AuditRelay | null = null;
+const repositories = new ChartRepositoryService(await MongoChartRepositoryStore.open(connection), cipher, {
+  add: (event) => auditOutbox.add(event),
+  kick: () => auditRelay?.kick(),
+});
 const users = new UserService({
   repository,
   hasher: new PasswordHasher(config.BCRYPT_COST),

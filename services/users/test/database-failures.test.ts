@@ -23,7 +23,10 @@ test('a database that cannot be reached gives 503 "database unavailable" in the 
   const repository = await MongoUserRepository.open(connection);
   const tokens = new ApiTokens({ repository: await MongoApiTokenRepository.open(connection), userExists: (id) => repository.exists(id) });
   const keyring = UsersConfig.shape.KUBECONFIG_ENCRYPTION_KEYS.parse(`k:${randomBytes(32).toString('base64')}`);
-  const repositories = new ChartRepositoryService(await MongoChartRepositoryStore.open(connection), new KubeconfigCipher(keyring));
+  const repositories = new ChartRepositoryService(await MongoChartRepositoryStore.open(connection), new KubeconfigCipher(keyring), {
+    add: async () => {},
+    kick: () => {},
+  });
   const audit = await MongoAuditStore.open(connection);
   await connection.dropDatabase();
   await connection.close();

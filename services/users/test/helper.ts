@@ -84,7 +84,11 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
     ...(options.now ? { now: options.now } : {}),
   });
   const cipher = new KubeconfigCipher(config.KUBECONFIG_ENCRYPTION_KEYS);
-  const repositories = new ChartRepositoryService(await MongoChartRepositoryStore.open(connection), cipher);
+  const auditOutbox = await MongoAuditOutbox.open(connection, repository);
+  const repositories = new ChartRepositoryService(await MongoChartRepositoryStore.open(connection), cipher, {
+    add: (event) => auditOutbox.add(event),
+    kick: () => auditRelay?.kick(),
+  });
   const users = new UserService({
     repository,
     hasher: new PasswordHasher(config.BCRYPT_COST),

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChartRepository, ChartRepositoryList, ErrorCode, InternalRoutes, RepositoryAccessList, repositoriesPerUserMax } from '@platform/contracts';
+import {
+  ChartRepository,
+  ChartRepositoryList,
+  type AuditEvent,
+  ErrorCode,
+  InternalRoutes,
+  RepositoryAccessList,
+  repositoriesPerUserMax,
+} from '@platform/contracts';
 import { asGateway, asReleases, asUser, build } from './helper.js';
 
 const validation = (rule: string) => ({ code: ErrorCode.ValidationFailed, errors: [`${rule} validation failed`] });
@@ -59,6 +67,17 @@ test('add, list and remove repositories: credentials are stored sealed and never
 
   const removed = await call(asUser(id), 'DELETE', '/api/repositories/private');
   assert.deepEqual([removed.statusCode, removed.body], [204, '']);
+
+  // One audit event per change, naming the repository and the actor, never a credential.
+  const audit = (await connection.collection('audit_outbox').find().toArray()).map((document) => JSON.parse(String(document.event)) as AuditEvent);
+  const mine = audit.filter((event) => event.data.actor.userId === id);
+  assert.deepEqual(mine.map((event) => [event.type, event.subject, event.data.outcome, event.data.details?.hasCredentials]).sort(), [
+    ['platform.repository.added', 'repositories/oci', 'success', true],
+    ['platform.repository.added', 'repositories/open', 'success', false],
+    ['platform.repository.added', 'repositories/private', 'success', true],
+    ['platform.repository.removed', 'repositories/private', 'success', undefined],
+  ]);
+  assert.ok(!JSON.stringify(audit).includes(secretPassword) && !JSON.stringify(audit).includes(secretToken));
   const again = await call(asUser(id), 'DELETE', '/api/repositories/private');
   assert.equal(again.statusCode, 404);
   assert.deepEqual(

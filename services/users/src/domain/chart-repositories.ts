@@ -8,6 +8,8 @@ import {
   type RepositoryAccess,
   type RepositoryCredentials,
 } from '@platform/contracts';
+import { newAuditEvent, type AuditOrigin } from '@platform/audit';
+import { AuditEventType, type AuditEvent } from '@platform/contracts';
 import { AppError } from '@platform/service-kit';
 import type { EncryptedKubeconfig, KubeconfigCipher } from './kubeconfig-cipher.js';
 
@@ -42,9 +44,11 @@ export class ChartRepositoryService {
   constructor(
     private readonly store: ChartRepositoryStore,
     private readonly cipher: KubeconfigCipher,
+    /** Where repository.added and repository.removed wait for the audit relay; `kick` wakes it. */
+    private readonly audit: { add(event: AuditEvent): Promise<void>; kick(): void },
   ) {}
 
-  async add(userId: number, body: AddRepositoryBody): Promise<ChartRepository> {
+  async add(userId: number, body: AddRepositoryBody, origin: AuditOrigin): Promise<ChartRepository> {
     // Checked before the insert, so a race of two adds can pass the bound by one: a bound, not an invariant.
     if ((await this.store.count(userId)) >= repositoriesPerUserMax) {
       throw new AppError(422, ErrorCode.ValidationFailed, [`${validationFailed('max')}: a user keeps at most ${repositoriesPerUserMax} repositories`]);
@@ -64,6 +68,7 @@ export class ChartRepositoryService {
       if (error instanceof RepositoryNameTakenError) throw new AppError(409, ErrorCode.RepositoryNameTaken, [repositoryNameTaken(body.name)]);
       throw error;
     }
+    await this.record(AuditEventType.repositoryAdded, stored.name, origin, { url: stored.url, hasCredentials: stored.credentials !== null });
     return shown(stored);
   }
 
@@ -71,8 +76,22 @@ export class ChartRepositoryService {
     return (await this.store.list(userId)).map(shown);
   }
 
-  async remove(userId: number, name: string): Promise<void> {
+  async remove(userId: number, name: string, origin: AuditOrigin): Promise<void> {
     if (!(await this.store.remove(userId, name))) throw AppError.notFound(`repository ${name} not found`);
+    await this.record(AuditEventType.repositoryRemoved, name, origin, {});
+  }
+
+  /** After the write and before the answer (see MongoAuditOutbox); never a credential, only whether there is one. */
+  private async record(
+    type: typeof AuditEventType.repositoryAdded | typeof AuditEventType.repositoryRemoved,
+    name: string,
+    origin: AuditOrigin,
+    details: Record<string, string | boolean>,
+  ) {
+    await this.audit.add(
+      newAuditEvent('users', { type, subject: `repositories/${name}`, data: { ...origin, outcome: 'success', details: { name, ...details } } }),
+    );
+    this.audit.kick();
   }
 
   /** Every repository of the user with its credentials opened: for the releases service's downloads only. */

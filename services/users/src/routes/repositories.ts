@@ -1,4 +1,5 @@
 import { AddRepositoryBody, ChartRepository, ChartRepositoryList, RepositoryParams } from '@platform/contracts';
+import { auditOriginOf } from '@platform/audit';
 import { requireUser, type ServiceApp } from '@platform/service-kit';
 import type { ChartRepositoryService } from '../domain/chart-repositories.js';
 
@@ -7,11 +8,11 @@ export function repositoryRoutes(app: ServiceApp, repositories: ChartRepositoryS
   app.get('/api/repositories', { schema: { response: { 200: ChartRepositoryList } } }, async (request) => repositories.list(requireUser(request)));
 
   app.post('/api/repositories', { schema: { body: AddRepositoryBody, response: { 201: ChartRepository } } }, async (request, reply) =>
-    reply.code(201).send(await repositories.add(requireUser(request), request.body)),
+    reply.code(201).send(await repositories.add(requireUser(request), request.body, auditOriginOf(request))),
   );
 
   app.delete('/api/repositories/:name', { schema: { params: RepositoryParams } }, async (request, reply) => {
-    await repositories.remove(requireUser(request), request.params.name);
+    await repositories.remove(requireUser(request), request.params.name, auditOriginOf(request));
     return reply.code(204).send();
   });
 }
