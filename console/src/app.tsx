@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { Layout } from './components/layout.js';
 import { AuthPage } from './pages/auth-page.js';
+import { AuditPage } from './pages/audit-page.js';
 import { InstallPage } from './pages/install-page.js';
 import { KubeconfigPage } from './pages/kubeconfig-page.js';
 import { ReleasePage } from './pages/release-page.js';
@@ -49,6 +50,8 @@ function Pages() {
         <KubeconfigPage />
       ) : route.path === '/install' ? (
         <InstallPage />
+      ) : route.path === '/audit' ? (
+        <AuditPage query={route.query} />
       ) : route.path === '/repositories' ? (
         <RepositoriesPage />
       ) : route.path === '/tokens' ? (

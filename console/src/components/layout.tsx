@@ -46,6 +46,9 @@ export function Layout({ children }: { children: ComponentChildren }) {
             <Link href="/tokens" aria-current={current('/tokens')}>
               API tokens
             </Link>
+            <Link href="/audit" aria-current={current('/audit')}>
+              Audit
+            </Link>
           </nav>
         )}
         <div class="top-actions">
