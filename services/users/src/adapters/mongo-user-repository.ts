@@ -12,7 +12,7 @@ import {
   type UserRepository,
 } from '../domain/user-repository.js';
 import { databaseFailure, read, write } from './database-failures.js';
-import { KeyedLock } from './keyed-lock.js';
+import { KeyedLock } from '../domain/keyed-lock.js';
 
 interface UserDocument {
   _id: number;

@@ -17,6 +17,7 @@ import {
 import { KubeconfigParseError, kubeconfigContexts, type KubeconfigContext } from '@platform/kubeconfig-parser';
 import { AppError } from '@platform/service-kit';
 import type { ChartRepositoryService } from './chart-repositories.js';
+import { KeyedLock } from './keyed-lock.js';
 import type { KubeconfigCipher } from './kubeconfig-cipher.js';
 import type { PasswordHasher } from './passwords.js';
 import { EmailTakenError, type PendingEvent, type StoredUser, type UserRepository } from './user-repository.js';
@@ -33,11 +34,19 @@ export interface UserServiceDeps {
   repositories: Pick<ChartRepositoryService, 'removeAllOf'>;
 }
 
-/** Optimistic writes retry this often when concurrent writers keep moving the version. */
+/** Optimistic writes retry this often when writers of other replicas keep moving the version. */
 const maxWriteAttempts = 5;
 
 /** The users' rules: accounts, credentials, kubeconfigs and allowed contexts. Errors are AppErrors in the contract's shape. */
 export class UserService {
+  /**
+   * One read-modify-write of a user at a time in this process. Without it, n concurrent updates of one user
+   * each read the same version and all but one lose the compare-and-set, round after round: the last needs
+   * n attempts, and past maxWriteAttempts a valid PUT failed (8 at once, on a loaded machine). The version
+   * check still settles races with other replicas, which are rare.
+   */
+  private readonly userWrites = new KeyedLock();
+
   constructor(private readonly deps: UserServiceDeps) {}
 
   async createUser(body: CreateUserBody): Promise<number> {
@@ -107,7 +116,11 @@ export class UserService {
    * the update is refused (422/601 naming the context and why) rather than stored. Returns the kubeconfig
    * version now stored, changed or not: the gateway passes it on as a floor for the user's release requests.
    */
-  async updateUser(id: number, body: UpdateUserBody, origin: AuditOrigin): Promise<number> {
+  updateUser(id: number, body: UpdateUserBody, origin: AuditOrigin): Promise<number> {
+    return this.userWrites.run(String(id), () => this.writeUpdate(id, body, origin));
+  }
+
+  private async writeUpdate(id: number, body: UpdateUserBody, origin: AuditOrigin): Promise<number> {
     const newRaw = body.rawKubeConfig ? body.rawKubeConfig : null;
     const newContexts = newRaw === null ? null : parse(newRaw);
     for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
@@ -146,16 +159,17 @@ export class UserService {
     // is refused anyway, since a token is good only while its user exists.
     await this.deps.deleteApiTokensOfUser(id);
     await this.deps.repositories.removeAllOf(id);
-    let version = user.kubeconfigVersion;
     const audit = newAuditEvent('users', { type: AuditEventType.userDeleted, subject: auditUserSubject(id), data: { ...origin, outcome: 'success' } });
-    for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
-      if (await this.deps.repository.markDeleted(id, version, pendingEvent('user.deleted', version + 1), audit)) {
-        this.deps.onEventQueued();
-        return;
+    await this.userWrites.run(String(id), async () => {
+      for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
+        const { kubeconfigVersion: version } = await this.liveUser(id);
+        if (await this.deps.repository.markDeleted(id, version, pendingEvent('user.deleted', version + 1), audit)) {
+          this.deps.onEventQueued();
+          return;
+        }
       }
-      version = (await this.liveUser(id)).kubeconfigVersion;
-    }
-    throw AppError.dataWrite(new Error('user kept changing concurrently'));
+      throw AppError.dataWrite(new Error('user kept changing concurrently'));
+    });
   }
 
   private async liveUser(id: number): Promise<StoredUser> {
