@@ -163,7 +163,14 @@ describe('every route the gateway serves or proxies is in the document', () => {
     gatewayApp.addHook('onClose', async () => redis.disconnect());
     // The services' route tables need no working dependency: nothing is called while routes are registered.
     const usersApp = await buildUsers(
-      { users: {} as UserService, tokens: {} as ApiTokens, repositories: {} as ChartRepositoryService, audit: {} as AuditStore, readiness: {} },
+      {
+        users: {} as UserService,
+        tokens: {} as ApiTokens,
+        repositories: {} as ChartRepositoryService,
+        audit: {} as AuditStore,
+        auditEvents: { record: () => Promise.reject(new Error('no audit in a route table')) },
+        readiness: {},
+      },
       { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' },
     );
     const { app: releasesApp } = buildReleases(

@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '@platform/audit';
 import {
   createServiceApp,
   HealthPaths,
@@ -24,6 +25,8 @@ export interface UsersAppDeps {
   repositories: ChartRepositoryService;
   /** The audit events GET /api/audit and GET /api/releases/{name}/audit read. */
   audit: AuditStore;
+  /** Where API token changes leave their audit events (the audit_outbox collection). */
+  auditEvents: AuditRecorder;
   /** Each named check must pass for /readyz to answer 200. */
   readiness: Record<string, ReadinessCheck>;
   /** Reported by /readyz as `degraded` without failing it. */
@@ -44,7 +47,7 @@ export async function buildApp(deps: UsersAppDeps, config: UsersAppConfig): Prom
   });
   registerHealthRoutes(app, deps.readiness, deps.degraded);
   userRoutes(app, deps.users);
-  apiTokenRoutes(app, deps.tokens);
+  apiTokenRoutes(app, deps.tokens, deps.auditEvents);
   repositoryRoutes(app, deps.repositories);
   internalRoutes(app, deps.users, deps.tokens, deps.repositories);
   auditRoutes(app, deps.audit);

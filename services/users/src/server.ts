@@ -1,4 +1,4 @@
-import { AuditRelay, auditRelayMetrics } from '@platform/audit';
+import { AuditRelay, auditRelayMetrics, outboxRecorder } from '@platform/audit';
 import { AuditEventsConsumer } from '@platform/contracts';
 import { EventBus, listenWithGracefulShutdown, loadConfig } from '@platform/service-kit';
 import mongoose from 'mongoose';
@@ -53,6 +53,7 @@ const app = await buildApp(
     tokens,
     repositories,
     audit: auditStore,
+    auditEvents: outboxRecorder('users', auditOutbox, { kick: () => auditRelay?.kick() }),
     readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected },
     // NATS does not fail readiness: while it is down, writes still succeed and their events wait in the
     // outbox; taking the users service out would stop sign-up and login for nothing.

@@ -8,6 +8,8 @@ import mongoose from 'mongoose';
 import { MongoApiTokenRepository } from '../src/adapters/mongo-api-token-repository.js';
 import { MongoChartRepositoryStore } from '../src/adapters/mongo-chart-repository-store.js';
 import { ChartRepositoryService } from '../src/domain/chart-repositories.js';
+import { outboxRecorder } from '@platform/audit';
+import { MongoAuditOutbox } from '../src/adapters/mongo-audit-outbox.js';
 import { MongoAuditStore } from '../src/adapters/mongo-audit-store.js';
 import { MongoUserRepository } from '../src/adapters/mongo-user-repository.js';
 import { buildApp } from '../src/app.js';
@@ -28,6 +30,7 @@ test('a database that cannot be reached gives 503 "database unavailable" in the 
     kick: () => {},
   });
   const audit = await MongoAuditStore.open(connection);
+  const auditEvents = outboxRecorder('users', await MongoAuditOutbox.open(connection, repository), { kick: () => undefined });
   await connection.dropDatabase();
   await connection.close();
 
@@ -41,7 +44,7 @@ test('a database that cannot be reached gives 503 "database unavailable" in the 
     repositories,
   });
   const app = await buildApp(
-    { users, tokens, repositories, audit, readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected } },
+    { users, tokens, repositories, audit, auditEvents, readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected } },
     { INTERNAL_SIGNING_SECRET: secret, LOG_LEVEL: 'silent' },
   );
   t.after(() => app.close());

@@ -6,7 +6,7 @@ import { mongoUrl } from '@platform/test-support';
 import mongoose, { type Connection } from 'mongoose';
 import { MongoApiTokenRepository } from '../src/adapters/mongo-api-token-repository.js';
 import { MongoChartRepositoryStore } from '../src/adapters/mongo-chart-repository-store.js';
-import { AuditRelay, type AuditEventPublisher } from '@platform/audit';
+import { AuditRelay, outboxRecorder, type AuditEventPublisher } from '@platform/audit';
 import { MongoAuditOutbox } from '../src/adapters/mongo-audit-outbox.js';
 import { MongoAuditStore } from '../src/adapters/mongo-audit-store.js';
 import { MongoUserRepository } from '../src/adapters/mongo-user-repository.js';
@@ -102,7 +102,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
   });
   const auditRelay = options.auditPublisher
     ? new AuditRelay({
-        outbox: await MongoAuditOutbox.open(connection, repository),
+        outbox: auditOutbox,
         publisher: options.auditPublisher,
         onError: (error) => failures.push(error),
         intervalMs: 200,
@@ -114,6 +114,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
       tokens,
       repositories,
       audit: await MongoAuditStore.open(connection),
+      auditEvents: outboxRecorder('users', auditOutbox, { kick: () => auditRelay?.kick() }),
       readiness: { database: () => connection.readyState === mongoose.ConnectionStates.connected },
       ...(options.degraded ? { degraded: options.degraded } : {}),
     },
