@@ -95,6 +95,28 @@ test('a kubeconfig change is seen at once through both releases replicas, whose 
   assert.ok(first! - warm[0]! >= 6 && second! - warm[1]! >= 6, `misses on releases 1 and 2 after six changes: ${first! - warm[0]!}, ${second! - warm[1]!}`);
 });
 
+test('an API token revoked through one gateway is refused by both within a second, from the next request on', async () => {
+  const { client } = await signUp(platform.gatewayUrl, `scale-tok-${randomBytes(4).toString('hex')}@example.test`, password);
+  const created = await client.post('/api/tokens', { name: 'ci', expiresAt: new Date(Date.now() + 86_400_000).toISOString(), scope: { access: 'read' } });
+  assert.equal(created.status, 201, created.text);
+  const { id, token } = created.json as { id: string; token: string };
+  const gateways = [platform.gatewayUrl, gateway2.url];
+  const listTokens = (url: string) => new GatewayClient(url).request('GET', '/api/tokens', undefined, { authorization: `Bearer ${token}` });
+  for (const url of gateways) assert.equal((await listTokens(url)).status, 200, url);
+
+  const revoked = await sameSessionOn(gateway2.url, client).delete(`/api/tokens/${id}`);
+  assert.equal(revoked.status, 204, revoked.text);
+  const revokedAt = performance.now();
+  // No gateway keeps a verdict: the first request to each after the revocation is refused.
+  const after = await Promise.all(gateways.map(listTokens));
+  const elapsedMs = performance.now() - revokedAt;
+  assert.deepEqual(
+    after.map((reply) => reply.status),
+    [401, 401],
+  );
+  assert.ok(elapsedMs < 1000, `both gateways refused the token ${Math.round(elapsedMs)} ms after its revocation`);
+});
+
 test('upgrades of one release through both releases replicas while one is in progress: 409/606, then exactly one deployed', async () => {
   const { client, id } = await signUp(platform.gatewayUrl, `scale-up-${randomBytes(4).toString('hex')}@example.test`, password);
   assert.equal((await client.put(`/api/users/${id}`, { rawKubeConfig: kubeconfig, allowedContexts: ['admin'] })).status, 204);
