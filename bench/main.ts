@@ -9,6 +9,7 @@ import { measureListing } from './figures/list.js';
 import { measureLogin } from './figures/login.js';
 import { measurePlan } from './figures/plan.js';
 import { measureClientMemory } from './figures/rss.js';
+import { measureTokenCost } from './figures/token-cost.js';
 import { measureUpgrade } from './figures/upgrade.js';
 import { startBenchPlatform } from './support/bench-platform.js';
 import { benchUser, type BenchUser } from './support/bench-users.js';
@@ -21,7 +22,7 @@ import { inParallel } from './support/stats.js';
  * `npm run bench`: the platform against its performance goals (see bench/README.md). `--quick` runs every
  * benchmark at small sizes, to check the benchmarks themselves without loading the machine for minutes.
  */
-const benchmarks = ['login', 'gateway', 'upgrade', 'plan', 'list', 'list-large-chart', 'rss'] as const;
+const benchmarks = ['login', 'gateway', 'tokens', 'upgrade', 'plan', 'list', 'list-large-chart', 'rss'] as const;
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'list-sizes': { type: 'string' } } });
 const quick = args.quick ?? false;
 /** `--only list,gateway`: those benchmarks alone (a partial run leaves results.json alone too). */
@@ -62,6 +63,10 @@ try {
     sections.push(await measureGatewayCost(platform, user, { ratePerSecond: 100, rounds: scale.rounds, seconds: scale.seconds }));
     step('gateway overhead (the old throughput ratio, for comparison)');
     sections.push(await measureGatewayOverhead(platform, user, { connections: 10, rounds: scale.rounds, seconds: scale.seconds }));
+  }
+  if (runs('tokens')) {
+    step('API token against session cookie');
+    sections.push(await measureTokenCost(platform, user, { connections: 10, rounds: scale.rounds, seconds: scale.seconds }));
   }
   if (runs('upgrade')) {
     step('upgrade through the API and with helm');

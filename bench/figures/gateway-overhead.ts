@@ -1,9 +1,9 @@
 import { signIdentity } from '@platform/service-kit';
 import type { Platform } from '../../test/support/platform.js';
 import type { BenchUser } from '../support/bench-users.js';
-import { load, type LoadOptions, type LoadResult } from '../support/load.js';
+import { load, medianLoad, type LoadOptions, type LoadResult } from '../support/load.js';
 import { round, type Section } from '../support/report.js';
-import { median, sideBySide } from '../support/stats.js';
+import { sideBySide } from '../support/stats.js';
 
 export interface OverheadBenchOptions {
   connections: number;
@@ -28,9 +28,9 @@ export async function measureGatewayOverhead(platform: Platform, user: BenchUser
   await throughGateway();
   await direct();
   const results = await sideBySide(options.rounds, { gateway: throughGateway, direct });
-  const gateway = summary(results.gateway);
-  const users = summary(results.direct);
-  const describe = (name: string, side: ReturnType<typeof summary>, runs: LoadResult[]) =>
+  const gateway = medianLoad(results.gateway);
+  const users = medianLoad(results.direct);
+  const describe = (name: string, side: LoadResult, runs: LoadResult[]) =>
     `${name}: ${round(side.perSecond, 0)} req/s, p50 ${side.p50Ms} ms, p99 ${side.p99Ms} ms (req/s per round: ${runs.map((run) => round(run.perSecond, 0)).join(', ')})`;
   return {
     title: `gateway overhead (GET /api/users/{id}, ${options.connections} connections, ${options.rounds} rounds of ${options.seconds} s)`,
@@ -42,14 +42,5 @@ export async function measureGatewayOverhead(platform: Platform, user: BenchUser
       { name: 'users_direct_p99_ms', value: users.p99Ms, unit: 'ms' },
     ],
     details: [describe('through the gateway', gateway, results.gateway), describe('users service directly', users, results.direct)],
-  };
-}
-
-/** Medians over the rounds. */
-function summary(runs: LoadResult[]): LoadResult {
-  return {
-    perSecond: median(runs.map((run) => run.perSecond)),
-    p50Ms: median(runs.map((run) => run.p50Ms)),
-    p99Ms: median(runs.map((run) => run.p99Ms)),
   };
 }

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { median } from './stats.js';
 
 export interface LoadResult {
   /** Successful responses per second over the whole run. */
@@ -56,4 +57,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     throw new Error(`${options.url}: ${result.errors} errors, ${result.non2xx} non-2xx answers of ${result.requests.total}`);
   }
   return { perSecond: result['2xx'] / result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
+}
+
+/** The median of each figure over the rounds of one side. */
+export function medianLoad(runs: readonly LoadResult[]): LoadResult {
+  const middle = (pick: (run: LoadResult) => number) => median(runs.map(pick));
+  return { perSecond: middle((run) => run.perSecond), p50Ms: middle((run) => run.p50Ms), p99Ms: middle((run) => run.p99Ms) };
 }

@@ -29,6 +29,7 @@ const realValueProbability = 0.8;
  *   cluster code (helm, the Kubernetes API), and sometimes generated, for the error paths;
  * - user reads and updates (and the session check) as a user of their own, with their own id mostly, so
  *   that a generated kubeconfig or context list never takes the cluster away from the release routes mid-run;
+ *   the API token operations as that user too;
  * - DELETE /api/users/{id} as a third user whose password the fuzzer does not know: a lucky guess would
  *   end the session the other operations use, and the deletion itself is covered by test/users-auth.test.ts;
  * - POST /api/logout is left out: it ends the session it is sent with, and it takes no input to fuzz.
@@ -74,6 +75,8 @@ export function schemathesisConfig(fixture: FuzzFixture, options: { maxExamples:
     ),
     ...operation('include-operation-id-regex = "^(getUser|listUserContexts|updateUser)$"', sessionEnv.profile, { 'path.id': 'userIds' }),
     ...operation('include-operation-id = "checkAuth"', sessionEnv.profile, {}),
+    // API tokens as the profile user: creating one (session only) changes nothing the other operations use.
+    ...operation('include-tag-regex = "^tokens$"', sessionEnv.profile, {}),
     ...operation('include-operation-id = "deleteUser"', sessionEnv.deletable, { 'path.id': 'deletableIds' }),
     // Mostly an existing email, sometimes with its password: logins that succeed, and ones that fail either way.
     ...operation('include-operation-id = "login"', null, { 'body.email': 'emails', 'body.password': 'passwords' }, 0.5),
