@@ -3648,15 +3648,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The id is not a token id (600). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An API token that is malformed, unknown, expired or revoked (401 "invalid, expired or revoked token"). */
             401: {
                 headers: {
@@ -3678,6 +3669,15 @@ export interface operations {
             };
             /** @description The user has no token with this id (602). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The id is not a token id (601 "tokenid validation failed"). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

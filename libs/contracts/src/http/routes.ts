@@ -178,7 +178,7 @@ const tokenOperations: ApiOperation[] = [
     responses: {
       ...everywhere,
       204: { description: 'Revoked.' },
-      400: error('The id is not a token id (600).'),
+      422: error('The id is not a token id (601 "tokenid validation failed").'),
       403: sessionOnlyChange,
       404: error('The user has no token with this id (602).'),
     },
