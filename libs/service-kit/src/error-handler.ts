@@ -26,8 +26,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.code === 'FST_REQ_FILE_TOO_LARGE') {
       return sendError(reply, 413, { code: ErrorCode.BadRequest, errors: [ErrorMessage.bodyTooLarge] });
     }
-    // Fastify's own client errors: malformed JSON, wrong content type, bad URL encoding and the like.
-    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    // Fastify's own client errors: malformed JSON, wrong content type, bad URL encoding and the like; and a
+    // multipart form that cannot be parsed (no boundary, a truncated part: the parser's errors carry no status).
+    if ((typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) || unparsableForm(request, error)) {
       return sendError(reply, 400, { code: ErrorCode.BadRequest, errors: [ErrorMessage.couldNotProcess] });
     }
     request.log.error({ err: error }, 'unhandled error');
@@ -41,6 +42,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
  */
 export function renderFrameworkError(_error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return sendError(reply, 400, { code: ErrorCode.BadRequest, errors: [ErrorMessage.couldNotProcess] });
+}
+
+function unparsableForm(request: FastifyRequest, error: FastifyError): boolean {
+  return error.statusCode === undefined && /^multipart\//i.test(request.headers['content-type'] ?? '');
 }
 
 function sendError(reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {

@@ -60,3 +60,23 @@ test('form errors keep the JSON body codes: 413 over the cap, 422/601 a missing 
   const notBoolean = await installForm({ name: 'not-boolean', dryRun: 'yes' }, archive);
   assert.deepEqual([notBoolean.statusCode, notBoolean.json()], [400, { code: ErrorCode.BadRequest, errors: ['could not process request'] }]);
 });
+
+test('a form that cannot be parsed is 400/600 on any route, not a server error (the fuzzer sent multipart without a boundary)', async () => {
+  const cases = [
+    { method: 'POST' as const, url: '/api/releases', headers: { 'content-type': 'multipart/form-data' }, payload: '{}' },
+    { method: 'POST' as const, url: '/api/releases/demo/upgrade', headers: { 'content-type': 'multipart/form-data' }, payload: '{"context":"admin"}' },
+    { method: 'DELETE' as const, url: `/api/releases/demo?namespace=${namespace}&context=admin`, headers: { 'content-type': 'multipart/form-data' } },
+    // A boundary, but the form ends mid-part.
+    {
+      method: 'POST' as const,
+      url: '/api/releases',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload: '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nhalf',
+    },
+  ];
+  for (const { method, url, headers, payload } of cases) {
+    const signed = signIdentity(signingSecret, { kind: 'user', userId }, { audience: 'releases', method, url });
+    const reply = await built.app.inject({ method, url, headers: { ...signed, ...headers }, ...(payload === undefined ? {} : { payload }) });
+    assert.deepEqual([reply.statusCode, reply.json()], [400, { code: ErrorCode.BadRequest, errors: ['could not process request'] }], `${method} ${url}`);
+  }
+});
