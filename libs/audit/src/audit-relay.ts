@@ -1,4 +1,5 @@
 import type { AuditEvent } from '@platform/contracts';
+import { RelayLoop, type RelayLoopOptions } from '@platform/service-kit';
 import type { AuditOutbox } from './audit-outbox.js';
 
 /** Where relayed events go: the EventBus in production. */
@@ -13,13 +14,9 @@ export interface AuditRelayObserver {
   pending(count: number): void;
 }
 
-export interface AuditRelayOptions {
+export interface AuditRelayOptions extends RelayLoopOptions {
   outbox: AuditOutbox;
   publisher: AuditEventPublisher;
-  /** The first failure of a streak (NATS away); the relay keeps retrying on its interval. */
-  onError: (error: unknown) => void;
-  onRecovered?: () => void;
-  intervalMs?: number;
   batchSize?: number;
   observer?: AuditRelayObserver;
 }
@@ -30,59 +27,28 @@ export interface AuditRelayOptions {
  * id) within its window, and the store's unique id after it, so an event is kept exactly once.
  */
 export class AuditRelay {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  private failing = false;
+  private readonly loop: RelayLoop;
 
-  constructor(private readonly options: AuditRelayOptions) {}
+  constructor(private readonly options: AuditRelayOptions) {
+    this.loop = new RelayLoop(() => this.pass(), options);
+  }
 
   start(): void {
-    this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.options.intervalMs ?? 1_000);
-    this.timer.unref();
-    this.kick();
+    this.loop.start();
   }
 
   /** Runs a pass now, or right after the one in progress. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-    });
+    this.loop.kick();
   }
 
   /** Resolves once everything waiting now was relayed, or rejects with the first failure. */
-  async flush(): Promise<void> {
-    await this.running;
-    while (await this.pass());
+  flush(): Promise<void> {
+    return this.loop.flush();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        if (await this.pass()) this.again = true;
-      } catch (error) {
-        if (!this.failing) this.options.onError(error);
-        this.failing = true;
-        return;
-      }
-      if (this.failing) this.options.onRecovered?.();
-      this.failing = false;
-    } while (this.again && !this.stopped);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Relays one batch; true when the batch was full (more may wait). */

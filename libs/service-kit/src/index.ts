@@ -10,3 +10,4 @@ export * from './health.js';
 export * from './event-bus.js';
 export * from './service-app.js';
 export * from './metrics.js';
+export * from './relay-loop.js';

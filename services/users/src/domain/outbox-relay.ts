@@ -1,4 +1,5 @@
 import type { UserEvent } from '@platform/contracts';
+import { RelayLoop, type RelayLoopOptions } from '@platform/service-kit';
 import type { UserRepository } from './user-repository.js';
 
 /** Where published events go: the EventBus in production. */
@@ -14,15 +15,9 @@ export interface OutboxRelayObserver {
   pending(count: number): void;
 }
 
-export interface OutboxRelayOptions {
+export interface OutboxRelayOptions extends RelayLoopOptions {
   repository: UserRepository;
   publisher: UserEventPublisher;
-  /** The first failure of a streak (NATS or the database away); the relay keeps retrying on its interval. */
-  onError: (error: unknown) => void;
-  /** The first successful pass after a failure streak. */
-  onRecovered?: () => void;
-  /** Pass interval that picks up what failed earlier (NATS down) or what other replicas wrote. */
-  intervalMs?: number;
   /** Users handled per pass. */
   batchSize?: number;
   observer?: OutboxRelayObserver;
@@ -35,63 +30,32 @@ export interface OutboxRelayOptions {
  * stream keeps every event once and in order.
  */
 export class OutboxRelay {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  private failing = false;
+  private readonly loop: RelayLoop;
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.loop = new RelayLoop(() => this.pass(), options);
+  }
 
   start(): void {
-    this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.options.intervalMs ?? 1_000);
-    this.timer.unref();
-    this.kick();
+    this.loop.start();
   }
 
   /** Runs a pass now, or right after the one in progress. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-    });
+    this.loop.kick();
   }
 
   /** Resolves once every event that is waiting now has been relayed, or rejects with the first failure. */
-  async flush(): Promise<void> {
-    await this.running;
-    await this.pass();
+  flush(): Promise<void> {
+    return this.loop.flush();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        await this.pass();
-      } catch (error) {
-        if (!this.failing) this.options.onError(error);
-        this.failing = true;
-        return;
-      }
-      if (this.failing) this.options.onRecovered?.();
-      this.failing = false;
-    } while (this.again && !this.stopped);
-  }
-
-  /** Relays one batch of outboxes; asks for another pass when the batch was full. */
-  private async pass(): Promise<void> {
+  /** Relays one batch of outboxes; true when the batch was full (more may wait). */
+  private async pass(): Promise<boolean> {
     const { repository, publisher } = this.options;
     const batchSize = this.options.batchSize ?? 100;
     const outboxes = await repository.pendingOutboxes(batchSize);
@@ -112,6 +76,6 @@ export class OutboxRelay {
       }
     }
     if (failure) throw failure.error;
-    if (outboxes.length === batchSize) this.again = true;
+    return outboxes.length === batchSize;
   }
 }
