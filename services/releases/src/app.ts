@@ -22,7 +22,8 @@ import { registerReleaseViewRoutes } from './routes/release-views.js';
 import { registerReleaseLiveRoutes } from './routes/release-live.js';
 import { registerReleaseLifecycleRoutes } from './routes/release-lifecycle.js';
 import { registerChartRoutes } from './routes/charts.js';
-import { RepositoryIndexCache } from './charts/index-cache.js';
+import { repositoryIndexCache } from './charts/index-cache.js';
+import { tagListCache } from './charts/oci-registry.js';
 import type { UserKubeconfigSource } from './users/kubeconfig-source.js';
 import { registerKubeconfigFloor } from './users/kubeconfig-floor.js';
 import { KubeconfigVersions } from './users/kubeconfig-versions.js';
@@ -70,7 +71,7 @@ export interface ReleasesApp {
   bodies: ReleaseBodyCache;
 }
 
-/** Chart repositories' parsed index.yaml kept, each used 60 s before it is revalidated by its ETag. */
+/** Chart repositories' parsed index.yaml and OCI registries' tags lists kept, each used 60 s before it is revalidated by its ETag. */
 const repositoryIndexCaching = { max: 32, freshMs: 60_000 };
 
 /** Users whose kubeconfig version is remembered from events; a minute bounds an event path failing silently. */
@@ -151,7 +152,12 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     registerReleaseRoutes(app, access, releaseAudit);
     registerReleaseViewRoutes(app, access);
     registerReleaseLiveRoutes(app, access, metrics.driftFound);
-    const charts = { policy, timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS, indexes: new RepositoryIndexCache(repositoryIndexCaching) };
+    const charts = {
+      policy,
+      timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS,
+      indexes: repositoryIndexCache(repositoryIndexCaching),
+      tagLists: tagListCache(repositoryIndexCaching),
+    };
     const repositories = deps.repositories ?? { repositories: async () => [] };
     registerReleaseLifecycleRoutes(app, access, charts, repositories, releaseAudit);
     registerChartRoutes(app, charts, repositories);

@@ -120,18 +120,20 @@ export async function startRegistry(charts: string[]) {
     await ended;
   };
   const endpoint = `127.0.0.1:${port}`;
+  /** `helm push` of a chart folder to oci://<endpoint>/charts. */
+  const push = async (chart: string) => {
+    const packaged = join(folder, `${Math.random().toString(36).slice(2)}.tgz`);
+    await writeFile(packaged, await packageChart(chart));
+    await run(await helmBin(), ['push', packaged, `oci://${endpoint}/charts`, '--plain-http'], { env: { PATH: process.env.PATH, HOME: folder } });
+  };
   try {
     await waitUntilServing(`http://${endpoint}/v2/`, ended, `the registry (${bin}) on ${endpoint}`);
-    for (const chart of charts) {
-      const packaged = join(folder, `${Math.random().toString(36).slice(2)}.tgz`);
-      await writeFile(packaged, await packageChart(chart));
-      await run(await helmBin(), ['push', packaged, `oci://${endpoint}/charts`, '--plain-http'], { env: { PATH: process.env.PATH, HOME: folder } });
-    }
+    for (const chart of charts) await push(chart);
   } catch (error) {
     await close();
     throw error;
   }
-  return { endpoint, close };
+  return { endpoint, close, push };
 }
 
 const registryStartMs = 10_000;

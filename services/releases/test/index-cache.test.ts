@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { checkedDownloadEntity } from '../src/charts/checked-download.js';
-import { RepositoryIndexCache } from '../src/charts/index-cache.js';
+import { repositoryIndexCache, type RepositoryIndexCache } from '../src/charts/index-cache.js';
 import { ClusterAddressPolicy } from '../src/kube/address-policy.js';
 
 const index = (version: string) => `apiVersion: v1\nentries:\n  demo:\n  - version: ${version}\n    urls: [demo-${version}.tgz]\n`;
@@ -32,13 +32,13 @@ const versions = (charts: Awaited<ReturnType<RepositoryIndexCache['get']>>) => c
 
 test('a fresh index is not asked for again; a stale one is revalidated by its ETag, and a change is read', async () => {
   seen.length = 0;
-  const fresh = new RepositoryIndexCache({ max: 4, freshMs: 60_000 });
+  const fresh = repositoryIndexCache({ max: 4, freshMs: 60_000 });
   assert.deepEqual(versions(await fresh.get(url, download)), ['0.1.0']);
   assert.deepEqual(versions(await fresh.get(url, download)), ['0.1.0']);
   assert.deepEqual(seen, [undefined], 'one download while fresh');
 
   seen.length = 0;
-  const revalidating = new RepositoryIndexCache({ max: 4, freshMs: 0 });
+  const revalidating = repositoryIndexCache({ max: 4, freshMs: 0 });
   await revalidating.get(url, download);
   assert.deepEqual(versions(await revalidating.get(url, download)), ['0.1.0']);
   assert.deepEqual(seen, [undefined, '"one"'], 'the second request is conditional (answered 304)');

@@ -10,9 +10,9 @@ type FoundChart = ChartSearchResult['charts'][number];
 
 /**
  * The charts of the user's repositories (or of the one `repository` names) whose name or latest description
- * contains `q`, each with its versions newest first. An HTTP repository is read from its index.yaml (through
- * the index cache: 60 s, then revalidated by ETag); an OCI registry cannot be listed reliably (its catalog
- * API is usually off), so it answers only for the chart named exactly `q`, from its tags list. A repository
+ * contains `q`, each with its versions newest first. An HTTP repository is read from its index.yaml; an OCI
+ * registry cannot be listed reliably (its catalog API is usually off), so it answers only for the chart named
+ * exactly `q`, from its tags list. Both are cached (60 s, then revalidated by ETag). A repository
  * that cannot be read is reported in `unavailable` and the others are still answered.
  */
 export async function searchCharts(

@@ -1,24 +1,19 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@platform/service-kit';
-import { ErrorCode, chartArchiveMaxBytes, type ChartReference, type RepositoryCredentials } from '@platform/contracts';
-import type { ClusterAddressPolicy } from '../kube/address-policy.js';
+import { ErrorCode, chartArchiveMaxBytes, type ChartReference } from '@platform/contracts';
 import { unpackChartArchive } from './archive.js';
 import { authorizationOf } from './credentials.js';
 import { checkedDownload, checkedDownloadEntity, DownloadNotFoundError, DownloadUnauthorizedError } from './checked-download.js';
 import type { RepositoryIndexCache } from './index-cache.js';
-import { pullOciChart } from './oci-registry.js';
+import { pullOciChart, type RegistryOptions } from './oci-registry.js';
 import { parseRepositoryIndex, pickChartVersion, type IndexedChartVersion } from './repository-index.js';
 
 /** An index.yaml larger than this is refused (a public hub's index is tens of MiB: name the repository of the chart). */
 export const repositoryIndexMaxBytes = 8 * 1024 * 1024;
 
-export interface ChartSourceOptions {
-  policy: ClusterAddressPolicy;
-  timeoutMs: number;
+export interface ChartSourceOptions extends RegistryOptions {
   /** Parsed indexes by URL; without one every install reads index.yaml again. */
   indexes?: RepositoryIndexCache;
-  /** The credentials of the user's repository the chart comes from (see resolveChartReference). */
-  credentials?: RepositoryCredentials;
 }
 
 /**

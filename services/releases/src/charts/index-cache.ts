@@ -3,45 +3,56 @@ import { LRUCache } from 'lru-cache';
 import type { DownloadedEntity } from './checked-download.js';
 import { parseRepositoryIndex, type IndexedChartVersion } from './repository-index.js';
 
-type Charts = Map<string, IndexedChartVersion[]>;
-
-interface CachedIndex {
-  charts: Charts;
+interface CachedDocument<T> {
+  value: T;
   etag?: string;
   checkedAt: number;
 }
 
-export interface RepositoryIndexCacheOptions {
-  /** Indexes kept at most (each parsed, up to a few MiB). */
+export interface RevalidatedCacheOptions {
+  /** Documents kept at most (each parsed, up to a few MiB). */
   max: number;
-  /** How long an index is used without asking the repository again. */
+  /** How long a document is used without asking its server again. */
   freshMs: number;
 }
 
 /**
- * Parsed index.yaml files by URL. Within `freshMs` an index is used as is; after that the repository is
- * asked again with its ETag, and a 304 keeps the parsed index (no download, no parse). An index read with
- * credentials is kept under its URL and a digest of the Authorization header it was read with: only a
- * request with the same credentials gets it.
+ * Parsed documents (a repository's index.yaml, a registry's tags list) by URL. Within `freshMs` a document
+ * is used as is; after that the server is asked again with its ETag, and a 304 keeps the parsed document
+ * (no download, no parse). A document read with credentials is kept under its URL and a digest of those
+ * credentials: only a request with the same credentials gets it. `downloads` counts the requests made, so
+ * a test or a metric can see the cache answering.
  */
-export class RepositoryIndexCache {
-  private readonly indexes: LRUCache<string, CachedIndex>;
+export class RevalidatedCache<T> {
+  private readonly documents: LRUCache<string, CachedDocument<T>>;
+  downloads = 0;
 
-  constructor(private readonly options: RepositoryIndexCacheOptions) {
-    this.indexes = new LRUCache({ max: options.max });
+  constructor(
+    private readonly options: RevalidatedCacheOptions,
+    private readonly parse: (body: Buffer) => T,
+  ) {
+    this.documents = new LRUCache({ max: options.max });
   }
 
-  async get(url: string, download: (headers: Record<string, string>) => Promise<DownloadedEntity>, authorization?: string): Promise<Charts> {
-    const key = authorization === undefined ? url : `${url}\n${createHash('sha256').update(authorization).digest('hex')}`;
-    const cached = this.indexes.get(key);
-    if (cached && Date.now() - cached.checkedAt < this.options.freshMs) return cached.charts;
+  async get(url: string, download: (headers: Record<string, string>) => Promise<DownloadedEntity>, credentials?: string): Promise<T> {
+    const key = credentials === undefined ? url : `${url}\n${createHash('sha256').update(credentials).digest('hex')}`;
+    const cached = this.documents.get(key);
+    if (cached && Date.now() - cached.checkedAt < this.options.freshMs) return cached.value;
+    this.downloads += 1;
     const answer = await download(cached?.etag ? { 'if-none-match': cached.etag } : {});
     if (answer.notModified && cached) {
       cached.checkedAt = Date.now();
-      return cached.charts;
+      return cached.value;
     }
-    const charts = parseRepositoryIndex(answer.body.toString('utf8'));
-    this.indexes.set(key, { charts, checkedAt: Date.now(), ...(answer.etag ? { etag: answer.etag } : {}) });
-    return charts;
+    const value = this.parse(answer.body);
+    this.documents.set(key, { value, checkedAt: Date.now(), ...(answer.etag ? { etag: answer.etag } : {}) });
+    return value;
   }
+}
+
+export type RepositoryIndexCache = RevalidatedCache<Map<string, IndexedChartVersion[]>>;
+
+/** The cache of index.yaml files, parsed. */
+export function repositoryIndexCache(options: RevalidatedCacheOptions): RepositoryIndexCache {
+  return new RevalidatedCache(options, (body) => parseRepositoryIndex(body.toString('utf8')));
 }

@@ -4,8 +4,9 @@ import { maxSatisfying, validRange } from 'semver';
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, chartArchiveMaxBytes, type RepositoryCredentials } from '@platform/contracts';
 import type { ClusterAddressPolicy } from '../kube/address-policy.js';
-import { checkedDownload, DownloadNotFoundError, DownloadUnauthorizedError } from './checked-download.js';
+import { checkedDownload, checkedDownloadEntity, DownloadNotFoundError, DownloadUnauthorizedError, type DownloadedEntity } from './checked-download.js';
 import { authorizationOf } from './credentials.js';
+import { RevalidatedCache, type RevalidatedCacheOptions } from './index-cache.js';
 
 const chartLayerType = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 const manifestTypes = 'application/vnd.oci.image.manifest.v1+json';
@@ -16,6 +17,15 @@ export interface RegistryOptions {
   timeoutMs: number;
   /** The user's credentials for this registry (a repository they added), used only when it asks for them. */
   credentials?: RepositoryCredentials;
+  /** Tags lists by repository URL (see tagListCache); without one every listing asks the registry. */
+  tagLists?: TagListCache;
+}
+
+export type TagListCache = RevalidatedCache<string[]>;
+
+/** The cache of registries' tags lists (the versions, `_` read as `+`), with the index cache's freshness. */
+export function tagListCache(options: RevalidatedCacheOptions): TagListCache {
+  return new RevalidatedCache(options, parseTagsList);
 }
 
 /**
@@ -77,19 +87,29 @@ async function pickTag(registry: RegistrySession, chart: string, constraint: str
 }
 
 async function tagsOf(registry: RegistrySession, chart: string): Promise<string[]> {
-  const listed = await registry.get('tags/list', smallDocumentMaxBytes).catch((error: unknown) => {
+  const download = (headers: Record<string, string>) => registry.getEntity('tags/list', smallDocumentMaxBytes, headers);
+  const credentials = registry.credentials;
+  const listed = await (
+    registry.tagLists
+      ? // A list read with the user's credentials is cached for those credentials only; a pull token is not one (anyone may get it).
+        registry.tagLists.get(registry.urlOf('tags/list'), download, credentials ? authorizationOf(credentials) : undefined)
+      : download({}).then((answer) => parseTagsList(answer.body))
+  ).catch((error: unknown) => {
     if (error instanceof DownloadNotFoundError) throw AppError.notFound(`chart ${chart} not found in the registry`);
     throw error;
   });
+  if (listed.length === 0) throw AppError.notFound(`chart ${chart} not found in the registry`);
+  return listed;
+}
+
+function parseTagsList(body: Buffer): string[] {
   let tags: unknown;
   try {
-    tags = (JSON.parse(listed.toString('utf8')) as { tags?: unknown }).tags;
+    tags = (JSON.parse(body.toString('utf8')) as { tags?: unknown }).tags;
   } catch (error) {
     throw unusable('the tags list is not JSON', error);
   }
-  const versions = (Array.isArray(tags) ? tags : []).filter((tag): tag is string => typeof tag === 'string').map((tag) => tag.replace(/_/g, '+'));
-  if (versions.length === 0) throw AppError.notFound(`chart ${chart} not found in the registry`);
-  return versions;
+  return (Array.isArray(tags) ? tags : []).filter((tag): tag is string => typeof tag === 'string').map((tag) => tag.replace(/_/g, '+'));
 }
 
 function chartLayer(text: string): { digest: string; size: number } {
@@ -117,9 +137,26 @@ class RegistrySession {
     private readonly options: RegistryOptions,
   ) {}
 
+  get credentials(): RepositoryCredentials | undefined {
+    return this.options.credentials;
+  }
+
+  get tagLists(): TagListCache | undefined {
+    return this.options.tagLists;
+  }
+
+  urlOf(path: string): string {
+    return new URL(path, this.base).toString();
+  }
+
   async get(path: string, maxBytes: number, headers: Record<string, string> = {}): Promise<Buffer> {
+    return (await this.getEntity(path, maxBytes, headers)).body;
+  }
+
+  /** With an `if-none-match` header, a 304 is `notModified` (see checkedDownloadEntity). */
+  async getEntity(path: string, maxBytes: number, headers: Record<string, string> = {}): Promise<DownloadedEntity> {
     const fetch = () =>
-      checkedDownload(this.options.policy, new URL(path, this.base), {
+      checkedDownloadEntity(this.options.policy, new URL(path, this.base), {
         maxBytes,
         timeoutMs: this.options.timeoutMs,
         what: 'OCI registry',
