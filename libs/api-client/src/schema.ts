@@ -1550,6 +1550,27 @@ export interface operations {
                 } & {
                     [key: string]: unknown;
                 };
+                "multipart/form-data": {
+                    /** Format: binary */
+                    chart: string;
+                    context: string;
+                    /** @enum {string} */
+                    createNamespace?: "true" | "false";
+                    /** @enum {string} */
+                    dryRun?: "true" | "false";
+                    name: string;
+                    namespace: string;
+                    planToken?: string;
+                    /**
+                     * @default secret
+                     * @enum {string}
+                     */
+                    storage?: "secret" | "configmap";
+                    /** @default  */
+                    values?: string;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {

@@ -86,7 +86,9 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
       tags: [operation.tag],
       ...(operation.session ? {} : { security: [] }),
       parameters: [...parametersOf(operation.params, 'path', schemaOf), ...parametersOf(operation.query, 'query', schemaOf)],
-      ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'request') } } } } : {}),
+      ...(operation.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'request') }, ...formOf(operation) } } }
+        : {}),
       responses: Object.fromEntries(
         Object.entries(operation.responses)
           .sort(([a], [b]) => Number(a) - Number(b))
@@ -139,6 +141,15 @@ function parametersOf(shape: z.AnyZodObject | undefined, location: 'path' | 'que
     const converted = schemaOf(value, 'request');
     return { name, in: location, required, schema: converted, ...(converted.type === 'array' ? { style: 'form', explode: true } : {}) };
   });
+}
+
+/** The multipart/form-data alternative of a body: its text fields as converted, each file part a binary string. */
+function formOf(operation: ApiOperation): Record<string, JsonSchema> {
+  if (!operation.form) return {};
+  const fields = convert(operation.form.fields, 'request') as { properties?: JsonSchema; required?: string[] };
+  const files = Object.fromEntries(operation.form.files.map((name) => [name, { type: 'string', format: 'binary' }]));
+  const schema = { ...fields, properties: { ...fields.properties, ...files }, required: [...(fields.required ?? []), ...operation.form.files] };
+  return { 'multipart/form-data': { schema } };
 }
 
 function responseOf(reply: ApiReply, schemaOf: SchemaOf): JsonSchema {

@@ -74,29 +74,43 @@ export type ChartReference = z.infer<typeof ChartReference>;
 /** Install and uninstall run the helm binary on a cluster: memory storage has neither. */
 const ClusterStorage = z.enum(['secret', 'configmap']).default('secret');
 
-export const InstallBody = z
-  .object({
-    name: ReleaseName,
-    namespace: NamespaceName,
-    context: Context,
-    storage: ClusterStorage,
-    chart: ChartReference,
-    /** A semver constraint (`1.2.3`, `^1.2`, `>=1.0.0 <2.0.0`) on the repository's versions; the newest stable one when absent. */
-    version: z.string().min(1).max(256).optional(),
-    values: z
-      .string()
-      .max(1024 * 1024)
-      .default(''),
-    createNamespace: z.boolean().optional(),
-    /** `dryRun`: the plan (helm install --dry-run=server against nothing), nothing written; `planToken`: install exactly a plan. */
-    ...PlanOptions,
-  })
-  .superRefine((body, context) => {
-    if (body.version !== undefined && body.chart.archive !== undefined) {
-      context.addIssue({ code: z.ZodIssueCode.custom, message: 'version', path: ['version'] });
-    }
-  });
+const InstallFields = z.object({
+  name: ReleaseName,
+  namespace: NamespaceName,
+  context: Context,
+  storage: ClusterStorage,
+  chart: ChartReference,
+  /** A semver constraint (`1.2.3`, `^1.2`, `>=1.0.0 <2.0.0`) on the repository's versions; the newest stable one when absent. */
+  version: z.string().min(1).max(256).optional(),
+  values: z
+    .string()
+    .max(1024 * 1024)
+    .default(''),
+  createNamespace: z.boolean().optional(),
+  /** `dryRun`: the plan (helm install --dry-run=server against nothing), nothing written; `planToken`: install exactly a plan. */
+  ...PlanOptions,
+});
+
+export const InstallBody = InstallFields.superRefine((body, context) => {
+  if (body.version !== undefined && body.chart.archive !== undefined) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: 'version', path: ['version'] });
+  }
+});
 export type InstallBody = z.infer<typeof InstallBody>;
+
+const FormBoolean = z.enum(['true', 'false']);
+
+/**
+ * The install as multipart/form-data: InstallBody's text fields as form fields (booleans written `true` or
+ * `false`), the archive as the file part `chart` (see installFormFiles); no `version`, which an archive refuses.
+ */
+export const InstallFormFields = InstallFields.omit({ chart: true, version: true }).extend({
+  createNamespace: FormBoolean.optional(),
+  dryRun: FormBoolean.optional(),
+});
+
+/** The install form's file parts: the chart archive (.tgz, at most chartArchiveMaxBytes). */
+export const installFormFiles = ['chart'] as const;
 
 export const UninstallQuery = ReleaseTarget.extend({
   storage: ClusterStorage,

@@ -4,7 +4,7 @@ import { AuditPage, AuditQuery, ReleaseAuditQuery } from './audit.js';
 import { NamespaceList, NamespacesQuery } from './k8s.js';
 import { ListReleasesQuery, Release, ReleaseList, ReleaseParams, ReleaseQuery, RevisionParams, RollbackBody, UpgradeBody } from './releases.js';
 import { ReleaseDrift, ReleaseResources } from './live.js';
-import { InstallBody, UninstallQuery } from './lifecycle.js';
+import { InstallBody, InstallFormFields, installFormFiles, UninstallQuery } from './lifecycle.js';
 import { ChartVersionList, ChartVersionsQuery, ChartView, ChartViewQuery } from './charts.js';
 import { AddRepositoryBody, ChartRepository, ChartRepositoryList, ChartSearchQuery, ChartSearchResult, RepositoryParams } from './repositories.js';
 import { DiffQuery, ReleaseDiff, ReleasePlan, RevisionManifest, RevisionNotes, RevisionValues, RevisionValuesQuery, RevisionViewParams } from './plan.js';
@@ -42,6 +42,8 @@ export interface ApiOperation {
   params?: z.AnyZodObject;
   query?: z.AnyZodObject;
   body?: z.ZodTypeAny;
+  /** The same request as multipart/form-data: text fields, and file parts (all required) by name. */
+  form?: { fields: z.AnyZodObject; files: readonly string[] };
   responses: Readonly<Record<number, ApiReply>>;
 }
 
@@ -428,6 +430,7 @@ const operations: ApiOperation[] = [
     tag: 'releases',
     session: true,
     body: InstallBody,
+    form: { fields: InstallFormFields, files: installFormFiles },
     responses: {
       ...clusterCall,
       200: { description: '`dryRun`: the plan, a `ReleasePlan` (every object added; nothing written).', json: ReleasePlan },
