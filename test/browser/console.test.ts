@@ -344,7 +344,10 @@ describe('the console in Chromium', () => {
     assert.equal(await main().getByRole('alert').textContent(), 'The password is incorrect.');
 
     await page.goto('/login');
-    for (let presses = 0; presses < 10 && (await page.evaluate('document.activeElement?.id')) !== 'email'; presses++) await page.keyboard.press('Tab');
+    // Tab only once the form is there: presses sent while the page still renders land elsewhere.
+    await page.getByLabel('Email').waitFor();
+    for (let presses = 0; presses < 20 && (await page.evaluate('document.activeElement?.id')) !== 'email'; presses++) await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'email', 'the keyboard reaches the email field');
     await page.keyboard.type(email);
     await page.keyboard.press('Tab');
     await page.keyboard.type(password);
