@@ -44,8 +44,9 @@ export function renderFrameworkError(_error: FastifyError, _request: FastifyRequ
   return sendError(reply, 400, { code: ErrorCode.BadRequest, errors: [ErrorMessage.couldNotProcess] });
 }
 
+/** The form parser failed: a multipart request whose body never became one. A handler's own failure stays a 500. */
 function unparsableForm(request: FastifyRequest, error: FastifyError): boolean {
-  return error.statusCode === undefined && /^multipart\//i.test(request.headers['content-type'] ?? '');
+  return error.statusCode === undefined && request.body == null && /^multipart\//i.test(request.headers['content-type'] ?? '');
 }
 
 function sendError(reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {
