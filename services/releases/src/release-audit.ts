@@ -32,15 +32,20 @@ export class ReleaseAudit {
 
   async around<T>(request: FastifyRequest, operation: AuditedReleaseOperation, run: () => Promise<T>): Promise<T> {
     const userId = requireUser(request);
-    const before = await this.state(userId, operation);
+    let before: ReleaseState | null = null;
+    let storageRead = false;
     let failure: { error: unknown } | null = null;
     let result: T | undefined;
     try {
+      before = await this.state(userId, operation);
+      storageRead = true;
       result = await run();
     } catch (error) {
       failure = { error };
     }
-    const after = await this.state(userId, operation);
+    // Storage that could not be reached before the operation is not asked again: each ask would wait out
+    // the same outage (the users service's database, the cluster) once more before the client hears of it.
+    const after = storageRead ? await this.state(userId, operation).catch(() => null) : null;
     const { target, name } = operation;
     const namespace = after?.namespace ?? before?.namespace ?? target.namespace;
     await this.recorder.record({
@@ -67,14 +72,18 @@ export class ReleaseAudit {
     return result as T;
   }
 
-  /** The latest revision, or null when there is none or it cannot be read (the event says what is known). */
+  /**
+   * The latest revision, or null when there is none or it cannot be read (the event says what is known).
+   * An unreachable dependency (502/503/504) is thrown: the operation would wait for it and fail the same way.
+   */
   private async state(userId: number, { target, name }: AuditedReleaseOperation): Promise<ReleaseState | null> {
     try {
       const { store, namespace } = await this.access.releaseStore(userId, target, name);
       const last = await store.last(namespace, name);
       const release = await last.decode();
       return { namespace: last.namespace, revision: last.version, chartVersion: release.chart.metadata.version };
-    } catch {
+    } catch (error) {
+      if (error instanceof AppError && [502, 503, 504].includes(error.status)) throw error;
       return null;
     }
   }
