@@ -26,33 +26,13 @@ export interface AuditRelayOptions extends RelayLoopOptions {
  * between the two publishes the event again later: JetStream drops the repeat by message id (the event
  * id) within its window, and the store's unique id after it, so an event is kept exactly once.
  */
-export class AuditRelay {
-  private readonly loop: RelayLoop;
-
+export class AuditRelay extends RelayLoop {
   constructor(private readonly options: AuditRelayOptions) {
-    this.loop = new RelayLoop(() => this.pass(), options);
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Runs a pass now, or right after the one in progress. */
-  kick(): void {
-    this.loop.kick();
-  }
-
-  /** Resolves once everything waiting now was relayed, or rejects with the first failure. */
-  flush(): Promise<void> {
-    return this.loop.flush();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
+    super(options);
   }
 
   /** Relays one batch; true when the batch was full (more may wait). */
-  private async pass(): Promise<boolean> {
+  protected async pass(): Promise<boolean> {
     const batchSize = this.options.batchSize ?? 100;
     const pending = await this.options.outbox.pending(batchSize);
     this.options.observer?.pending(pending.length);

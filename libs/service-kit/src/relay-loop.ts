@@ -12,22 +12,21 @@ export interface RelayLoopOptions {
  * pass asks for another right after it), until a pass says nothing more waits. Reports the first failure of
  * a streak and the recovery rather than every retry, so NATS being away logs one line, not one a second.
  */
-export class RelayLoop {
+export abstract class RelayLoop {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
   private failing = false;
 
-  /** `pass` relays one batch and says whether more may wait (the batch was full). */
-  constructor(
-    private readonly pass: () => Promise<boolean>,
-    private readonly options: RelayLoopOptions,
-  ) {}
+  constructor(private readonly loopOptions: RelayLoopOptions) {}
+
+  /** Relays one batch and says whether more may wait (the batch was full). */
+  protected abstract pass(): Promise<boolean>;
 
   start(): void {
     this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.options.intervalMs ?? 1_000);
+    this.timer = setInterval(() => this.kick(), this.loopOptions.intervalMs ?? 1_000);
     this.timer.unref();
     this.kick();
   }
@@ -63,11 +62,11 @@ export class RelayLoop {
       try {
         if (await this.pass()) this.again = true;
       } catch (error) {
-        if (!this.failing) this.options.onError(error);
+        if (!this.failing) this.loopOptions.onError(error);
         this.failing = true;
         return;
       }
-      if (this.failing) this.options.onRecovered?.();
+      if (this.failing) this.loopOptions.onRecovered?.();
       this.failing = false;
     } while (this.again && !this.stopped);
   }

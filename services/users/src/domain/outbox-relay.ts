@@ -29,33 +29,13 @@ export interface OutboxRelayOptions extends RelayLoopOptions {
  * the next one is published only after that, and JetStream drops the repeats by message id, so the
  * stream keeps every event once and in order.
  */
-export class OutboxRelay {
-  private readonly loop: RelayLoop;
-
+export class OutboxRelay extends RelayLoop {
   constructor(private readonly options: OutboxRelayOptions) {
-    this.loop = new RelayLoop(() => this.pass(), options);
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Runs a pass now, or right after the one in progress. */
-  kick(): void {
-    this.loop.kick();
-  }
-
-  /** Resolves once every event that is waiting now has been relayed, or rejects with the first failure. */
-  flush(): Promise<void> {
-    return this.loop.flush();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
+    super(options);
   }
 
   /** Relays one batch of outboxes; true when the batch was full (more may wait). */
-  private async pass(): Promise<boolean> {
+  protected async pass(): Promise<boolean> {
     const { repository, publisher } = this.options;
     const batchSize = this.options.batchSize ?? 100;
     const outboxes = await repository.pendingOutboxes(batchSize);
