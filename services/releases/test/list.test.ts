@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import { ErrorCode } from '@platform/contracts';
 import type { HelmRelease } from '../src/helm/codec.js';
 import { MemoryReleaseRecords } from '../src/helm/drivers/memory.js';
+import { releasesJson } from '../src/helm/actions/list.js';
+import { releaseBodyOf } from '../src/helm/body-cache.js';
 import { memoryScope } from '../src/release-access.js';
 import { buildTestApp, call, query, userId, writeDemoChart } from './fixtures.js';
 import { readFile, readdir } from 'node:fs/promises';
@@ -157,4 +159,16 @@ test('a pending release refuses operations with 409/606', async () => {
 test('memory releases are kept apart per user', async () => {
   const response = await call(built.app, 'GET', `/api/releases?${query({ context: 'admin', storage: 'memory' })}`, undefined, userId + 1);
   assert.deepEqual(response.json(), []);
+});
+
+test('the list answer is the stored bodies as one UTF-8 JSON array, non-ASCII text and an empty page included', () => {
+  const bodies = [
+    releaseBodyOf(release('émile', 1, 'deployed', 'one', '2024-01-01T00:00:00Z')),
+    releaseBodyOf(release('zoë', 2, 'failed', 'two', '2024-02-01T00:00:00Z')),
+  ];
+  const answer = releasesJson(bodies);
+  assert.equal(answer.toString('utf8'), `[${bodies[0]!.bytes.toString('utf8')},${bodies[1]!.bytes.toString('utf8')}]`);
+  assert.equal(JSON.parse(answer.toString('utf8'))[1].name, 'zoë');
+  assert.equal(releasesJson([]).toString('utf8'), '[]');
+  assert.equal(releasesJson(bodies.slice(1)).toString('utf8'), `[${bodies[1]!.bytes.toString('utf8')}]`);
 });

@@ -21,7 +21,7 @@ export function registerReleaseRoutes(app: ServiceApp, access: ReleaseAccess, au
     if (request.query.health)
       return withHealth(
         client.api,
-        page.map((body) => JSON.parse(body.json) as HelmRelease),
+        page.map((body) => JSON.parse(body.bytes.toString('utf8')) as HelmRelease),
       );
     const json = releasesJson(page, phases);
     // Where the time went (the bench reads it): the fixed cost per request, the metadata list, bodies, output.

@@ -49,10 +49,22 @@ export async function listReleases(store: ReleaseStore, query: ListReleasesQuery
   return page;
 }
 
-/** The page as a JSON array: each release's JSON goes out as Helm stored it, not parsed and serialised again. */
-export function releasesJson(page: readonly ReleaseBody[], phases?: ListPhases): string {
+/**
+ * The page as a JSON array, in UTF-8: each release's JSON goes out as Helm stored it, not parsed and serialised
+ * again, copied once into the answer.
+ */
+export function releasesJson(page: readonly ReleaseBody[], phases?: ListPhases): Buffer {
   const started = performance.now();
-  const json = `[${page.map((body) => body.json).join(',')}]`;
+  let length = page.length > 0 ? page.length + 1 : 2;
+  for (const body of page) length += body.bytes.length;
+  const json = Buffer.allocUnsafe(length);
+  let offset = 0;
+  json[offset++] = 0x5b; // [
+  for (const [index, body] of page.entries()) {
+    if (index > 0) json[offset++] = 0x2c; // ,
+    offset += body.bytes.copy(json, offset);
+  }
+  json[offset] = 0x5d; // ]
   if (phases) phases.join = performance.now() - started;
   return json;
 }
