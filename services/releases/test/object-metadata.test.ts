@@ -19,10 +19,10 @@ const bytesField = (field: number, payload: number[] | string) => {
 const varintField = (field: number, value: number) => [...varint(field * 8), ...varint(value)];
 const envelope = (raw: number[]) => Buffer.from([0x6b, 0x38, 0x73, 0x00, ...bytesField(1, bytesField(2, 'PartialObjectMetadataList')), ...bytesField(2, raw)]);
 
-function objectMeta(name: string, labels: Record<string, string>): number[] {
+function objectMeta(name: string, labels: Record<string, string>, namespace = 'ns'): number[] {
   return [
     ...bytesField(1, name),
-    ...bytesField(3, 'ns'),
+    ...bytesField(3, namespace),
     ...bytesField(5, `uid-${name}`),
     ...bytesField(6, '42'),
     ...varintField(7, 3),
@@ -61,6 +61,26 @@ test('anything truncated or without the envelope is refused, never misread', () 
   }
   assert.throws(() => decodeMetadataList(Buffer.from('{"items":[]}'), labelKeys), MalformedProtobufError);
   assert.throws(() => decodeMetadataList(envelope([0x0b]), labelKeys), MalformedProtobufError);
+});
+
+test('values that repeat from item to item are read right whatever came before: namespaces, prefixes, many versions', () => {
+  const items: Array<[string, Record<string, string>, string]> = [
+    ['a1', { status: 'deployed', version: '1' }, 'team-a'],
+    ['b1', { status: 'deploy', version: '1' }, 'team-b'],
+    ['a2', { status: 'deployed', version: '10' }, 'team-a'],
+    ['c1', { status: 'deployedx', version: '2' }, 'team'],
+    ...Array.from({ length: 40 }, (_, index): [string, Record<string, string>, string] => [
+      `v${index}`,
+      { status: 'failed', version: String(index) },
+      `ns-${index % 20}`,
+    ]),
+  ];
+  const list = items.flatMap(([name, labels, namespace]) => bytesField(2, bytesField(1, objectMeta(name, labels, namespace))));
+  const decoded = decodeMetadataList(envelope(list), labelKeys);
+  assert.deepEqual(
+    decoded.map((item) => [item.name, item.labels, item.namespace]),
+    items,
+  );
 });
 
 test('the message of a protobuf Status', () => {

@@ -32,11 +32,17 @@ const envelopeMagic = [0x6b, 0x38, 0x73, 0x00]; // "k8s\0"
 export function decodeMetadataList(bytes: Uint8Array, labelKeys: readonly string[]): ObjectMetadata[] {
   const list = unwrapEnvelope(bytes);
   const keys = labelKeys.map((name) => ({ name, bytes: Buffer.from(name, 'latin1') }));
+  // One reader per nesting level, reused for every item: a list of thousands allocated tens of thousands of
+  // readers, and collecting them was the largest part of the decoding time.
+  const readers = { item: new FieldReader(list, 0, 0), meta: new FieldReader(list, 0, 0), label: new FieldReader(list, 0, 0) };
+  const repeated = { namespaces: new RepeatedTexts(), labelValues: new RepeatedTexts() };
   const items: ObjectMetadata[] = [];
   // PartialObjectMetadataList: 1 ListMeta, 2 repeated PartialObjectMetadata { 1 ObjectMeta }.
   for (const reader = new FieldReader(list, 0, list.length); reader.next();) {
     if (reader.field !== 2 || !reader.isBytes) continue;
-    for (const item = reader.nested(); item.next();) if (item.field === 1 && item.isBytes) items.push(objectMeta(item.nested(), keys));
+    for (const item = reader.enter(readers.item); item.next();) {
+      if (item.field === 1 && item.isBytes) items.push(objectMeta(item.enter(readers.meta), readers.label, keys, repeated));
+    }
   }
   return items;
 }
@@ -60,7 +66,12 @@ function unwrapEnvelope(bytes: Uint8Array): Buffer {
   throw new MalformedProtobufError('empty k8s protobuf envelope');
 }
 
-function objectMeta(reader: FieldReader, labelKeys: ReadonlyArray<{ name: string; bytes: Buffer }>): ObjectMetadata {
+function objectMeta(
+  reader: FieldReader,
+  labelReader: FieldReader,
+  labelKeys: ReadonlyArray<{ name: string; bytes: Buffer }>,
+  repeated: { namespaces: RepeatedTexts; labelValues: RepeatedTexts },
+): ObjectMetadata {
   const meta: ObjectMetadata = { name: '', namespace: '', uid: '', resourceVersion: '', labels: {} };
   while (reader.next()) {
     if (!reader.isBytes) continue;
@@ -69,7 +80,7 @@ function objectMeta(reader: FieldReader, labelKeys: ReadonlyArray<{ name: string
         meta.name = reader.text();
         break;
       case 3:
-        meta.namespace = reader.text();
+        meta.namespace = repeated.namespaces.of(reader);
         break;
       case 5:
         meta.uid = reader.text();
@@ -80,15 +91,32 @@ function objectMeta(reader: FieldReader, labelKeys: ReadonlyArray<{ name: string
       case 11: {
         // map<string, string> entry: 1 key, 2 value (Go writes the key first; a value before its key is skipped).
         let key: string | undefined;
-        for (const entry = reader.nested(); entry.next();) {
+        for (const entry = reader.enter(labelReader); entry.next();) {
           if (entry.field === 1 && entry.isBytes) key = labelKeys.find((wanted) => entry.equals(wanted.bytes))?.name;
-          else if (entry.field === 2 && entry.isBytes && key !== undefined) meta.labels[key] = entry.text();
+          else if (entry.field === 2 && entry.isBytes && key !== undefined) meta.labels[key] = repeated.labelValues.of(entry);
         }
         break;
       }
     }
   }
   return meta;
+}
+
+/**
+ * Strings that repeat from item to item (a list's namespace, label values such as `deployed`), made once:
+ * a value is compared with the few strings already made before a new one is, which saves the allocation
+ * and its collection for every item.
+ */
+class RepeatedTexts {
+  private readonly known: string[] = [];
+
+  of(reader: FieldReader): string {
+    for (const text of this.known) if (reader.equalsText(text)) return text;
+    const text = reader.text();
+    // Bounded: values that do not repeat (versions of a long history) stop being remembered.
+    if (this.known.length < 16) this.known.push(text);
+    return text;
+  }
 }
 
 /**
@@ -105,7 +133,7 @@ class FieldReader {
   constructor(
     private readonly buffer: Buffer,
     private offset: number,
-    private readonly end: number,
+    private end: number,
   ) {}
 
   next(): boolean {
@@ -124,6 +152,13 @@ class FieldReader {
     else if (wireType === 5) this.offset += 4;
     else throw new MalformedProtobufError(`unsupported wire type ${wireType}`);
     if (this.offset > this.end) throw new MalformedProtobufError('truncated field');
+    return true;
+  }
+
+  /** Whether the value is exactly `text`'s Latin-1 bytes (see text()), without making a string. */
+  equalsText(text: string): boolean {
+    if (this.valueEnd - this.valueStart !== text.length) return false;
+    for (let index = 0; index < text.length; index += 1) if (this.buffer[this.valueStart + index] !== text.charCodeAt(index)) return false;
     return true;
   }
 
@@ -146,11 +181,20 @@ class FieldReader {
     return this.buffer.subarray(this.valueStart, this.valueEnd);
   }
 
-  nested(): FieldReader {
-    return new FieldReader(this.buffer, this.valueStart, this.valueEnd);
+  /** `into`, set to walk the fields of this value (a nested message). */
+  enter(into: FieldReader): FieldReader {
+    into.offset = this.valueStart;
+    into.end = this.valueEnd;
+    return into;
   }
 
   private varint(): number {
+    // Most tags and lengths fit in one byte.
+    const first = this.offset < this.end ? this.buffer[this.offset]! : 0x80;
+    if (first < 0x80) {
+      this.offset += 1;
+      return first;
+    }
     let result = 0;
     for (let shift = 0; ; shift += 7) {
       if (this.offset >= this.end || shift > 49) throw new MalformedProtobufError('truncated or oversized varint');
