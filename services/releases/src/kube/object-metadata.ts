@@ -31,17 +31,17 @@ const envelopeMagic = [0x6b, 0x38, 0x73, 0x00]; // "k8s\0"
  */
 export function decodeMetadataList(bytes: Uint8Array, labelKeys: readonly string[]): ObjectMetadata[] {
   const list = unwrapEnvelope(bytes);
-  const keys = labelKeys.map((name) => ({ name, bytes: Buffer.from(name, 'latin1') }));
+  const keys = labelKeys.map((name) => ({ name, bytes: Buffer.from(name, 'latin1'), values: new RepeatedTexts() }));
   // One reader per nesting level, reused for every item: a list of thousands allocated tens of thousands of
   // readers, and collecting them was the largest part of the decoding time.
   const readers = { item: new FieldReader(list, 0, 0), meta: new FieldReader(list, 0, 0), label: new FieldReader(list, 0, 0) };
-  const repeated = { namespaces: new RepeatedTexts(), labelValues: new RepeatedTexts() };
+  const namespaces = new RepeatedTexts();
   const items: ObjectMetadata[] = [];
   // PartialObjectMetadataList: 1 ListMeta, 2 repeated PartialObjectMetadata { 1 ObjectMeta }.
   for (const reader = new FieldReader(list, 0, list.length); reader.next();) {
     if (reader.field !== 2 || !reader.isBytes) continue;
     for (const item = reader.enter(readers.item); item.next();) {
-      if (item.field === 1 && item.isBytes) items.push(objectMeta(item.enter(readers.meta), readers.label, keys, repeated));
+      if (item.field === 1 && item.isBytes) items.push(objectMeta(item.enter(readers.meta), readers.label, keys, namespaces));
     }
   }
   return items;
@@ -69,8 +69,8 @@ function unwrapEnvelope(bytes: Uint8Array): Buffer {
 function objectMeta(
   reader: FieldReader,
   labelReader: FieldReader,
-  labelKeys: ReadonlyArray<{ name: string; bytes: Buffer }>,
-  repeated: { namespaces: RepeatedTexts; labelValues: RepeatedTexts },
+  labelKeys: ReadonlyArray<{ name: string; bytes: Buffer; values: RepeatedTexts }>,
+  namespaces: RepeatedTexts,
 ): ObjectMetadata {
   const meta: ObjectMetadata = { name: '', namespace: '', uid: '', resourceVersion: '', labels: {} };
   while (reader.next()) {
@@ -80,7 +80,7 @@ function objectMeta(
         meta.name = reader.text();
         break;
       case 3:
-        meta.namespace = repeated.namespaces.of(reader);
+        meta.namespace = namespaces.of(reader);
         break;
       case 5:
         meta.uid = reader.text();
@@ -90,10 +90,10 @@ function objectMeta(
         break;
       case 11: {
         // map<string, string> entry: 1 key, 2 value (Go writes the key first; a value before its key is skipped).
-        let key: string | undefined;
+        let key: (typeof labelKeys)[number] | undefined;
         for (const entry = reader.enter(labelReader); entry.next();) {
-          if (entry.field === 1 && entry.isBytes) key = labelKeys.find((wanted) => entry.equals(wanted.bytes))?.name;
-          else if (entry.field === 2 && entry.isBytes && key !== undefined) meta.labels[key] = repeated.labelValues.of(entry);
+          if (entry.field === 1 && entry.isBytes) key = labelKeys.find((wanted) => entry.equals(wanted.bytes));
+          else if (entry.field === 2 && entry.isBytes && key !== undefined) meta.labels[key.name] = key.values.of(entry);
         }
         break;
       }
@@ -105,16 +105,19 @@ function objectMeta(
 /**
  * Strings that repeat from item to item (a list's namespace, label values such as `deployed`), made once:
  * a value is compared with the few strings already made before a new one is, which saves the allocation
- * and its collection for every item.
+ * and its collection for every item. Values that do not repeat (every release's own name) fill the few
+ * places and then stop being compared at all.
  */
 class RepeatedTexts {
   private readonly known: string[] = [];
+  private repeating = true;
 
   of(reader: FieldReader): string {
+    if (!this.repeating) return reader.text();
     for (const text of this.known) if (reader.equalsText(text)) return text;
     const text = reader.text();
-    // Bounded: values that do not repeat (versions of a long history) stop being remembered.
-    if (this.known.length < 16) this.known.push(text);
+    if (this.known.length < 8) this.known.push(text);
+    else this.repeating = false;
     return text;
   }
 }

@@ -78,13 +78,18 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
   }
 
   async bodies(namespace: string, entries: readonly ReleaseEntry[]): Promise<Array<ReleaseBody | undefined>> {
-    const bodies = await Promise.all(
-      entries.map((entry) => {
-        const sent = this.sentWithList.get(objectPath(entry.namespace, entry.objectName));
-        return sent ? this.bodyOf(sent) : Promise.resolve(this.cached(entry.revisionKey));
-      }),
-    );
-    const missing = entries.flatMap((_entry, index) => (bodies[index] ? [] : [index]));
+    // Almost always no server sent whole objects: then each body is a cache lookup, without a promise each.
+    const bodies =
+      this.sentWithList.size === 0
+        ? entries.map((entry) => this.cached(entry.revisionKey))
+        : await Promise.all(
+            entries.map((entry) => {
+              const sent = this.sentWithList.get(objectPath(entry.namespace, entry.objectName));
+              return sent ? this.bodyOf(sent) : Promise.resolve(this.cached(entry.revisionKey));
+            }),
+          );
+    const missing: number[] = [];
+    for (const [index, body] of bodies.entries()) if (!body) missing.push(index);
     if (missing.length === 0) return bodies;
     const wanted = missing.map((index) => entries[index]!);
     const found = wanted.length > singleGetsMax ? await this.readAllOrEach(namespace, wanted) : await this.readEachOrAll(namespace, wanted);
