@@ -123,3 +123,14 @@ function builtBinary(name: string): string {
   throw new Error(`no ${name} binary: run scripts/build-binaries.sh ${name} (looked for ${built})`);
 }
 export { planChartDefaults, writePlanChart } from './plan-chart.js';
+export {
+  packageChart,
+  startRegistry,
+  type PrivateRegistry,
+  type PushOptions,
+  type RegistryAuth,
+  type RegistryOptions,
+  type RegistryUser,
+} from './oci-registry.js';
+export { startTokenServer, type TokenGrant, type TokenRequest, type TokenServer } from './registry-token-server.js';
+export { startRecordingProxy, type ProxiedRequest, type RecordingProxy } from './recording-proxy.js';
