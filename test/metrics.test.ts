@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { chartServer } from '@platform/test-support';
 import { GatewayClient, signUp } from './support/client.js';
 import { helm, writeConfigMapChart } from './support/helm.js';
 import { testClusterKubeconfig } from './support/kubeconfig.js';
@@ -25,6 +26,18 @@ before(async () => {
   for (let read = 0; read < 2; read++) assert.equal((await client.get(`/api/releases?namespace=${namespace}&context=admin`)).status, 200);
   const upgrade = await client.post('/api/releases/metered/upgrade', { namespace, context: 'admin', values: 'message: measured\n' });
   assert.equal(upgrade.status, 200, upgrade.text);
+  // Each chart's versions twice: the repository's index.yaml and the registry's tags list, each read once.
+  const repository = encodeURIComponent(await chartServer('CHART_REPO_URL'));
+  const oci = encodeURIComponent(`oci://${await chartServer('OCI_REGISTRY')}/charts/hello`);
+  for (const query of [
+    `repository=${repository}&name=hello`,
+    `oci=${oci}&plainHttp=true`,
+    `repository=${repository}&name=hello`,
+    `oci=${oci}&plainHttp=true`,
+  ]) {
+    const versions = await client.get(`/api/charts/versions?${query}`);
+    assert.equal(versions.status, 200, versions.text);
+  }
 });
 after(async () => {
   await helm(['uninstall', 'metered', '-n', namespace]).catch(() => undefined);
@@ -92,5 +105,15 @@ describe('/metrics', () => {
     assert.equal(valueOf(samples, 'helm_operation_duration_seconds_count', { operation: 'upgrade', outcome: 'success' }), 1);
     const seconds = valueOf(samples, 'helm_operation_duration_seconds_sum', { operation: 'upgrade', outcome: 'success' });
     assert.ok(seconds > 0 && seconds < 120, `helm upgrade took ${seconds} s`);
+  });
+
+  test("releases: the chart caches' lookups, a download then a hit for the index.yaml and for the tags list", async () => {
+    const samples = await scrape(platform.serviceUrl.releases);
+    for (const cache of ['index', 'tags']) {
+      const results = Object.fromEntries(
+        ['hit', 'revalidated', 'downloaded', 'failed'].map((result) => [result, valueOf(samples, 'chart_cache_lookups_total', { cache, result })]),
+      );
+      assert.deepEqual(results, { hit: 1, revalidated: 0, downloaded: 1, failed: 0 }, cache);
+    }
   });
 });

@@ -155,8 +155,8 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     const charts = {
       policy,
       timeoutMs: config.KUBE_REQUEST_TIMEOUT_MS,
-      indexes: repositoryIndexCache(repositoryIndexCaching),
-      tagLists: tagListCache(repositoryIndexCaching),
+      indexes: repositoryIndexCache(repositoryIndexCaching, metrics.chartCache('index')),
+      tagLists: tagListCache(repositoryIndexCaching, metrics.chartCache('tags')),
     };
     const repositories = deps.repositories ?? { repositories: async () => [] };
     registerReleaseLifecycleRoutes(app, access, charts, repositories, releaseAudit);

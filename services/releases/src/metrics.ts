@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ChartCacheObserver, ChartCacheResult } from './charts/index-cache.js';
 import type { ReleaseBodyCache } from './helm/body-cache.js';
 import type { HelmRunObserver } from './helm/cli.js';
 import type { DriftObserver } from './helm/actions/drift.js';
@@ -10,6 +11,8 @@ export interface ReleasesMetrics {
   helmRuns: HelmRunObserver;
   planTokenChecks: PlanTokenObserver;
   driftFound: DriftObserver;
+  /** Lookups of the parsed index.yaml files (`index`) or OCI tags lists (`tags`). */
+  chartCache: (cache: 'index' | 'tags') => ChartCacheObserver;
 }
 
 /** The releases service's own series, in the app's registry. */
@@ -64,7 +67,16 @@ export function releasesMetrics(registry: Registry, bodies: ReleaseBodyCache): R
     labelNames: ['state'] as const,
     registers: [registry],
   });
+  const chartCacheLookups = new Counter({
+    name: 'chart_cache_lookups_total',
+    help: "Lookups of chart repositories' index.yaml (cache=index) and OCI registries' tags lists (cache=tags): hit (fresh, no request), revalidated (304 Not Modified), downloaded (read and parsed), failed.",
+    labelNames: ['cache', 'result'] as const,
+    registers: [registry],
+  });
+  const chartCacheResults: ChartCacheResult[] = ['hit', 'revalidated', 'downloaded', 'failed'];
+  for (const cache of ['index', 'tags'] as const) for (const result of chartCacheResults) chartCacheLookups.inc({ cache, result }, 0);
   return {
+    chartCache: (cache) => (result) => chartCacheLookups.inc({ cache, result }),
     planTokenChecks: (result) => tokenChecks.inc({ result }),
     driftFound: (state, count) => driftObjects.inc({ state }, count),
     clientCache: (result, version) => {
