@@ -3,13 +3,22 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { helmBin, kubeconfigPath } from '@platform/test-support';
+import { helm4Bin, helmBin, kubeconfigPath } from '@platform/test-support';
 
 const run = promisify(execFile);
 
 /** The real helm CLI against the test cluster (or the one `kubeconfig` names): the oracle the API is checked against. */
 export async function helm(args: string[], context = 'admin', kubeconfig?: string): Promise<string> {
-  const { stdout } = await run(await helmBin(), [...args, '--kubeconfig', kubeconfig ?? (await kubeconfigPath()), '--kube-context', context], {
+  return runHelm(await helmBin(), args, context, kubeconfig);
+}
+
+/** The same with Helm 4 (HELM4_BIN), which reads and writes the same release records. */
+export async function helm4(args: string[], context = 'admin', kubeconfig?: string): Promise<string> {
+  return runHelm(await helm4Bin(), args, context, kubeconfig);
+}
+
+async function runHelm(bin: string, args: string[], context: string, kubeconfig: string | undefined): Promise<string> {
+  const { stdout } = await run(bin, [...args, '--kubeconfig', kubeconfig ?? (await kubeconfigPath()), '--kube-context', context], {
     env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), HELM_DRIVER: process.env.HELM_DRIVER ?? 'secret' },
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -1,44 +1,35 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, mock, test } from 'node:test';
 import type { RepositoryAccess } from '@platform/contracts';
+import { startRecordingProxy, type RecordingProxy } from '@platform/test-support';
 import { searchCharts } from '../src/charts/chart-search.js';
 import { listChartVersions } from '../src/charts/chart-views.js';
+import type { ChartCacheResult } from '../src/charts/index-cache.js';
 import { tagListCache } from '../src/charts/oci-registry.js';
 import { ClusterAddressPolicy } from '../src/kube/address-policy.js';
 import { startRegistry } from './chart-sources.js';
 import { writeDemoChart } from './fixtures.js';
 
 let registry: Awaited<ReturnType<typeof startRegistry>>;
+/** In front of the real registry, to count what the releases service asks it and see what it answers. */
+let proxy: RecordingProxy;
 let endpoint: string;
-const asked: string[] = [];
-/** A loopback proxy in front of the real registry, to count what the releases service asks it. */
-const proxy = createServer((incoming, answer) => {
-  asked.push(incoming.url ?? '');
-  const [host, port] = registry.endpoint.split(':');
-  const forwarded = request({ host, port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (response) => {
-    answer.writeHead(response.statusCode ?? 502, response.headers);
-    response.pipe(answer);
-  });
-  forwarded.on('error', () => answer.writeHead(502).end());
-  incoming.pipe(forwarded);
-});
 
 before(async () => {
   registry = await startRegistry([await writeDemoChart()]);
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  endpoint = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startRecordingProxy(registry.endpoint);
+  endpoint = proxy.endpoint;
 });
 after(async () => {
   mock.timers.reset();
-  await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  await proxy?.close();
   await registry?.close();
 });
 
-const tagRequests = () => asked.filter((path) => path.endsWith('/tags/list')).length;
+const tagListRequests = () => proxy.requests.filter((request) => request.path.endsWith('/tags/list'));
+const tagRequests = () => tagListRequests().length;
 
 test('an OCI tags list is read once within the TTL (versions and search), per credentials, and a tag pushed later shows after the TTL', async () => {
   mock.timers.enable({ apis: ['Date'], now: Date.now() });
@@ -75,4 +66,26 @@ test('an OCI tags list is read once within the TTL (versions and search), per cr
   );
   assert.deepEqual(await listChartVersions(chart, options), [{ version: '0.1.0' }, { version: '0.2.0' }]);
   assert.equal(tagRequests(), 3, 'read again once after the TTL');
+});
+
+test('the real registry gives its tags list no ETag and no Last-Modified: once stale, the list is downloaded again in full', async () => {
+  const seen: ChartCacheResult[] = [];
+  const tagLists = tagListCache({ max: 4, freshMs: 0 }, (result) => seen.push(result));
+  const options = { policy: new ClusterAddressPolicy([endpoint]), timeoutMs: 10_000, tagLists };
+  const chart = { oci: `oci://${endpoint}/charts/demo`, plainHttp: true };
+  const earlier = tagRequests();
+  await listChartVersions(chart, options);
+  await listChartVersions(chart, options);
+  const answered = tagListRequests().slice(earlier);
+  // distribution v3 (registry/handlers/tags.go) sets only Content-Type (and Link when paged): if this fails, a
+  // newer registry validates tags lists, and the README's "Chart repositories" section must say so.
+  assert.deepEqual(
+    answered.map(({ status, etag, lastModified, ifNoneMatch }) => ({ status, etag, lastModified, ifNoneMatch })),
+    [
+      { status: 200, etag: undefined, lastModified: undefined, ifNoneMatch: undefined },
+      { status: 200, etag: undefined, lastModified: undefined, ifNoneMatch: undefined },
+    ],
+    'two unconditional GETs, each answered in full',
+  );
+  assert.deepEqual(seen, ['downloaded', 'downloaded'], 'never revalidated: there is no validator to send');
 });

@@ -6,7 +6,7 @@ import { ErrorCode, chartArchiveMaxBytes, type RepositoryCredentials } from '@pl
 import type { ClusterAddressPolicy } from '../kube/address-policy.js';
 import { checkedDownload, checkedDownloadEntity, DownloadNotFoundError, DownloadUnauthorizedError, type DownloadedEntity } from './checked-download.js';
 import { authorizationOf } from './credentials.js';
-import { RevalidatedCache, type RevalidatedCacheOptions } from './index-cache.js';
+import { RevalidatedCache, type ChartCacheObserver, type RevalidatedCacheOptions } from './index-cache.js';
 
 const chartLayerType = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 const manifestTypes = 'application/vnd.oci.image.manifest.v1+json';
@@ -24,8 +24,8 @@ export interface RegistryOptions {
 export type TagListCache = RevalidatedCache<string[]>;
 
 /** The cache of registries' tags lists (the versions, `_` read as `+`), with the index cache's freshness. */
-export function tagListCache(options: RevalidatedCacheOptions): TagListCache {
-  return new RevalidatedCache(options, parseTagsList);
+export function tagListCache(options: RevalidatedCacheOptions, observe?: ChartCacheObserver): TagListCache {
+  return new RevalidatedCache(options, parseTagsList, observe);
 }
 
 /**
@@ -178,7 +178,7 @@ class RegistrySession {
     const credentials = this.options.credentials;
     if (credentials && 'token' in credentials) return authorizationOf(credentials);
     if (/^Basic\b/i.test(challenge)) {
-      if (!credentials) throw unusable('it asks for credentials');
+      if (!credentials) throw unusable('it requires credentials');
       return authorizationOf(credentials);
     }
     return this.pullToken(challenge);
@@ -186,13 +186,14 @@ class RegistrySession {
 
   private refusedIfUnauthorized(error: unknown): unknown {
     if (!(error instanceof DownloadUnauthorizedError)) return error;
-    return unusable(this.options.credentials ? 'it refused the credentials' : 'it refused anonymous access');
+    // As an HTTP repository says it (docs/api-decisions.md): with stored credentials, or without any.
+    return unusable(this.options.credentials ? 'it refused the credentials' : 'it requires credentials');
   }
 
   /** `Bearer realm="…",service="…",scope="…"`: an anonymous pull token from the realm (checked like any URL). */
   private async pullToken(challenge: string): Promise<string> {
     const parameters = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1]!.toLowerCase(), match[2]!]));
-    if (!/^Bearer\s/i.test(challenge) || !parameters.realm) throw unusable('it asks for credentials');
+    if (!/^Bearer\s/i.test(challenge) || !parameters.realm) throw unusable('its challenge is neither Basic nor Bearer with a realm');
     const realm = new URL(parameters.realm);
     if (parameters.service) realm.searchParams.set('service', parameters.service);
     if (parameters.scope) realm.searchParams.set('scope', parameters.scope);
