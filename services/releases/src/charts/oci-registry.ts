@@ -190,15 +190,11 @@ class RegistrySession {
     return unusable(this.options.credentials ? 'it refused the credentials' : 'it requires credentials');
   }
 
-  /** `Bearer realm="…",service="…",scope="…"`: an anonymous pull token from the realm (checked like any URL). */
+  /** `Bearer realm="…",service="…",scope="…"`: a pull token from the realm (checked like any URL). */
   private async pullToken(challenge: string): Promise<string> {
-    const parameters = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1]!.toLowerCase(), match[2]!]));
-    if (!/^Bearer\s/i.test(challenge) || !parameters.realm) throw unusable('its challenge is neither Basic nor Bearer with a realm');
-    const realm = new URL(parameters.realm);
-    if (parameters.service) realm.searchParams.set('service', parameters.service);
-    if (parameters.scope) realm.searchParams.set('scope', parameters.scope);
-    // The realm is where the registry sends clients to log in: the user's basic auth goes there, as docker and helm send it.
     const credentials = this.options.credentials;
+    const realm = tokenRealm(challenge, this.base, credentials !== undefined);
+    // The realm is where the registry sends clients to log in: the user's basic auth goes there, as docker and helm send it.
     const answer = await checkedDownload(this.options.policy, realm, {
       maxBytes: smallDocumentMaxBytes,
       timeoutMs: this.options.timeoutMs,
@@ -217,6 +213,25 @@ class RegistrySession {
     if (typeof token !== 'string' || token === '') throw unusable('its token endpoint gave no token');
     return `Bearer ${token}`;
   }
+}
+
+/**
+ * The token endpoint a registry's Bearer challenge names, with its service and scope. 502/604 for a challenge
+ * that is neither Basic nor Bearer with a realm URL, and for an https registry naming a plain-http realm when
+ * the user's credentials would go there: a registry (or whoever answers for it) cannot have them sent in clear.
+ */
+export function tokenRealm(challenge: string, registry: URL, withCredentials: boolean): URL {
+  const parameters = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1]!.toLowerCase(), match[2]!]));
+  if (!/^Bearer\s/i.test(challenge) || !parameters.realm || !URL.canParse(parameters.realm)) {
+    throw unusable('its challenge is neither Basic nor Bearer with a realm URL');
+  }
+  const realm = new URL(parameters.realm);
+  if (withCredentials && registry.protocol === 'https:' && realm.protocol !== 'https:') {
+    throw unusable('its token endpoint is not https, and the credentials are not sent in clear');
+  }
+  if (parameters.service) realm.searchParams.set('service', parameters.service);
+  if (parameters.scope) realm.searchParams.set('scope', parameters.scope);
+  return realm;
 }
 
 function unusable(reason: string, cause?: unknown): AppError {
