@@ -4,6 +4,7 @@ import { decodeMetadataList, metadataListAccept, type KubeApi } from '@platform/
 import { helm } from '../../test/support/helm.js';
 import type { Platform } from '../../test/support/platform.js';
 import type { BenchUser } from './bench-users.js';
+import { parseServerTiming } from './server-timing.js';
 import { benchContext } from './cluster.js';
 import { timeMs } from './stats.js';
 
@@ -47,12 +48,7 @@ export class ListClients {
       await response.arrayBuffer();
       header = response.headers.get('server-timing') ?? '';
     });
-    const timing: ServerTiming = {};
-    for (const part of header.split(',')) {
-      const match = /^\s*([a-z]+);dur=([0-9.]+)/.exec(part);
-      if (match) timing[match[1]!] = Number(match[2]);
-    }
-    return { ...timing, total };
+    return { ...parseServerTiming(header), total };
   }
 
   /** What a kubeconfig version check at the users service costs, when the releases service has to make one. */

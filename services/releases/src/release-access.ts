@@ -4,10 +4,11 @@ import type { HelmCli } from './helm/cli.js';
 import { configMapsDriver } from './helm/drivers/configmaps.js';
 import type { MemoryReleaseRecords } from './helm/drivers/memory.js';
 import { secretsDriver } from './helm/drivers/secrets.js';
-import type { ReleaseOperationContext } from './helm/actions/operation.js';
+import type { ReleaseOperationContext, RevisionReport } from './helm/actions/operation.js';
 import type { PlanTokens } from './helm/plan-tokens.js';
 import type { ReleaseDecoder } from './helm/release-decoder.js';
 import type { ReleaseLocks } from './helm/release-locks.js';
+import type { PhaseTimings } from './phase-timings.js';
 import { ReleaseStore } from './helm/storage.js';
 import type { ClusterClient, ClusterClientCache } from './kube/cluster-clients.js';
 
@@ -51,31 +52,47 @@ export class ReleaseAccess {
     target: ReleaseTarget,
     name: string,
     operation: (context: ReleaseOperationContext) => Promise<T>,
-    create = false,
+    options: OperationOptions = {},
   ): Promise<T> {
-    const context = await this.operationContext(userId, target, name, create);
+    const context = await this.operationContext(userId, target, name, options);
     return this.locks.with(`${context.location}|${context.namespace}|${name}`, () => operation(context));
   }
 
   /** Plans an operation on `name` (an install: `create`, as operate()): reads only, so no lock is taken. */
-  async plan<T>(userId: number, target: ReleaseTarget, name: string, planning: (context: ReleaseOperationContext) => Promise<T>, create = false): Promise<T> {
-    return planning(await this.operationContext(userId, target, name, create));
+  async plan<T>(
+    userId: number,
+    target: ReleaseTarget,
+    name: string,
+    planning: (context: ReleaseOperationContext) => Promise<T>,
+    options: OperationOptions = {},
+  ): Promise<T> {
+    return planning(await this.operationContext(userId, target, name, options));
   }
 
-  private async operationContext(userId: number, target: ReleaseTarget, name: string, create = false): Promise<ReleaseOperationContext> {
+  private async operationContext(
+    userId: number,
+    target: ReleaseTarget,
+    name: string,
+    { create = false, timings, revisions }: OperationOptions,
+  ): Promise<ReleaseOperationContext> {
+    const started = performance.now();
     const { store, client } = await this.storeFor(userId, target);
     const where = target.storage === 'memory' ? memoryScope(userId, target.context) : client.access.server.origin;
+    const namespace = create ? target.namespace : await namespaceOf(store, target, name);
+    timings?.add('access', performance.now() - started);
     return {
       user: userId,
       store,
       helm: this.helm,
-      namespace: create ? target.namespace : await namespaceOf(store, target, name),
+      namespace,
       name,
       pendingStaleAfterMs: this.pendingStaleAfterMs,
       location: `${target.storage}|${where}`,
       planTokens: this.planTokens,
       cluster:
         target.storage === 'memory' ? undefined : { kubeconfig: client.helmKubeconfig, context: target.context, driver: target.storage, api: client.api },
+      timings,
+      revisions,
     };
   }
 
@@ -89,6 +106,15 @@ export class ReleaseAccess {
         return this.memory.driver(memoryScope(userId, target.context));
     }
   }
+}
+
+export interface OperationOptions {
+  /** An install: the release is made in the target's namespace, none is looked up. */
+  create?: boolean;
+  /** The request's phases (the `access` phase is this lookup; actions add theirs). */
+  timings?: PhaseTimings;
+  /** Handed to the operation, for an operation that reports its revisions to the audit. */
+  revisions?: RevisionReport;
 }
 
 /** The target's namespace, or with an empty one the namespace the release `name` is in. */

@@ -74,3 +74,31 @@ test('a refused operation is an event with outcome failure and the answer it got
   assert.deepEqual(event!.data.error, { status: 404, code: ErrorCode.NotFound, message: response.json<{ errors: string[] }>().errors[0] });
   assert.deepEqual([event!.data.release?.revisionBefore, event!.data.release?.revisionAfter], [1, 1]);
 });
+
+test('an upgrade tells its audit the revisions it read and wrote: no storage read of its own, and the phases in Server-Timing', async (t) => {
+  const { app, audit } = await memoryApp();
+  t.after(() => app.close());
+  const response = await call(app, 'POST', '/api/releases/memo/upgrade', { ...target, values });
+  assert.equal(response.statusCode, 200, response.body);
+  const phases = String(response.headers['server-timing'])
+    .split(', ')
+    .map((part) => part.split(';')[0]);
+  assert.deepEqual(phases, ['access', 'history', 'audit-record', 'total'], 'neither audit-before nor audit-after: the audit read nothing');
+  assert.deepEqual([audit.events[0]!.data.release?.revisionBefore, audit.events[0]!.data.release?.revisionAfter], [1, 2]);
+});
+
+test('an upgrade that fails before it reads the release, or after it read it, still has its revisions from storage', async (t) => {
+  const { app, audit } = await memoryApp();
+  t.after(() => app.close());
+  const notAMap = await call(app, 'POST', '/api/releases/memo/upgrade', { ...target, values: '- a list\n' });
+  assert.equal(notAMap.statusCode, 422, notAMap.body);
+  const wrongToken = await call(app, 'POST', '/api/releases/memo/upgrade', { ...target, values, planToken: 'not-a-token' });
+  assert.equal(wrongToken.statusCode, 409, wrongToken.body);
+  assert.deepEqual(
+    audit.events.map((event) => [event.data.outcome, event.data.error?.status, event.data.release?.revisionBefore, event.data.release?.revisionAfter]),
+    [
+      ['failure', 422, 1, 1],
+      ['failure', 409, 1, 1],
+    ],
+  );
+});

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, ErrorMessage } from '@platform/contracts';
 import { scrubClusterMessage } from '../cluster-messages.js';
+import type { PhaseTimings } from '../phase-timings.js';
 import type { HelmSlots } from './helm-slots.js';
 import type { KubeCacheFolders } from './kube-cache-folders.js';
 
@@ -19,6 +20,8 @@ export interface HelmInvocation {
   driver?: string;
   /** Writes what the command needs (a chart, values) into the private folder first. */
   prepare?: (folder: string) => Promise<void>;
+  /** Where the request's time goes: `helm-prepare` (the folder and what is written into it) and `helm` (the process). */
+  timings?: PhaseTimings;
 }
 
 /** How one run of the helm binary went; `operation` is helm's command (`upgrade`, `rollback`, `template`). */
@@ -58,6 +61,7 @@ export class HelmCli {
    * tokens removed from the message; 429 or 503 at once when no slot is free.
    */
   async run(invocation: HelmInvocation): Promise<string> {
+    const started = performance.now();
     const release = this.options.slots?.acquire(invocation.user);
     const folder = await mkdtemp(join(this.options.workRoot ?? tmpdir(), 'releases-helm-')).catch((error: unknown) => {
       release?.();
@@ -73,7 +77,9 @@ export class HelmCli {
         kubeCacheDir = await this.options.kubeCaches?.folderFor(invocation.kubeconfig.text);
       }
       await invocation.prepare?.(folder);
-      return await this.exec(args, folder, invocation.driver, kubeCacheDir);
+      invocation.timings?.add('helm-prepare', performance.now() - started);
+      const exec = () => this.exec(args, folder, invocation.driver, kubeCacheDir);
+      return await (invocation.timings ? invocation.timings.time('helm', exec) : exec());
     } finally {
       release?.();
       const removal = rm(folder, { recursive: true, force: true }).catch(() => undefined);

@@ -26,9 +26,9 @@ export function registerReleaseLifecycleRoutes(
     const { reference, credentials } = await resolveChartReference(chart, userId, repositories);
     const input = { chart: await loadChart(reference, version, { ...charts, credentials }), valuesText: values, createNamespace: createNamespace ?? false };
     // A dry run changes nothing: no audit event.
-    if (dryRun) return access.plan(userId, target, name, (context) => planInstall(context, input), true);
+    if (dryRun) return access.plan(userId, target, name, (context) => planInstall(context, input), { create: true });
     const release = await audit.around(request, { type: AuditEventType.releaseInstalled, target, name, valuesText: values }, () =>
-      access.operate(userId, target, name, (context) => installRelease(context, input, planToken), true),
+      access.operate(userId, target, name, (context) => installRelease(context, input, planToken), { create: true }),
     );
     return reply.code(201).send(release);
   });

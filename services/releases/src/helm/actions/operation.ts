@@ -1,6 +1,7 @@
 import { AppError } from '@platform/service-kit';
 import { ErrorCode, ErrorMessage } from '@platform/contracts';
 import type { KubeApi } from '../../kube/api.js';
+import type { PhaseTimings } from '../../phase-timings.js';
 import type { HelmCli } from '../cli.js';
 import type { PlanTokens } from '../plan-tokens.js';
 import type { HelmRelease } from '../codec.js';
@@ -22,6 +23,26 @@ export interface ReleaseOperationContext {
   /** The storage and where it lives (cluster origin or memory scope): what plan tokens and locks name. */
   location: string;
   planTokens: PlanTokens;
+  /** The request's phases, for its Server-Timing header (operations that report theirs). */
+  timings?: PhaseTimings;
+  /** Where an operation that reports them puts the latest revision it found and the one it wrote. */
+  revisions?: RevisionReport;
+}
+
+/** The latest revision of a release: its number and chart version. */
+export interface RevisionState {
+  namespace: string;
+  revision: number;
+  chartVersion: string;
+}
+
+/**
+ * What an operation saw and wrote, for its audit event: `before` once it has read the latest revision (null:
+ * there is none), `after` once it knows the revision it wrote. Unset: not known, so read from storage.
+ */
+export interface RevisionReport {
+  before?: RevisionState | null;
+  after?: RevisionState | null;
 }
 
 /** The description of a pending revision marked failed because its operation died with its process. */

@@ -16,14 +16,20 @@ import { upgradeBinding } from './plan-bindings.js';
  */
 export async function upgradeRelease(context: ReleaseOperationContext, valuesText: string, planToken?: string): Promise<void> {
   const values = parseUpgradeValues(valuesText);
-  const history = await context.store.historyRecords(context.namespace, context.name);
-  const latest = history.at(-1)!;
+  const read = async () => {
+    const history = await context.store.historyRecords(context.namespace, context.name);
+    const latest = history.at(-1)!;
+    return { history, latest, current: await latest.decode() };
+  };
+  const { history, latest, current } = await (context.timings ? context.timings.time('history', read) : read());
+  const chartVersion = current.chart.metadata.version;
+  if (context.revisions) context.revisions.before = { namespace: latest.namespace, revision: latest.version, chartVersion };
   await settlePending(context, latest);
   if (planToken !== undefined) context.planTokens.verify(upgradeBinding(context, latest.version, valuesText), planToken);
-  const current = await latest.decode();
 
   if (context.cluster) {
-    await runHelmUpgrade(context, current, valuesText, values !== undefined, []);
+    const revision = revisionOf(await runHelmUpgrade(context, current, valuesText, values !== undefined, []));
+    if (context.revisions && revision !== undefined) context.revisions.after = { namespace: latest.namespace, revision, chartVersion };
     return;
   }
   const config = values ?? current.config ?? {};
@@ -46,6 +52,13 @@ export async function upgradeRelease(context: ReleaseOperationContext, valuesTex
     },
     'pending-upgrade',
   );
+  if (context.revisions) context.revisions.after = { namespace: latest.namespace, revision: latest.version + 1, chartVersion };
+}
+
+/** The revision helm says it wrote (`REVISION: N` in its report), undefined when it says none. */
+function revisionOf(helmOutput: string): number | undefined {
+  const match = /^REVISION: ([0-9]+)$/m.exec(helmOutput);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** `helm upgrade` of a cluster release on the chart of `current`; `extraArgs` such as a dry run. helm's stdout. */
@@ -62,6 +75,7 @@ export function runHelmUpgrade(
     args: ['upgrade', context.name, 'chart', '--namespace', context.namespace, ...(hasValues ? ['--values', 'values.yaml'] : ['--reuse-values']), ...extraArgs],
     kubeconfig: { text: cluster.kubeconfig, context: cluster.context },
     driver: cluster.driver,
+    timings: context.timings,
     prepare: async (folder) => {
       await writeChart(folder, current.chart);
       // helm parses the text itself, so YAML reads exactly as the CLI would read it.
