@@ -74,9 +74,17 @@ describe('helm template with the default values', () => {
       assert.equal(securityContext.readOnlyRootFilesystem, true);
       assert.equal(securityContext.allowPrivilegeEscalation, false);
       assert.deepEqual(securityContext.capabilities.drop, ['ALL']);
-      assert.deepEqual(volumeMounts, [{ name: 'tmp', mountPath: '/tmp' }]);
+      const helmWork = service === 'releases' ? [{ name: 'helm-work', mountPath: '/helm-work' }] : [];
+      assert.deepEqual(volumeMounts, [{ name: 'tmp', mountPath: '/tmp' }, ...helmWork]);
       assert.ok(pod.volumes.some((volume: { name: string; emptyDir?: object }) => volume.name === 'tmp' && volume.emptyDir));
     }
+    // helm's run folders in memory, bounded: the runtime's 64 MiB /dev/shm would not hold four runs of the largest charts.
+    const releasesPod = find(objects, 'Deployment', name('releases')).spec.template.spec;
+    assert.deepEqual(
+      releasesPod.volumes.find((volume: { name: string }) => volume.name === 'helm-work'),
+      { name: 'helm-work', emptyDir: { medium: 'Memory', sizeLimit: '96Mi' } },
+    );
+    assert.equal(find(objects, 'ConfigMap', name('releases')).data?.HELM_WORK_DIR, '/helm-work');
   });
 
   test('environment: the README’s names, every required one set, secrets from the Secret, COOKIE_SECURE true', async () => {

@@ -56,6 +56,9 @@ LOG_LEVEL: {{ $root.Values.logLevel | quote }}
 {{- if has $component (list "gateway" "releases") }}
 USERS_URL: {{ printf "http://%s:8081" (include "platform.componentName" (dict "root" $root "component" "users")) | quote }}
 {{- end }}
+{{- if and (eq $component "releases") (not (hasKey $root.Values.releases.config "HELM_WORK_DIR")) }}
+HELM_WORK_DIR: "/helm-work"
+{{- end }}
 {{- if eq $component "gateway" }}
 RELEASES_URL: {{ printf "http://%s:8082" (include "platform.componentName" (dict "root" $root "component" "releases")) | quote }}
 {{- end }}
