@@ -23,7 +23,9 @@ import { inParallel } from './support/stats.js';
  * benchmark at small sizes, to check the benchmarks themselves without loading the machine for minutes.
  */
 const benchmarks = ['login', 'gateway', 'tokens', 'upgrade', 'plan', 'list', 'list-large-chart', 'rss'] as const;
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'list-sizes': { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'list-sizes': { type: 'string' }, rounds: { type: 'string' } },
+});
 const quick = args.quick ?? false;
 /** `--only list,gateway`: those benchmarks alone (a partial run leaves results.json alone too). */
 const only = args.only ? new Set(args.only.split(',')) : undefined;
@@ -35,6 +37,8 @@ const scale = quick
   : { clients: 1000, listSizes: [100, 1000, 5000], compareAt: 1000, largeChartReleases: 100, seconds: 5, loginSeconds: 10, rounds: 5 };
 /** `--list-sizes 100,1000`: a shorter list run (the ratios are taken at 1,000 when it is among them). */
 if (args['list-sizes']) scale.listSizes = args['list-sizes'].split(',').map(Number);
+/** `--rounds 15`: more rounds per side-by-side figure, for a steadier median on a noisy machine. */
+if (args.rounds) scale.rounds = Number(args.rounds);
 /** The users service's own default; BENCH_BCRYPT_COST measures logins at another cost. */
 const bcryptCost = Number(process.env.BENCH_BCRYPT_COST ?? 12);
 const resultsFile = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
@@ -70,7 +74,7 @@ try {
   }
   if (runs('upgrade')) {
     step('upgrade through the API and with helm');
-    sections.push(await measureUpgrade(user, namespaces, chart, scale.rounds));
+    sections.push(await measureUpgrade(platform, user, namespaces, chart, scale.rounds));
   }
   if (runs('plan')) {
     step('upgrade preview against the upgrade; diff, resources and drift of a 50-object release');
