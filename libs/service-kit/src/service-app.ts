@@ -29,6 +29,12 @@ export interface ServiceAppOptions {
    * a hop count or addresses/CIDRs). Default: none, `request.ip` is the peer's address.
    */
   trustProxy?: number | string[];
+  /**
+   * Whether calls to other services find the request id by themselves (`currentRequestId`, default true).
+   * The gateway passes every request id explicitly and turns it off: on Node 20 the AsyncLocalStorage
+   * behind it runs a hook for every promise the process creates, dozens per proxied request.
+   */
+  requestContext?: boolean;
 }
 
 export type ServiceApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -59,7 +65,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.addHook('onRequest', async (request) => {
     if (!requestIdPattern.test(request.id)) (request as { id: string }).id = randomUUID();
   });
-  registerRequestContext(app);
+  if (options.requestContext !== false) registerRequestContext(app);
   // Once told to stop, every answer closes its connection, so no client sends another request on it that
   // the closing server would have to refuse.
   app.addHook('onSend', async (_request, reply) => {

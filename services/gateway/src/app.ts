@@ -35,6 +35,7 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
     logLevel: config.LOG_LEVEL,
     trustRequestIdHeader: false,
     trustProxy: config.TRUST_PROXY,
+    requestContext: false,
   });
   const sessionStore = new RedisSessionStore(deps.redis, {
     keyPrefix: config.REDIS_KEY_PREFIX,
