@@ -50,8 +50,8 @@ test('helm runs with a kubeconfig get its cache folder as KUBECACHEDIR; runs wit
 
 test('the folders of a killed process are removed by the next one, those of running processes are kept', async () => {
   const deadPid = spawnSync('true').pid;
-  const abandoned = join(tmpdir(), `releases-kube-cache-${deadPid}-test`);
-  const running = join(tmpdir(), `releases-kube-cache-${process.ppid}-test`);
+  const abandoned = join(tmpdir(), `releases-kube-cache-${deadPid}-0badf00d-test`);
+  const running = join(tmpdir(), `releases-kube-cache-${process.ppid}-0badf00d-test`);
   await mkdir(join(abandoned, 'discovery'), { recursive: true });
   await mkdir(running, { recursive: true });
   const folders = new KubeCacheFolders({ max: 4, idleSeconds: 600 });

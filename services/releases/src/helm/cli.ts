@@ -9,6 +9,10 @@ import { scrubClusterMessage } from '../cluster-messages.js';
 import type { PhaseTimings } from '../phase-timings.js';
 import type { HelmSlots } from './helm-slots.js';
 import type { KubeCacheFolders } from './kube-cache-folders.js';
+import { processFolderPrefix, removeAbandonedFolders } from './process-folders.js';
+
+/** `<workRoot>/releases-helm-<pid>-<instance>-<random>`: one folder per run (see process-folders.ts). */
+const runFolderPrefix = 'releases-helm-';
 
 export interface HelmInvocation {
   /** The user the run is for: each user has a bound of concurrent runs (HelmSlots). */
@@ -46,6 +50,7 @@ export interface HelmCliOptions {
  */
 export class HelmCli {
   private readonly removals = new Set<Promise<void>>();
+  private abandonedRemoved: Promise<void> | undefined;
   private readonly bin: string;
   private readonly timeoutMs: number;
   private readonly observe: HelmRunObserver;
@@ -63,7 +68,10 @@ export class HelmCli {
   async run(invocation: HelmInvocation): Promise<string> {
     const started = performance.now();
     const release = this.options.slots?.acquire(invocation.user);
-    const folder = await mkdtemp(join(this.options.workRoot ?? tmpdir(), 'releases-helm-')).catch((error: unknown) => {
+    const workRoot = this.options.workRoot ?? tmpdir();
+    // A run folder holds a kubeconfig with the user's credentials: those of a killed process go at the first run.
+    this.abandonedRemoved ??= this.track(removeAbandonedFolders(workRoot, runFolderPrefix));
+    const folder = await mkdtemp(join(workRoot, processFolderPrefix(runFolderPrefix))).catch((error: unknown) => {
       release?.();
       throw error;
     });
@@ -82,10 +90,16 @@ export class HelmCli {
       return await (invocation.timings ? invocation.timings.time('helm', exec) : exec());
     } finally {
       release?.();
-      const removal = rm(folder, { recursive: true, force: true }).catch(() => undefined);
-      this.removals.add(removal);
-      void removal.then(() => this.removals.delete(removal));
+      void this.track(rm(folder, { recursive: true, force: true }));
     }
+  }
+
+  /** A removal that settled() waits for; its failure is ignored (the folder stays for the next process to remove). */
+  private track(removal: Promise<void>): Promise<void> {
+    const tracked = removal.catch(() => undefined);
+    this.removals.add(tracked);
+    void tracked.then(() => this.removals.delete(tracked));
+    return tracked;
   }
 
   /** Resolves once every finished run's folder is removed (on shutdown). */

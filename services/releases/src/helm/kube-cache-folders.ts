@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { processFolderPrefix, removeAbandonedFolders } from './process-folders.js';
 
-/** `<tmpdir>/releases-kube-cache-<pid>-<random>`: the pid tells whether the process that made it still runs. */
+/** `<tmpdir>/releases-kube-cache-<pid>-<instance>-<random>` (see process-folders.ts). */
 const rootPrefix = 'releases-kube-cache-';
 
 export interface KubeCacheFoldersOptions {
@@ -52,30 +53,7 @@ export class KubeCacheFolders {
 }
 
 async function makeRoot(): Promise<string> {
-  await removeAbandonedRoots();
+  await removeAbandonedFolders(tmpdir(), rootPrefix);
   // mkdtemp makes it 0700: only this service's user can read or plant discovery documents in it.
-  return mkdtemp(join(tmpdir(), `${rootPrefix}${process.pid}-`));
-}
-
-/** Roots of releases processes that were killed before they could remove theirs (close() never ran). */
-async function removeAbandonedRoots(): Promise<void> {
-  const names = await readdir(tmpdir()).catch(() => []);
-  const rootName = new RegExp(`^${rootPrefix}([0-9]+)-`);
-  await Promise.all(
-    names.map(async (name) => {
-      const pid = Number(rootName.exec(name)?.[1] ?? 0);
-      if (pid === 0 || pid === process.pid || isRunning(pid)) return;
-      await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
-    }),
-  );
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return mkdtemp(join(tmpdir(), processFolderPrefix(rootPrefix)));
 }
