@@ -23,8 +23,8 @@ test('schemathesis: no 5xx and no answer outside the OpenAPI document, every ope
   // Every operation but logout (left out on purpose, see test/fuzz/schemathesis-config.ts).
   assert.equal(Number(summary[2]), Number(summary[3]) - 1);
   assert.ok(Number(summary[1]) >= 1000, `only ${summary[1]} cases were tried`);
-  // Upgrade and rollback really ran (test/fuzz/examples.ts), not only their refusals.
-  for (const operation of ['POST /api/releases/{name}/upgrade', 'POST /api/releases/{name}/rollback']) {
+  // Upgrade, rollback, token and repository creation really ran (test/fuzz/examples.ts), not only their refusals.
+  for (const operation of ['POST /api/releases/{name}/upgrade', 'POST /api/releases/{name}/rollback', 'POST /api/tokens', 'POST /api/repositories']) {
     // With the end of the output (the per-operation table): a run where no cluster call succeeded shows as such.
     assert.ok((answers.get(operation)?.ok ?? 0) > 0, `${operation} never answered 2xx:\n${output.slice(-8000)}`);
   }
