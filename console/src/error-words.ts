@@ -50,7 +50,8 @@ const sentence = (text: string): string => {
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 };
 
-function describeMessage(message: string): string {
+/** One message of the server (an error's text, a repository's reason it could not be read) in the user's words. */
+export function describeMessage(message: string): string {
   const known = knownMessages[message.trim().toLowerCase()];
   if (known) return known;
   const refused = /^chart validation failed: (.+)$/.exec(message.trim());

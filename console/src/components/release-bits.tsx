@@ -19,3 +19,15 @@ export function formatTime(value: string | undefined): string {
   const time = new Date(value);
   return Number.isNaN(time.getTime()) ? value : time.toLocaleString();
 }
+
+/** A time in the reader's locale, its UTC value in the tooltip (and in `datetime` for assistive technology). */
+export function Time({ value }: { value: string }) {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) return <>{value}</>;
+  const utc = time.toISOString();
+  return (
+    <time dateTime={utc} title={`${utc.replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`}>
+      {time.toLocaleString()}
+    </time>
+  );
+}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf, unwrap } from '../api.js';
 import { Notice } from '../components/notice.js';
 import { StatusBadge, formatTime } from '../components/release-bits.js';
+import { AuditTab } from '../release/audit-tab.js';
 import { DiffTab } from '../release/diff-tab.js';
 import { HistoryTab } from '../release/history-tab.js';
 import { OverviewTab } from '../release/overview-tab.js';
@@ -22,6 +23,7 @@ const tabs = [
   ['upgrade', 'Upgrade'],
   ['rollback', 'Rollback'],
   ['uninstall', 'Uninstall'],
+  ['audit', 'Audit'],
 ] as const;
 type Tab = (typeof tabs)[number][0];
 
@@ -82,6 +84,7 @@ export function ReleasePage(props: { context: string; namespace: string; name: s
           {tab === 'upgrade' && <UpgradeTab target={target} latest={latest} onChanged={changed} />}
           {tab === 'rollback' && <RollbackTab target={target} history={history} query={props.query} onChanged={changed} />}
           {tab === 'uninstall' && <UninstallTab target={target} onChanged={changed} />}
+          {tab === 'audit' && <AuditTab target={target} />}
         </div>
       )}
     </section>
