@@ -15,7 +15,7 @@ import { startBenchPlatform } from './support/bench-platform.js';
 import { benchUser, type BenchUser } from './support/bench-users.js';
 import { adminKubeApi, BenchNamespaces } from './support/cluster.js';
 import { writeLargeChart } from './support/large-chart.js';
-import { table, writeResults, type Section } from './support/report.js';
+import { readResults, table, writeResults, type Section } from './support/report.js';
 import { inParallel } from './support/stats.js';
 
 /**
@@ -122,7 +122,7 @@ try {
   await mongo.close();
 }
 
-console.log(table(sections));
+console.log(table(sections, await readResults(resultsFile)));
 // Quick runs measure other sizes: they must not replace the tracked figures.
 if (!quick && !only && !args['list-sizes']) {
   await writeResults(resultsFile, sections);

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 
 /** A tracked figure: its name is fixed (results are compared over time), its goal is the issue's. */
 export interface Figure {
@@ -28,17 +28,36 @@ function met(figure: Figure): string {
   return ok ? 'met' : 'MISSED';
 }
 
-/** The table as printed at the end of a run (also pasted into bench/README.md). */
-export function table(sections: Section[]): string {
+/**
+ * The table as printed at the end of a run (also pasted into bench/README.md), each figure next to the value
+ * recorded before in results.json (`previous`: what the run before this one measured, not a baseline of this run).
+ */
+export function table(sections: Section[], previous: Record<string, number> = {}): string {
   const rows = sections.flatMap((section) =>
-    section.figures.map((figure) => [figure.name, `${round(figure.value)} ${figure.unit}`.trim(), goalText(figure.goal), met(figure)]),
+    section.figures.map((figure) => [
+      figure.name,
+      `${round(figure.value)} ${figure.unit}`.trim(),
+      previous[figure.name] === undefined ? '' : `${round(previous[figure.name]!)} ${figure.unit}`.trim(),
+      goalText(figure.goal),
+      met(figure),
+    ]),
   );
-  const header = ['figure', 'value', 'goal', ''];
+  const header = ['figure', 'value', 'previous', 'goal', ''];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   const lines = [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)];
   const details = sections.flatMap((section) => [``, `${section.title}:`, ...section.details.map((detail) => `  ${detail}`)]);
   return [...lines, ...details].join('\n');
+}
+
+/** The figures a results file holds ({} when there is none yet or it cannot be read). */
+export async function readResults(file: string): Promise<Record<string, number>> {
+  try {
+    const { figures } = JSON.parse(await readFile(file, 'utf8')) as { figures?: Record<string, number> };
+    return figures ?? {};
+  } catch {
+    return {};
+  }
 }
 
 export async function writeResults(file: string, sections: Section[]): Promise<void> {
