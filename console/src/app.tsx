@@ -49,11 +49,11 @@ function Pages() {
       {route.path === '/kubeconfig' ? (
         <KubeconfigPage />
       ) : route.path === '/install' ? (
-        <InstallPage />
+        <InstallPage query={route.query} />
       ) : route.path === '/audit' ? (
         <AuditPage query={route.query} />
       ) : route.path === '/repositories' ? (
-        <RepositoriesPage />
+        <RepositoriesPage query={route.query} />
       ) : route.path === '/tokens' ? (
         <TokensPage />
       ) : release ? (

@@ -5,11 +5,12 @@ import { chartServer } from '@platform/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
 import { helm } from '../support/helm.js';
 import { startPlatform, type Platform } from '../support/platform.js';
-import { launchChromium, signUpWithKubeconfig, PageChecks, type LaunchedBrowser } from '../support/browser.js';
+import { launchChromium, screenshot, signUpWithKubeconfig, PageChecks, type LaunchedBrowser } from '../support/browser.js';
 
 /**
  * The console's chart repositories page in headless Chromium against the real platform and the shared chart
- * repository: add one under a name, install from it by that name on the install page, remove it.
+ * repository (chart `hello` at 0.1.0 and 0.2.0): add one under a name, install from it by that name on the
+ * install page, search the charts of every repository and open the install page from a result, remove it.
  */
 let platform: Platform;
 let launched: LaunchedBrowser;
@@ -69,6 +70,65 @@ describe('chart repositories in the console', () => {
       listed.map(({ name, chart }) => `${name} ${chart}`),
       ['named hello-0.2.0'],
     );
+  });
+
+  checks.test('search every repository: versions, an unreadable repository listed apart, Install opens the install page with the chart chosen', async () => {
+    // Nothing listens on the discard port: the search reads this repository and fails, and says so apart.
+    const added = await context.request.post('/api/repositories', { data: { name: 'gone', url: 'http://127.0.0.1:9/charts' } });
+    assert.equal(added.status(), 201, await added.text());
+    await page.goto('/repositories');
+    await page.getByLabel('Chart name or words of its description').fill('hello');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/repositories\?q=hello$/);
+    const row = main().getByRole('row', { name: /hello/ });
+    await row.waitFor();
+    assert.match(
+      (await row.innerText()).replace(/\s+/g, ' '),
+      /^local hello — The chart the local chart repository .+ 0\.2\.0 \(app 1\.0\) Version of hello in local 0\.2\.0 0\.1\.0 2 versions Install$/,
+    );
+    assert.deepEqual(await page.getByLabel('Version of hello in local').locator('option').allTextContents(), ['0.2.0', '0.1.0']);
+    const unavailable = main().locator('ul.unavailable li');
+    assert.equal(await unavailable.count(), 1);
+    const reason = await unavailable.innerText();
+    assert.match(reason, /^gone: [A-Z].+\.$/, 'a sentence');
+    assert.doesNotMatch(reason, /[{}"]/, 'never JSON');
+    await checks.audit('chart search');
+    await screenshot(page, 'chart-search');
+
+    await page.reload();
+    await row.waitFor();
+    assert.equal(await page.getByLabel('Chart name or words of its description').inputValue(), 'hello', 'the address keeps the search');
+    await page.getByLabel('Version of hello in local').selectOption('0.1.0');
+    await main().getByRole('link', { name: 'Install hello 0.1.0 from local' }).click();
+    await page.waitForURL((url) => url.pathname === '/install' && url.search === '?repository=local&chart=hello&version=0.1.0');
+    await main().getByText('hello 0.1.0').waitFor();
+    assert.equal(await page.getByLabel('Repository URL, or the name of one of your repositories').inputValue(), 'local');
+    assert.equal(await page.getByLabel('Chart name').inputValue(), 'hello');
+    assert.equal(await page.getByLabel('Version', { exact: true }).inputValue(), '0.1.0');
+    assert.equal(await page.getByLabel('Release name').inputValue(), 'hello');
+    await checks.audit('install, chart chosen by a search');
+    await screenshot(page, 'install-from-search');
+
+    await page.goto('/repositories?q=no-chart-is-called-this');
+    await main().getByText('No chart matches “no-chart-is-called-this”.').waitFor();
+    await page.goto(`/repositories?q=${'x'.repeat(251)}`);
+    assert.equal(await main().getByRole('alert').textContent(), 'A value is too long.');
+
+    const removed = await context.request.delete('/api/repositories/gone');
+    assert.equal(removed.status(), 204);
+  });
+
+  checks.test('the search in dark and at phone width: nothing wider than the screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/repositories?q=hello');
+    await page.getByRole('button', { name: 'Use dark theme' }).click();
+    await main().getByRole('row', { name: /hello/ }).waitFor();
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+    assert.ok(overflow <= 0, `the search is ${overflow}px wider than the screen`);
+    await checks.audit('chart search, phone, dark');
+    await screenshot(page, 'chart-search-phone-dark');
+    await page.getByRole('button', { name: 'Use light theme' }).click();
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   checks.test('remove after a confirmation naming it', async () => {

@@ -10,7 +10,14 @@ import { locationQuery, type ChartSource } from './chart-source.js';
  * uploaded archive's own view; its description, README and values schema. Each view is handed up, so the
  * page can prefill its values.
  */
-export function ChartDetails(props: { source: ChartSource; version: string; onVersion: (version: string) => void; onView: (view: ChartView | null) => void }) {
+export function ChartDetails(props: {
+  source: ChartSource;
+  version: string;
+  /** The version to choose first when the source has it (the address's); the newest otherwise. */
+  preferredVersion?: string;
+  onVersion: (version: string) => void;
+  onView: (view: ChartView | null) => void;
+}) {
   const query = locationQuery(props.source);
   const [versions, setVersions] = useState<ChartVersionList | null>(null);
   const [view, setView] = useState<ChartView | null>(null);
@@ -36,7 +43,8 @@ export function ChartDetails(props: { source: ChartSource; version: string; onVe
         .then((found) => {
           if (!live) return;
           setVersions(found);
-          props.onVersion(found[0]?.version ?? '');
+          const preferred = found.find((entry) => entry.version === props.preferredVersion);
+          props.onVersion((preferred ?? found[0])?.version ?? '');
         })
         .catch((failure) => live && setError(messageOf(failure)));
     }

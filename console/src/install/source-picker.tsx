@@ -8,11 +8,12 @@ const kinds: Array<[Kind, string]> = [
   ['archive', 'Upload an archive'],
 ];
 
-/** The chart's source, chosen and then loaded: the page asks the platform for its versions and values only then. */
-export function SourcePicker(props: { onLoad: (source: ChartSource) => void; busy: boolean }) {
+/** The chart's source, chosen and then loaded: the page asks the platform for its versions and values only then (`initial`: already loaded, shown in the fields). */
+export function SourcePicker(props: { onLoad: (source: ChartSource) => void; busy: boolean; initial?: ChartSource }) {
+  const initial = props.initial?.kind === 'repository' ? props.initial : null;
   const [kind, setKind] = useState<Kind>('repository');
-  const [repository, setRepository] = useState('');
-  const [name, setName] = useState('');
+  const [repository, setRepository] = useState(initial?.repository ?? '');
+  const [name, setName] = useState(initial?.name ?? '');
   const [oci, setOci] = useState('');
   const [plainHttp, setPlainHttp] = useState(false);
   const [file, setFile] = useState<File | null>(null);

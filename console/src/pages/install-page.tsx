@@ -14,14 +14,28 @@ import { useAction } from '../release/use-action.js';
 import { Link, withQuery } from '../router.js';
 import { useSession } from '../session.js';
 
-/** Install a chart: choose its source and version, see its defaults, edit values, preview, then install. */
-export function InstallPage() {
+/** A repository's chart the address names (`?repository=&chart=&version=`, as a chart search's Install link gives it). */
+function presetOf(query: URLSearchParams): { source: ChartSource; version: string } | null {
+  const repository = query.get('repository')?.trim() ?? '';
+  const name = query.get('chart')?.trim() ?? '';
+  if (repository === '' || name === '') return null;
+  return { source: { kind: 'repository', repository, name }, version: query.get('version')?.trim() ?? '' };
+}
+
+/** Install a chart: choose its source and version (or arrive with them chosen), see its defaults, edit values, preview, then install. */
+export function InstallPage({ query }: { query: URLSearchParams }) {
   const contexts = useSession().user?.contexts ?? [];
-  const [source, setSource] = useState<ChartSource | null>(null);
+  const [preset] = useState(() => presetOf(query));
+  const [source, setSource] = useState<ChartSource | null>(preset?.source ?? null);
   const [version, setVersion] = useState('');
   const [view, setView] = useState<ChartView | null>(null);
   const [values, setValues] = useState('');
-  const [target, setTarget] = useState<InstallTarget>({ name: '', namespace: 'default', context: contexts[0] ?? '', storage: 'secret' });
+  const [target, setTarget] = useState<InstallTarget>({
+    name: preset ? chartNameOf(preset.source).toLowerCase() : '',
+    namespace: 'default',
+    context: contexts[0] ?? '',
+    storage: 'secret',
+  });
   const [preview, setPreview] = useState<ReleasePlan | null>(null);
   const [installed, setInstalled] = useState<Release | null>(null);
   const { error, busy, act } = useAction();
@@ -85,8 +99,16 @@ export function InstallPage() {
   return (
     <section>
       <h1 tabIndex={-1}>Install a chart</h1>
-      <SourcePicker onLoad={load} busy={busy} />
-      {source && <ChartDetails source={source} version={version} onVersion={setVersion} onView={viewed} />}
+      <SourcePicker onLoad={load} busy={busy} initial={preset?.source} />
+      {source && (
+        <ChartDetails
+          source={source}
+          version={version}
+          preferredVersion={source === preset?.source ? preset.version : ''}
+          onVersion={setVersion}
+          onView={viewed}
+        />
+      )}
       {source && (
         <form class="card" onSubmit={submit} aria-labelledby="release-heading">
           <h2 id="release-heading">Release</h2>

@@ -5,9 +5,10 @@ import { formatTime } from '../components/release-bits.js';
 import { Notice } from '../components/notice.js';
 import { useAction } from '../release/use-action.js';
 import { AddRepositoryForm } from '../repositories/add-repository-form.js';
+import { ChartSearch } from '../repositories/chart-search.js';
 
-/** The user's chart repositories: installs name them instead of a URL, and use their stored credentials. */
-export function RepositoriesPage() {
+/** The user's chart repositories: installs name them instead of a URL, and use their stored credentials; their charts searched at once. */
+export function RepositoriesPage({ query }: { query: URLSearchParams }) {
   const [repositories, setRepositories] = useState<ChartRepository[] | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [loadError, setLoadError] = useState('');
@@ -34,6 +35,7 @@ export function RepositoriesPage() {
     <section>
       <h1 tabIndex={-1}>Chart repositories</h1>
       <p class="hint">On the Install page, a repository's name stands for its URL and credentials.</p>
+      <ChartSearch query={query} />
       <AddRepositoryForm
         onAdded={(name) => {
           setNews(`Repository ${name} is added.`);
