@@ -5,7 +5,7 @@ import { chartServer } from '@platform/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
 import { helm } from '../support/helm.js';
 import { startPlatform, type Platform } from '../support/platform.js';
-import { launchChromium, screenshot, signUpWithKubeconfig, PageChecks, type LaunchedBrowser } from '../support/browser.js';
+import { assertFitsScreen, launchChromium, screenshot, signUpWithKubeconfig, PageChecks, type LaunchedBrowser } from '../support/browser.js';
 
 /**
  * The console's audit trail page and a release's Audit tab in headless Chromium against the real platform
@@ -60,12 +60,6 @@ async function eventually(expected: string[]): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await page.reload();
   }
-}
-
-/** Fails when the page is wider than the screen (a phone must not scroll sideways). */
-async function assertFitsScreen(name: string): Promise<void> {
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
-  assert.ok(overflow <= 0, `${name} is ${overflow}px wider than the screen`);
 }
 
 const allEvents = ['release.rolled-back', 'release.upgraded', 'release.installed', 'user.kubeconfig-changed', 'user.signed-up'];
@@ -186,14 +180,14 @@ describe('the audit trail in the console', () => {
     ] as const) {
       await page.goto(path);
       await main().locator('table.audit tbody tr').first().waitFor();
-      await assertFitsScreen(name);
+      await assertFitsScreen(page, name);
       await checks.audit(name);
       await screenshot(page, name);
     }
     await page.getByRole('button', { name: 'Use light theme' }).click();
     await page.goto('/audit');
     await main().locator('table.audit tbody tr').first().waitFor();
-    await assertFitsScreen('audit-phone');
+    await assertFitsScreen(page, 'audit-phone');
     await checks.audit('audit, phone');
     await screenshot(page, 'audit-phone');
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -5,7 +5,7 @@ import { kubeconfigPath } from '@platform/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
 import { helm, helmHistory, writeConfigMapChart } from '../support/helm.js';
 import { startPlatform, type Platform } from '../support/platform.js';
-import { axeViolations, launchChromium, screenshot, screenshotDir, seriousOf, type LaunchedBrowser } from '../support/browser.js';
+import { assertFitsScreen, launchChromium, PageChecks, screenshot, screenshotDir, type LaunchedBrowser } from '../support/browser.js';
 
 /**
  * The web console end to end in headless Chromium, against the real platform and cluster: sign-up, kubeconfig,
@@ -20,9 +20,7 @@ let chart: string;
 const namespace = `it-console-${randomBytes(3).toString('hex')}`;
 const email = `console-${randomBytes(4).toString('hex')}@example.test`;
 const password = `pw-${randomBytes(6).toString('hex')}`;
-/** CSP refusals and uncaught errors seen by any page: each must stay empty. */
-const pageProblems: string[] = [];
-const seriousViolations: string[] = [];
+const checks = new PageChecks();
 
 before(async () => {
   platform = await startPlatform();
@@ -32,11 +30,7 @@ before(async () => {
   await helm(['install', 'db', chart, '-n', namespace]);
   launched = await launchChromium();
   context = await launched.browser.newContext({ baseURL: platform.gatewayUrl, viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
+  page = checks.watch(await context.newPage());
   console.log(`screenshots: ${screenshotDir}`);
 });
 after(async () => {
@@ -45,24 +39,7 @@ after(async () => {
   await platform?.stop();
 });
 
-/** Runs axe on the page as it stands and keeps its serious findings for the suite's last test. */
-async function audit(label: string): Promise<void> {
-  for (const line of seriousOf(await axeViolations(page))) seriousViolations.push(`${label}: ${line}`);
-}
-
 const main = () => page.getByRole('main');
-
-/** A test of the page; when it fails, the page as it stood is saved beside the screenshots (failed-*.png). */
-function browserTest(name: string, body: () => Promise<void>): void {
-  test(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      await screenshot(page, `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-      throw error;
-    }
-  });
-}
 
 /** Two contexts: one with an inline token, one whose credentials come from a program the platform never runs. */
 const kubeconfigWithExecContext = [
@@ -115,10 +92,10 @@ describe('the gateway serves the console', () => {
 });
 
 describe('the console in Chromium', () => {
-  browserTest('sign up: a new user lands on the releases page, which asks for a kubeconfig', async () => {
+  checks.test('sign up: a new user lands on the releases page, which asks for a kubeconfig', async () => {
     await page.goto('/');
     await page.waitForURL('**/login');
-    await audit('login');
+    await checks.audit('login');
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
@@ -128,7 +105,7 @@ describe('the console in Chromium', () => {
     await main().getByText('No context is allowed yet.').waitFor();
   });
 
-  browserTest('kubeconfig: a pasted one shows which contexts the platform cannot use and why', async () => {
+  checks.test('kubeconfig: a pasted one shows which contexts the platform cannot use and why', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Kubeconfig' }).click();
     await main().getByText('No kubeconfig is stored yet').waitFor();
     await page.getByLabel('Or paste it').fill(kubeconfigWithExecContext);
@@ -147,10 +124,10 @@ describe('the console in Chromium', () => {
         .textContent()) ?? '',
       /Yes/,
     );
-    await audit('kubeconfig, unusable context');
+    await checks.audit('kubeconfig, unusable context');
   });
 
-  browserTest("kubeconfig: upload the cluster's file, see its contexts, allow two", async () => {
+  checks.test("kubeconfig: upload the cluster's file, see its contexts, allow two", async () => {
     await page.getByLabel('Upload a file').setInputFiles(await kubeconfigPath());
     await page.getByRole('button', { name: 'Store kubeconfig' }).click();
     await main().getByText('Kubeconfig stored.').waitFor();
@@ -161,17 +138,17 @@ describe('the console in Chromium', () => {
     await page.getByRole('checkbox', { name: 'Allow limited' }).check();
     await page.getByRole('button', { name: 'Save allowed contexts' }).click();
     await main().getByText('Allowed contexts saved.').waitFor();
-    await audit('kubeconfig');
+    await checks.audit('kubeconfig');
     await screenshot(page, 'kubeconfig');
   });
 
-  browserTest('releases: filtered by namespace, with health; sorted; paged; status filter', async () => {
+  checks.test('releases: filtered by namespace, with health; sorted; paged; status filter', async () => {
     await page.goto(`/releases?context=admin&namespace=${namespace}`);
     const names = () => main().locator('table.releases tbody th').allTextContents();
     await main().getByRole('link', { name: 'web' }).waitFor();
     assert.deepEqual(await names(), ['api', 'db', 'web']);
     await main().locator('table.releases tbody tr').first().getByText('Healthy').waitFor();
-    await audit('releases');
+    await checks.audit('releases');
     await screenshot(page, 'releases');
 
     await page.getByLabel('Sort by').selectOption('date');
@@ -193,7 +170,7 @@ describe('the console in Chromium', () => {
     assert.ok(await page.getByRole('checkbox', { name: 'failed' }).isChecked());
   });
 
-  browserTest('a release: overview with the health of its objects, then an upgrade previewed and applied', async () => {
+  checks.test('a release: overview with the health of its objects, then an upgrade previewed and applied', async () => {
     await page.goto(`/releases?context=admin&namespace=${namespace}`);
     await main().getByRole('link', { name: 'web' }).click();
     await page.waitForURL(`**${releaseUrl('web')}`);
@@ -202,7 +179,7 @@ describe('the console in Chromium', () => {
       .or(main().getByRole('rowheader', { name: 'web-greeting' }))
       .waitFor();
     await main().getByText('Release health:').getByText('Healthy').waitFor();
-    await audit('release overview');
+    await checks.audit('release overview');
     await screenshot(page, 'release');
 
     await main().getByRole('navigation', { name: 'Release views' }).getByRole('link', { name: 'Upgrade' }).click();
@@ -221,7 +198,7 @@ describe('the console in Chromium', () => {
     await plan.getByText('1 changed').waitFor();
     assert.match((await plan.locator('pre.diff').first().textContent()) ?? '', /\+\s+message: from-browser/);
     assert.equal(JSON.parse(await helm(['get', 'values', 'web', '-n', namespace, '-o', 'json'])).message, 'first', 'a preview changes nothing');
-    await audit('upgrade preview');
+    await checks.audit('upgrade preview');
     await screenshot(page, 'upgrade-preview');
 
     await plan.getByRole('button', { name: 'Apply this upgrade' }).click();
@@ -229,7 +206,7 @@ describe('the console in Chromium', () => {
     assert.equal(JSON.parse(await helm(['get', 'values', 'web', '-n', namespace, '-o', 'json'])).message, 'from-browser');
   });
 
-  browserTest('history, the views of a revision, and the diff between two', async () => {
+  checks.test('history, the views of a revision, and the diff between two', async () => {
     await page.goto(releaseUrl('web', '?tab=history'));
     await main().getByRole('link', { name: 'View revision 1' }).click();
     await main().getByRole('heading', { name: 'Revision 1' }).waitFor();
@@ -246,11 +223,11 @@ describe('the console in Chromium', () => {
     await main().getByRole('heading', { name: 'Diff between revisions 1 and 2' }).waitFor();
     await main().getByText('1 changed').waitFor();
     assert.match((await main().locator('pre.diff').first().textContent()) ?? '', /-\s+message: first[\s\S]*\+\s+message: from-browser/);
-    await audit('diff');
+    await checks.audit('diff');
     await screenshot(page, 'diff');
   });
 
-  browserTest('rollback to a chosen revision, previewed then applied; the CLI agrees', async () => {
+  checks.test('rollback to a chosen revision, previewed then applied; the CLI agrees', async () => {
     await page.goto(releaseUrl('web', '?tab=history'));
     await main().getByRole('link', { name: 'Roll back to revision 1' }).click();
     assert.equal(await page.getByLabel('Roll back to revision').inputValue(), '1');
@@ -273,7 +250,7 @@ describe('the console in Chromium', () => {
     assert.equal(history[2]!.description, 'Rollback to 1');
   });
 
-  browserTest('a helm CLI upgrade shows after a reload; a plan made before it is refused in words', async () => {
+  checks.test('a helm CLI upgrade shows after a reload; a plan made before it is refused in words', async () => {
     await page.goto(releaseUrl('web', '?tab=upgrade'));
     await page.getByLabel('Values (YAML)').fill('message: stale-plan\n');
     await page.getByRole('button', { name: 'Preview upgrade' }).click();
@@ -294,12 +271,12 @@ describe('the console in Chromium', () => {
     assert.match((await main().locator('.release-facts').textContent()) ?? '', /revision 4/);
   });
 
-  browserTest('dark theme and phone width: readable, nothing wider than the screen', async () => {
+  checks.test('dark theme and phone width: readable, nothing wider than the screen', async () => {
     await page.goto(releaseUrl('web'));
     await page.getByRole('button', { name: 'Use dark theme' }).click();
     assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
     await main().getByText('Release health:').waitFor();
-    await audit('release overview, dark');
+    await checks.audit('release overview, dark');
     await screenshot(page, 'release-dark');
 
     await page.setViewportSize({ width: 390, height: 844 });
@@ -309,16 +286,15 @@ describe('the console in Chromium', () => {
     ] as const) {
       await page.goto(path);
       await main().locator('table, .diff-view').first().waitFor();
-      const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
-      assert.ok(overflow <= 0, `${name} is ${overflow}px wider than the screen`);
-      await audit(name);
+      await assertFitsScreen(page, name);
+      await checks.audit(name);
       await screenshot(page, name);
     }
     await page.getByRole('button', { name: 'Use light theme' }).click();
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  browserTest('uninstall, confirmed by typing the name; the CLI no longer lists it', async () => {
+  checks.test('uninstall, confirmed by typing the name; the CLI no longer lists it', async () => {
     await page.goto(releaseUrl('db', '?tab=uninstall'));
     const button = page.getByRole('button', { name: 'Uninstall db' });
     assert.ok(await button.isDisabled());
@@ -329,10 +305,10 @@ describe('the console in Chromium', () => {
       'api',
       'web',
     ]);
-    await audit('uninstall');
+    await checks.audit('uninstall');
   });
 
-  browserTest('log out, a wrong password in words, then log in with the keyboard alone', async () => {
+  checks.test('log out, a wrong password in words, then log in with the keyboard alone', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL('**/login');
     await page.goto('/releases');
@@ -357,7 +333,7 @@ describe('the console in Chromium', () => {
   });
 
   test('no serious accessibility violation, no CSP refusal, no page error', () => {
-    assert.deepEqual(seriousViolations, []);
-    assert.deepEqual(pageProblems, []);
+    assert.deepEqual(checks.seriousViolations, []);
+    assert.deepEqual(checks.problems, []);
   });
 });

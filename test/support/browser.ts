@@ -51,6 +51,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** Fails when the page is wider than its window: a phone-width screen must never scroll sideways. */
+export async function assertFitsScreen(page: Page, name: string): Promise<void> {
+  const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+  if (overflow > 0) throw new Error(`${name} is ${overflow}px wider than the screen`);
+}
+
 const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 
 export interface AxeViolation {
