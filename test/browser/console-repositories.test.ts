@@ -124,6 +124,8 @@ describe('chart repositories in the console', () => {
     await page.getByRole('button', { name: 'Use dark theme' }).click();
     await main().getByRole('row', { name: /hello/ }).waitFor();
     await assertFitsScreen(page, 'the search');
+    const install = await main().getByRole('link', { name: 'Install hello 0.2.0 from local' }).boundingBox();
+    assert.ok(install && install.x + install.width <= 390, `the Install link is on the screen without scrolling the table (${JSON.stringify(install)})`);
     await checks.audit('chart search, phone, dark');
     await screenshot(page, 'chart-search-phone-dark');
     await page.getByRole('button', { name: 'Use light theme' }).click();

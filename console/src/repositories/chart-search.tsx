@@ -78,7 +78,9 @@ export function ChartSearch({ query }: { query: URLSearchParams }) {
               <tr>
                 <th scope="col">Repository</th>
                 <th scope="col">Chart</th>
-                <th scope="col">Latest version</th>
+                <th scope="col" class="latest">
+                  Latest version
+                </th>
                 <th scope="col">Versions</th>
                 <th scope="col">
                   <span class="visually-hidden">Actions</span>
@@ -91,9 +93,9 @@ export function ChartSearch({ query }: { query: URLSearchParams }) {
                   <td>{chart.repository}</td>
                   <th scope="row">
                     {chart.name}
-                    {chart.description && <span class="hint"> — {chart.description}</span>}
+                    {chart.description && <span class="hint description"> — {chart.description}</span>}
                   </th>
-                  <td>
+                  <td class="latest">
                     {chart.latestVersion}
                     {chart.appVersion ? <span class="hint"> (app {chart.appVersion})</span> : ''}
                   </td>
@@ -112,7 +114,7 @@ export function ChartSearch({ query }: { query: URLSearchParams }) {
                         </option>
                       ))}
                     </select>
-                    <span class="hint"> {chart.versions.length === 1 ? '1 version' : `${chart.versions.length} versions`}</span>
+                    <span class="hint count"> {chart.versions.length === 1 ? '1 version' : `${chart.versions.length} versions`}</span>
                   </td>
                   <td class="row-actions">
                     <Link href={installHref(chart, versionOf(chart))} aria-label={`Install ${chart.name} ${versionOf(chart)} from ${chart.repository}`}>
