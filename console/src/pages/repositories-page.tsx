@@ -35,7 +35,7 @@ export function RepositoriesPage({ query }: { query: URLSearchParams }) {
     <section>
       <h1 tabIndex={-1}>Chart repositories</h1>
       <p class="hint">On the Install page, a repository's name stands for its URL and credentials.</p>
-      <ChartSearch query={query} />
+      <ChartSearch query={query} repositories={repositories?.map((repository) => repository.name).join(' ') ?? null} />
       <AddRepositoryForm
         onAdded={(name) => {
           setNews(`Repository ${name} is added.`);

@@ -15,25 +15,27 @@ export const installHref = (chart: { repository: string; name: string }, version
 /**
  * Charts of all the person's repositories whose name or description holds the words (`q` in the address, so
  * a search can be shared), each with its versions and an Install link; repositories that could not be read
- * are listed apart, with the reason.
+ * are listed apart, with the reason. `repositories` names the person's repositories as the page last read them
+ * (null until it has).
  */
-export function ChartSearch({ query }: { query: URLSearchParams }) {
+export function ChartSearch({ query, repositories }: { query: URLSearchParams; repositories: string | null }) {
   const q = query.get('q') ?? '';
   const searched = query.has('q');
   const [result, setResult] = useState<SearchResult | null>(null);
   const [error, setError] = useState('');
   const [chosen, setChosen] = useState<Record<string, string>>({});
 
+  // Searched again when a repository is added or removed on the page; not before the page knows them.
   useEffect(() => {
     setResult(null);
     setError('');
-    if (!searched) return;
+    if (!searched || repositories === null) return;
     let live = true;
     unwrap(api.GET('/api/repositories/search', { params: { query: { q } } }))
       .then((found) => live && setResult(found))
       .catch((failure) => live && setError(messageOf(failure)));
     return () => void (live = false);
-  }, [q, searched]);
+  }, [q, searched, repositories]);
 
   const search = (event: Event) => {
     event.preventDefault();
