@@ -49,7 +49,8 @@ function Pages() {
       {route.path === '/kubeconfig' ? (
         <KubeconfigPage />
       ) : route.path === '/install' ? (
-        <InstallPage query={route.query} />
+        // Keyed by the address: a link to another chart (or to a blank page) starts the page afresh.
+        <InstallPage key={route.query.toString()} query={route.query} />
       ) : route.path === '/audit' ? (
         <AuditPage query={route.query} />
       ) : route.path === '/repositories' ? (

@@ -41,6 +41,7 @@ const ruleWords: Record<string, string> = {
   credentials: 'Give both a username and a password, or a token, or neither.',
   expiresat: 'Choose an expiry date from tomorrow up to a year ahead.',
   version: 'An uploaded archive has its own version: leave the version out.',
+  datetime: 'That is not a valid date and time (2026-12-02T10:00:00Z).',
 };
 
 const sentence = (text: string): string => {

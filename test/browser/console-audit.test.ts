@@ -143,6 +143,8 @@ describe('the audit trail in the console', () => {
     const alert = main().getByRole('alert');
     await alert.waitFor();
     assert.equal(await alert.textContent(), 'That is not a valid release name.');
+    await page.goto('/audit?from=yesterday');
+    await main().getByRole('alert').getByText('That is not a valid date and time (2026-12-02T10:00:00Z).').waitFor();
   });
 
   checks.test("a release's Audit tab: its events newest first, who, revisions, chart versions, outcome and error code", async () => {

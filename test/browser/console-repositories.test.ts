@@ -108,6 +108,10 @@ describe('chart repositories in the console', () => {
     assert.equal(await page.getByLabel('Release name').inputValue(), 'hello');
     await checks.audit('install, chart chosen by a search');
     await screenshot(page, 'install-from-search');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Install' }).click();
+    await page.waitForURL((url) => url.pathname === '/install' && url.search === '');
+    assert.equal(await page.getByLabel('Chart name').inputValue(), '', 'the Install page without a chart in its address starts blank');
+    assert.equal(await main().getByRole('heading', { name: 'Chart version' }).count(), 0);
 
     await page.goto('/repositories?q=no-chart-is-called-this');
     await main().getByText('No chart matches “no-chart-is-called-this”.').waitFor();
