@@ -8,16 +8,28 @@ import { LoginThrottle } from './domain/login-throttle.js';
 import { PasswordWorkThrottle } from './domain/password-work-throttle.js';
 import { RedisKubeconfigFloors } from './adapters/redis-kubeconfig-floors.js';
 import { RedisSlidingWindows } from './adapters/redis-sliding-windows.js';
+import { RedisTokenVerdicts } from './adapters/redis-token-verdicts.js';
+import { tokenCacheLookupCounter } from './metrics.js';
 import { registerCrossOriginGuard } from './plugins/cross-origin-guard.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerApiDocs } from './routes/api-docs.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerConsole } from './routes/console.js';
 import { registerProxyRoutes } from './routes/proxy.js';
+import { CachedTokenVerifier } from './sessions/cached-token-verifier.js';
 import { Callers } from './sessions/callers.js';
 import { endSessionsOfDeletedUsers, type UserEventSource } from './sessions/end-sessions-of-deleted-users.js';
 import { SessionCookies } from './sessions/session-cookies.js';
 import { RedisSessionStore } from './sessions/session-store.js';
+
+/**
+ * A token's verdict is cached this long at most: the window in which a token whose users-service record
+ * changed by a path other than the gateway's revocation and user deletion could still be accepted, and
+ * the longest a token keeps working while the users service is away.
+ */
+const tokenVerdictTtlMs = 30_000;
+/** After a revocation, no verdict is stored for this long: longer than a users-service call may take (5 s). */
+const tokenVerdictBarMs = 60_000;
 
 export interface GatewayDeps {
   /** Sessions and login counters; a client that fails fast (see createRedisClient). */
@@ -56,7 +68,9 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
     windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
   });
   const users = deps.users ?? new UsersClient(config.USERS_URL, config.INTERNAL_SIGNING_SECRET);
-  const callers = new Callers(sessions, users);
+  const tokenVerdicts = new RedisTokenVerdicts(deps.redis, config.REDIS_KEY_PREFIX, tokenVerdictBarMs);
+  const tokens = new CachedTokenVerifier(users, tokenVerdicts, { ttlMs: tokenVerdictTtlMs, countLookup: tokenCacheLookupCounter(app.metrics) });
+  const callers = new Callers(sessions, tokens);
 
   await registerSecurityHeaders(app);
   registerCrossOriginGuard(app, config.ALLOWED_ORIGINS);
@@ -71,12 +85,13 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
     sessionStore,
     passwordWork,
     kubeconfigFloors: new RedisKubeconfigFloors(deps.redis, config.REDIS_KEY_PREFIX),
+    tokenVerdicts,
     signingSecret: config.INTERNAL_SIGNING_SECRET,
     usersUrl: config.USERS_URL,
     releasesUrl: config.RELEASES_URL,
   });
   await registerApiDocs(app, { sessionCookieName: config.SESSION_COOKIE_NAME });
   await registerConsole(app, config.CONSOLE_DIR);
-  endSessionsOfDeletedUsers(deps.events, sessionStore);
+  endSessionsOfDeletedUsers(deps.events, sessionStore, tokenVerdicts);
   return app;
 }

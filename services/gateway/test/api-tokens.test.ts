@@ -118,6 +118,31 @@ describe('API tokens at the gateway', () => {
     assert.equal(revoked.statusCode, 401);
   });
 
+  test('a verdict with an expiry is cached in Redis: later requests skip the users service until the token is revoked through the gateway', async () => {
+    const { token, tokenId } = tokenWith({ access: 'read' });
+    gateway.users.tokens.set(token, { ...gateway.users.tokens.get(token)!, expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const checks = gateway.users.tokenChecks.count;
+    for (let request = 0; request < 3; request += 1) assert.equal((await send('GET', '/api/releases?context=admin', bearer(token))).statusCode, 200);
+    assert.equal(gateway.users.tokenChecks.count, checks + 1, 'one check, then hits');
+    const entry = await gateway.redis.get(`${gateway.config.REDIS_KEY_PREFIX}token-verdict:${tokenId}`);
+    assert.ok(entry && !entry.includes(token.slice(21)), 'an entry without the secret');
+    const ttl = await gateway.redis.pttl(`${gateway.config.REDIS_KEY_PREFIX}token-verdict:${tokenId}`);
+    assert.ok(ttl > 0 && ttl <= 30_000, `ttl ${ttl} ms`);
+
+    const otherSecret = `prt_${tokenId}_${randomBytes(32).toString('base64url')}`;
+    assert.equal(
+      (await send('GET', '/api/releases?context=admin', bearer(otherSecret))).statusCode,
+      401,
+      'the same id with another secret is asked about, and refused',
+    );
+
+    gateway.users.tokens.delete(token);
+    const revoked = await send('DELETE', `/api/tokens/${tokenId}`, { cookie: alice.cookie });
+    assert.equal(revoked.statusCode, 200, 'the stand-in answers 200');
+    assert.equal(await gateway.redis.get(`${gateway.config.REDIS_KEY_PREFIX}token-verdict:${tokenId}`), null);
+    assert.equal((await send('GET', '/api/releases?context=admin', bearer(token))).statusCode, 401);
+  });
+
   test("the Porter dashboard's placeholders (`Bearer `, `Bearer <token>`) with its cookie still work, as the session", async () => {
     for (const authorization of ['Bearer ', 'Bearer', 'Bearer <token>', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x', 'Basic dXNlcjpwdw==']) {
       const read = await send('GET', '/api/releases?context=admin', { authorization, cookie: alice.cookie });

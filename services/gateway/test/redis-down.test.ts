@@ -51,3 +51,18 @@ test('readiness reports Redis', async () => {
   assert.equal(reply.statusCode, 503);
   assert.deepEqual(reply.json(), { status: 'unavailable', failing: ['redis'], degraded: [] });
 });
+
+test('with Redis down, a token is checked with the users service on every request: accepted while live, never a 500 (a users-service route: release routes need the kubeconfig floor in Redis)', async () => {
+  const tokenId = 'c0ffee0123456789';
+  const token = `prt_${tokenId}_${'x'.repeat(43)}`;
+  gateway.users.tokens.set(token, { tokenId, userId: 1, scope: { access: 'read' }, expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+  const checks = gateway.users.tokenChecks.count;
+  for (let request = 0; request < 2; request += 1) {
+    const reply = await gateway.app.inject({ method: 'GET', url: '/api/tokens', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(reply.statusCode, 200, reply.body);
+  }
+  assert.equal(gateway.users.tokenChecks.count, checks + 2);
+  gateway.users.tokens.delete(token);
+  const revoked = await gateway.app.inject({ method: 'GET', url: '/api/tokens', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(revoked.statusCode, 401);
+});

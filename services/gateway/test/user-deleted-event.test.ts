@@ -43,6 +43,24 @@ test('a user.deleted event ends every session of that user, and only theirs', as
   assert.equal(index, 0, 'the per-user index is gone too');
 });
 
+test("a user.deleted event drops the user's cached token verdicts, so their next token request asks the users service", async () => {
+  const gina = await signUp(gateway, 'gina@example.com');
+  const tokenId = '0123456789abcdef';
+  const token = `prt_${tokenId}_${'g'.repeat(43)}`;
+  gateway.users.tokens.set(token, { tokenId, userId: gina.id, scope: { access: 'read' }, expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+  const use = async () => (await gateway.app.inject({ method: 'GET', url: '/api/tokens', headers: { authorization: `Bearer ${token}` } })).statusCode;
+  assert.equal(await use(), 200);
+  const verdict = `${gateway.config.REDIS_KEY_PREFIX}token-verdict:${tokenId}`;
+  assert.equal(await gateway.redis.exists(verdict), 1);
+
+  // The users service deleted gina and her tokens before it published the event.
+  gateway.users.tokens.delete(token);
+  await publisher.publishUserEvent({ type: 'user.deleted', userId: gina.id, kubeconfigVersion: 0, occurredAt: new Date().toISOString() });
+  await eventually(async () => (await gateway.redis.exists(verdict)) === 0);
+  assert.equal(await gateway.redis.exists(`${gateway.config.REDIS_KEY_PREFIX}user-token-verdicts:${gina.id}`), 0);
+  assert.equal(await use(), 401);
+});
+
 test('a kubeconfig.changed event leaves sessions alone', async () => {
   const frank = await signUp(gateway, 'frank@example.com');
   await publisher.publishUserEvent({ type: 'kubeconfig.changed', userId: frank.id, kubeconfigVersion: 1, occurredAt: new Date().toISOString() });

@@ -65,5 +65,7 @@ export const VerifiedApiToken = z.object({
   tokenId: ApiTokenId,
   userId: z.number().int().positive(),
   scope: ApiTokenScope,
+  /** When the token expires: the gateway caches a verdict no longer than that. Absent from an older users service: not cached. */
+  expiresAt: z.string().datetime({ offset: true }).optional(),
 });
 export type VerifiedApiToken = z.infer<typeof VerifiedApiToken>;

@@ -1,5 +1,6 @@
 import httpProxy from '@fastify/http-proxy';
 import {
+  ApiTokenId,
   AuditHeader,
   ErrorCode,
   ErrorMessage,
@@ -12,6 +13,7 @@ import { AppError, ForbiddenError, serviceCallHeaders, type ServiceApp, type Sig
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RedisKubeconfigFloors } from '../adapters/redis-kubeconfig-floors.js';
+import type { RedisTokenVerdicts } from '../adapters/redis-token-verdicts.js';
 import type { Readable } from 'node:stream';
 import { authorizeUsersPath, hasDotSegment } from '../domain/authorization.js';
 import type { PasswordWorkThrottle } from '../domain/password-work-throttle.js';
@@ -38,6 +40,8 @@ export interface ProxyRouteDeps {
   /** Deleting an account checks its password with bcrypt. */
   passwordWork: PasswordWorkThrottle;
   kubeconfigFloors: Pick<RedisKubeconfigFloors, 'of' | 'raise' | 'forget'>;
+  /** The shared token verdict cache, emptied of what a revocation or a deletion ended. */
+  tokenVerdicts: Pick<RedisTokenVerdicts, 'forgetToken' | 'forgetUser'>;
   signingSecret: string;
   usersUrl: string;
   releasesUrl: string;
@@ -201,6 +205,14 @@ function isUserItself(url: string, upstream: Upstream): boolean {
   return !path.slice(upstream.prefix.length + 1).includes('/');
 }
 
+/** The id of the token a `DELETE /api/tokens/{id}` revoked (or found already gone), else null. */
+function revokedToken(request: FastifyRequest, status: number, upstream: Upstream): string | null {
+  const revoked = (status >= 200 && status < 300) || status === 404;
+  if (upstream.prefix !== '/api/tokens' || request.method !== 'DELETE' || !revoked) return null;
+  const id = (request.url.split('?', 1)[0] ?? '').slice(upstream.prefix.length + 1);
+  return ApiTokenId.safeParse(id).success ? id : null;
+}
+
 interface UpstreamResponse {
   statusCode: number;
   stream: Readable;
@@ -208,9 +220,12 @@ interface UpstreamResponse {
 
 /**
  * A user who deleted themselves is logged out at once, everywhere; the `user.deleted` event does the same
- * later for deletions that did not pass through this gateway. A kubeconfig write raises the user's floor
- * before the client hears 204, so every later release request of the user, through any gateway, carries
- * it; if the floor cannot be raised the client gets 503 and retries (the PUT is idempotent).
+ * later for deletions that did not pass through this gateway (both also drop the user's cached token verdicts).
+ * A kubeconfig write raises the user's floor before the client hears 204, so every later release request of
+ * the user, through any gateway, carries it; a token revocation (204, or 404: perhaps a retry of one whose
+ * verdict could not be dropped) drops the token's cached verdict before the client hears it, so no gateway
+ * accepts it from the next request on. If Redis cannot be written the client gets 503 and retries (the PUT
+ * and the DELETE are idempotent).
  */
 async function afterResponse(
   request: FastifyRequest,
@@ -220,18 +235,21 @@ async function afterResponse(
   deps: ProxyRouteDeps,
 ): Promise<void> {
   const deletedSelf = upstream.ownUserIdOnly && request.method === 'DELETE' && response.statusCode === 204 && isUserItself(request.url, upstream);
-  if (request.storedKubeconfigVersion !== null && request.caller !== null && response.statusCode < 300) {
-    try {
+  const revokedTokenId = revokedToken(request, response.statusCode, upstream);
+  try {
+    if (request.storedKubeconfigVersion !== null && request.caller !== null && response.statusCode < 300) {
       await deps.kubeconfigFloors.raise(request.caller.userId, request.storedKubeconfigVersion);
-    } catch (error) {
-      // Drained, not destroyed: the answer is read to its end and the connection to the service stays usable.
-      response.stream.resume();
-      reply.removeHeader('content-length');
-      return void reply.send(error);
     }
+    if (revokedTokenId !== null) await deps.tokenVerdicts.forgetToken(revokedTokenId);
+  } catch (error) {
+    // Drained, not destroyed: the answer is read to its end and the connection to the service stays usable.
+    response.stream.resume();
+    reply.removeHeader('content-length');
+    return void reply.send(error);
   }
   if (deletedSelf && request.caller !== null) {
     try {
+      await deps.tokenVerdicts.forgetUser(request.caller.userId);
       await deps.kubeconfigFloors.forget(request.caller.userId);
       await deps.sessionStore.deleteAllOfUser(request.caller.userId);
       deps.sessions.clear(reply);

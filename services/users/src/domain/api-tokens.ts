@@ -76,7 +76,7 @@ export class ApiTokens {
     }
     const notBefore = new Date(now.getTime() - lastUsedResolutionMs);
     if (stored.lastUsedAt === null || stored.lastUsedAt < notBefore) await this.deps.repository.markUsed(stored.id, now, notBefore);
-    return { tokenId: stored.id, userId: stored.userId, scope: stored.scope };
+    return { tokenId: stored.id, userId: stored.userId, scope: stored.scope, expiresAt: stored.expiresAt.toISOString() };
   }
 
   deleteAllOfUser(userId: number): Promise<void> {
