@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { ApiTokenScope, CreatedApiToken, ReleasePlan } from '@platform/contracts';
+import { createRedisClient } from '@platform/gateway';
+import { redisUrl } from '@platform/test-support';
 import { MongoClient } from 'mongodb';
 import { GatewayClient, signUp, type Reply } from './support/client.js';
 import { helm, helmHistory, writeConfigMapChart } from './support/helm.js';
@@ -137,6 +139,22 @@ describe('API tokens on the real platform', () => {
     }
   });
 
+  test("a cached verdict ends at its expiry, whatever the entry's TTL in Redis says", async () => {
+    const reply = await owner.post('/api/tokens', { name: 'short', expiresAt: new Date(Date.now() + 3_000).toISOString(), scope: { access: 'read' } });
+    assert.equal(reply.status, 201, reply.text);
+    const short = reply.json as CreatedApiToken;
+    assert.equal((await withToken(short.token).get('/api/tokens')).status, 200);
+    await withRedis(async (redis) => {
+      const key = `${platform.scope}:token-verdict:${short.id}`;
+      const ttl = await redis.pttl(key);
+      assert.ok(ttl > 0 && ttl <= 3_000, `kept no longer than the token lives: ${ttl} ms`);
+      // As if the entry outlived the token: the verdict's own expiry still refuses it.
+      assert.equal(await redis.pexpire(key, 60_000), 1);
+    });
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(short.expiresAt) - Date.now() + 50));
+    assert.equal((await withToken(short.token).get('/api/tokens')).status, 401);
+  });
+
   test('deleting the user ends their tokens', async () => {
     const { client, id } = await signUp(platform.gatewayUrl, `tokens-gone-${randomBytes(4).toString('hex')}@example.test`, password);
     const { token } = await createToken({ access: 'read' }, client);
@@ -144,4 +162,35 @@ describe('API tokens on the real platform', () => {
     assert.equal((await client.delete(`/api/users/${id}`, { password })).status, 204);
     assert.equal((await withToken(token).get('/api/tokens')).status, 401);
   });
+
+  // Last: it stops the users service. Wanted: CI jobs keep running through a users-service outage of up to
+  // one TTL (30 s) with tokens verified within it; revocations wait for the users service anyway.
+  test('with the users service stopped, a cached token keeps working until its verdict expires, then 503, never accepted unchecked', async () => {
+    const { token, id } = await createToken({ access: 'read' });
+    const history = () => withToken(token).get(`/api/releases/web/history?context=admin&namespace=${namespace}`);
+    assert.equal((await history()).status, 200);
+    await platform.stopService('users');
+    try {
+      const cached = await history();
+      assert.equal(cached.status, 200, cached.text);
+      // The verdict's TTL ends (here at once): the token must be checked, and the users service is away.
+      await withRedis((redis) => redis.pexpire(`${platform.scope}:token-verdict:${id}`, 1));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const unchecked = await history();
+      assert.equal(unchecked.status, 503, unchecked.text);
+    } finally {
+      await platform.startService('users');
+    }
+    assert.equal((await history()).status, 200);
+  });
 });
+
+async function withRedis<T>(use: (redis: ReturnType<typeof createRedisClient>) => Promise<T>): Promise<T> {
+  const redis = createRedisClient(await redisUrl(), () => {});
+  try {
+    await new Promise((resolve) => redis.once('ready', resolve));
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}

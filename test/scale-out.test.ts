@@ -8,6 +8,8 @@ import { completeJob, kubeApi } from './support/kube.js';
 import { testClusterKubeconfig } from './support/kubeconfig.js';
 import { startPlatform, type Platform, type ServiceInstance } from './support/platform.js';
 import { scrape, valueOf } from './support/prometheus.js';
+import { createRedisClient } from '@platform/gateway';
+import { redisUrl } from '@platform/test-support';
 
 /**
  * Two replicas of every service, as the chart runs them: two gateways on one Redis key prefix, two users
@@ -95,19 +97,54 @@ test('a kubeconfig change is seen at once through both releases replicas, whose 
   assert.ok(first! - warm[0]! >= 6 && second! - warm[1]! >= 6, `misses on releases 1 and 2 after six changes: ${first! - warm[0]!}, ${second! - warm[1]!}`);
 });
 
-test('an API token revoked through one gateway is refused by both within a second, from the next request on', async () => {
-  const { client } = await signUp(platform.gatewayUrl, `scale-tok-${randomBytes(4).toString('hex')}@example.test`, password);
+/** Whether gateway replicas share a verdict for this token in Redis. */
+async function verdictCached(tokenId: string): Promise<boolean> {
+  const redis = createRedisClient(await redisUrl(), () => {});
+  try {
+    await new Promise((resolve) => redis.once('ready', resolve));
+    return (await redis.exists(`${platform.scope}:token-verdict:${tokenId}`)) === 1;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const tokenLookups = async (url: string) => {
+  const samples = await scrape(url);
+  return {
+    hit: valueOf(samples, 'gateway_token_cache_lookups_total', { result: 'hit' }),
+    miss: valueOf(samples, 'gateway_token_cache_lookups_total', { result: 'miss' }),
+  };
+};
+
+async function userWithToken(prefix: string) {
+  const { client, id: userId } = await signUp(platform.gatewayUrl, `${prefix}-${randomBytes(4).toString('hex')}@example.test`, password);
   const created = await client.post('/api/tokens', { name: 'ci', expiresAt: new Date(Date.now() + 86_400_000).toISOString(), scope: { access: 'read' } });
   assert.equal(created.status, 201, created.text);
   const { id, token } = created.json as { id: string; token: string };
-  const gateways = [platform.gatewayUrl, gateway2.url];
   const listTokens = (url: string) => new GatewayClient(url).request('GET', '/api/tokens', undefined, { authorization: `Bearer ${token}` });
+  return { client, userId, id, listTokens };
+}
+
+test('a token verdict cached by one gateway is used by the other, without asking the users service', async () => {
+  const { id, listTokens } = await userWithToken('scale-tok-shared');
+  assert.equal((await listTokens(platform.gatewayUrl)).status, 200);
+  assert.ok(await verdictCached(id), 'gateway 1 cached the verdict');
+  const before = await tokenLookups(gateway2.url);
+  assert.equal((await listTokens(gateway2.url)).status, 200);
+  const after = await tokenLookups(gateway2.url);
+  assert.deepEqual([after.hit! - before.hit!, after.miss! - before.miss!], [1, 0], 'gateway 2 took the verdict gateway 1 stored');
+});
+
+test('an API token revoked through one gateway is refused by both within a second, from the next request on, cached verdict or not', async () => {
+  const { client, id, listTokens } = await userWithToken('scale-tok');
+  const gateways = [platform.gatewayUrl, gateway2.url];
   for (const url of gateways) assert.equal((await listTokens(url)).status, 200, url);
+  assert.ok(await verdictCached(id), 'both gateways would answer from the cache');
 
   const revoked = await sameSessionOn(gateway2.url, client).delete(`/api/tokens/${id}`);
   assert.equal(revoked.status, 204, revoked.text);
   const revokedAt = performance.now();
-  // No gateway keeps a verdict: the first request to each after the revocation is refused.
+  // The revocation dropped the shared verdict before its answer: the first request to each gateway is refused.
   const after = await Promise.all(gateways.map(listTokens));
   const elapsedMs = performance.now() - revokedAt;
   assert.deepEqual(
@@ -115,6 +152,21 @@ test('an API token revoked through one gateway is refused by both within a secon
     [401, 401],
   );
   assert.ok(elapsedMs < 1000, `both gateways refused the token ${Math.round(elapsedMs)} ms after its revocation`);
+  assert.equal(await verdictCached(id), false, 'a refusal is not cached');
+});
+
+test('a user who deleted themselves through one gateway: their cached token is refused by both from the next request on', async () => {
+  const { client, userId, id, listTokens } = await userWithToken('scale-tok-gone');
+  const gateways = [platform.gatewayUrl, gateway2.url];
+  for (const url of gateways) assert.equal((await listTokens(url)).status, 200, url);
+  assert.ok(await verdictCached(id));
+  const deleted = await client.delete(`/api/users/${userId}`, { password });
+  assert.equal(deleted.status, 204, deleted.text);
+  const after = await Promise.all(gateways.map(listTokens));
+  assert.deepEqual(
+    after.map((reply) => reply.status),
+    [401, 401],
+  );
 });
 
 test('upgrades of one release through both releases replicas while one is in progress: 409/606, then exactly one deployed', async () => {
