@@ -13,8 +13,9 @@ export interface TokenCostOptions {
 
 /**
  * What an API token costs over the session cookie: `GET /api/tokens` (the same answer either way) with
- * `Authorization: Bearer`, which the gateway checks with the users service on every request (so that a
- * revocation holds everywhere at once), against the same call with the session cookie, at one concurrency.
+ * `Authorization: Bearer`, whose users-service verdict the gateway keeps in Redis for up to 30 s (revocations
+ * drop it, so a revocation still holds everywhere at once), against the same call with the session cookie,
+ * at one concurrency. One token: after the first request every one is a cache hit, as for a CI job's run.
  */
 export async function measureTokenCost(platform: Platform, user: BenchUser, options: TokenCostOptions): Promise<Section> {
   const expiresAt = new Date(Date.now() + 86_400_000).toISOString();

@@ -95,7 +95,10 @@ describe('POST /internal/tokens/verify', () => {
 
     const token = await create();
     const verified = await verify(token.token);
-    assert.deepEqual([verified.statusCode, verified.json()], [200, { tokenId: token.id, userId: id, scope: { access: 'write', releases: ['web'] }, expiresAt: token.expiresAt }]);
+    assert.deepEqual(
+      [verified.statusCode, verified.json()],
+      [200, { tokenId: token.id, userId: id, scope: { access: 'write', releases: ['web'] }, expiresAt: token.expiresAt }],
+    );
     const used = (await call(bySession(id), 'GET', '/api/tokens')).json<ApiToken[]>()[0]!;
     assert.equal(used.lastUsedAt, new Date(now).toISOString());
 
