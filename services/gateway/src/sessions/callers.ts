@@ -8,7 +8,7 @@ import type { CurrentSession, SessionCookies } from './session-cookies.js';
 export type Caller =
   { via: 'session'; userId: number; credential: Credential; session: CurrentSession } | { via: 'token'; userId: number; credential: Credential };
 
-/** Asks the users service whether a token is live; null when it is not (the service keeps no copy anywhere). */
+/** Whether a token is live, and whose; null when it is not. */
 export interface ApiTokenVerifier {
   verifyApiToken(token: string, requestId: string): Promise<VerifiedApiToken | null>;
 }
@@ -16,9 +16,8 @@ export interface ApiTokenVerifier {
 /**
  * Finds the caller of a request. `Authorization: Bearer prt_…` is an API token and wins; any other bearer
  * value is not ours and is ignored (the original Porter dashboard sends `Bearer ` and `Bearer <token>`
- * placeholders with its cookie), so the session cookie decides. Every token request is checked with the
- * users service: a revoked token, or one whose user was deleted, is refused by every gateway replica from
- * the next request on, at the cost of one internal call per token request.
+ * placeholders with its cookie), so the session cookie decides. Tokens are checked by the verifier given
+ * (in the app, the users service behind the replicas' shared verdict cache: see CachedTokenVerifier).
  */
 export class Callers {
   constructor(
