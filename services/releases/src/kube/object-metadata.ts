@@ -124,7 +124,7 @@ class RepeatedTexts {
 
 /**
  * Walks the fields of one message in `bytes[start, end)` without copying: after `next()`, `field` is the
- * field number and, for a length-delimited field, `text()`, `bytes()` or `nested()` read its value; other
+ * field number and, for a length-delimited field, `text()`, `bytes()` or `enter()` read its value; other
  * wire types are skipped. Throws MalformedProtobufError on anything truncated or out of range.
  */
 class FieldReader {
