@@ -1,5 +1,6 @@
-import { ErrorBody, ErrorMessage, InternalRoutes, UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
-import { AppError, ServiceClient } from '@platform/service-kit';
+import { InternalRoutes, UserKubeconfig, UserKubeconfigVersion } from '@platform/contracts';
+import type { ServiceClient } from '@platform/service-kit';
+import { okBody, usersServiceClient, type UsersServiceOptions } from './users-service.js';
 
 /** Where the releases service learns a user's kubeconfig and allowed contexts (the users service owns them). */
 export interface UserKubeconfigSource {
@@ -10,25 +11,12 @@ export interface UserKubeconfigSource {
   reachable?(): Promise<boolean>;
 }
 
-export interface HttpUserKubeconfigSourceOptions {
-  usersUrl: string;
-  signingSecret: string;
-  timeoutMs: number;
-}
-
 /** The users service's internal routes, called as `service:releases` (the only identity they accept). */
 export class HttpUserKubeconfigSource implements UserKubeconfigSource {
   private readonly users: ServiceClient;
 
-  constructor(options: HttpUserKubeconfigSourceOptions) {
-    this.users = new ServiceClient({
-      baseUrl: options.usersUrl,
-      secret: options.signingSecret,
-      caller: 'releases',
-      audience: 'users',
-      timeoutMs: options.timeoutMs,
-      unavailableMessage: ErrorMessage.usersServiceUnavailable,
-    });
+  constructor(options: UsersServiceOptions) {
+    this.users = usersServiceClient(options);
   }
 
   async version(userId: number): Promise<UserKubeconfigVersion> {
@@ -45,13 +33,9 @@ export class HttpUserKubeconfigSource implements UserKubeconfigSource {
   }
 
   private async get(path: string, userId: number): Promise<unknown> {
-    const { status, body } = await this.users.get(path);
+    const reply = await this.users.get(path);
     // A user without a stored kubeconfig (or deleted meanwhile) has nothing to reach: no context is allowed.
-    if (status === 404) return { userId, kubeconfigVersion: 0, rawKubeConfig: '', allowedContexts: [] };
-    // A users service that is up but cannot serve names the cause (503 "database unavailable"): pass it on.
-    const unavailable = status === 503 ? ErrorBody.safeParse(body) : undefined;
-    if (unavailable?.success) throw new AppError(503, unavailable.data.code, unavailable.data.errors);
-    if (status !== 200) throw AppError.unavailable(ErrorMessage.usersServiceUnavailable, new Error(`HTTP ${status}`));
-    return body;
+    if (reply.status === 404) return { userId, kubeconfigVersion: 0, rawKubeConfig: '', allowedContexts: [] };
+    return okBody(reply);
   }
 }

@@ -1,6 +1,6 @@
-import { ErrorBody, ErrorMessage, InternalRoutes, RepositoryAccessList, type RepositoryAccess } from '@platform/contracts';
-import { AppError, ServiceClient } from '@platform/service-kit';
-import type { HttpUserKubeconfigSourceOptions } from './kubeconfig-source.js';
+import { InternalRoutes, RepositoryAccessList, type RepositoryAccess } from '@platform/contracts';
+import type { ServiceClient } from '@platform/service-kit';
+import { okBody, usersServiceClient, type UsersServiceOptions } from './users-service.js';
 
 /** Where the releases service learns a user's chart repositories and their credentials (the users service owns them). */
 export interface UserRepositorySource {
@@ -11,22 +11,11 @@ export interface UserRepositorySource {
 export class HttpUserRepositorySource implements UserRepositorySource {
   private readonly users: ServiceClient;
 
-  constructor(options: HttpUserKubeconfigSourceOptions) {
-    this.users = new ServiceClient({
-      baseUrl: options.usersUrl,
-      secret: options.signingSecret,
-      caller: 'releases',
-      audience: 'users',
-      timeoutMs: options.timeoutMs,
-      unavailableMessage: ErrorMessage.usersServiceUnavailable,
-    });
+  constructor(options: UsersServiceOptions) {
+    this.users = usersServiceClient(options);
   }
 
   async repositories(userId: number): Promise<RepositoryAccess[]> {
-    const { status, body } = await this.users.get(InternalRoutes.userRepositories(userId));
-    const unavailable = status === 503 ? ErrorBody.safeParse(body) : undefined;
-    if (unavailable?.success) throw new AppError(503, unavailable.data.code, unavailable.data.errors);
-    if (status !== 200) throw AppError.unavailable(ErrorMessage.usersServiceUnavailable, new Error(`HTTP ${status}`));
-    return RepositoryAccessList.parse(body);
+    return RepositoryAccessList.parse(okBody(await this.users.get(InternalRoutes.userRepositories(userId))));
   }
 }
