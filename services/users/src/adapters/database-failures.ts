@@ -26,3 +26,8 @@ export function databaseFailure(error: unknown, otherwise: (cause: unknown) => A
   const unreachable = error instanceof Error && /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(error.name);
   return unreachable ? AppError.unavailable(ErrorMessage.databaseUnavailable, error) : otherwise(error);
 }
+
+/** MongoDB's duplicate key error: a unique index (an `_id` among them) refused the write. */
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 11000;
+}

@@ -1,7 +1,8 @@
 import { AuditEvent } from '@platform/contracts';
+import { AppError } from '@platform/service-kit';
 import { Schema, type Connection, type FilterQuery, type Model } from 'mongoose';
 import type { AuditFilter, AuditPosition, AuditStore } from '../audit/audit-store.js';
-import { read, write } from './database-failures.js';
+import { databaseFailure, isDuplicateKey, read, write } from './database-failures.js';
 
 /** One stored event: the CloudEvent as published, and the fields queries filter and sort on. */
 interface AuditDocument {
@@ -34,8 +35,6 @@ auditSchema.index({ userId: 1, time: -1, _id: -1 });
 // Retention deletes by time alone.
 auditSchema.index({ time: 1 });
 
-const duplicateKey = 11000;
-
 /**
  * Audit events in MongoDB (FerretDB-compatible: no TTL index there, so retention is a periodic delete by
  * time, which MongoDB runs the same way).
@@ -52,22 +51,21 @@ export class MongoAuditStore implements AuditStore {
   async insert(event: AuditEvent): Promise<boolean> {
     const release = event.data.release;
     try {
-      await write(() =>
-        this.events.create({
-          _id: event.id,
-          userId: event.data.actor.userId,
-          type: event.type,
-          time: new Date(event.time),
-          release: release?.name ?? null,
-          namespace: release?.namespace ?? null,
-          context: release?.context ?? null,
-          event,
-        }),
-      );
+      await this.events.create({
+        _id: event.id,
+        userId: event.data.actor.userId,
+        type: event.type,
+        time: new Date(event.time),
+        release: release?.name ?? null,
+        namespace: release?.namespace ?? null,
+        context: release?.context ?? null,
+        event,
+      });
       return true;
     } catch (error) {
-      if (((error as { cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code) === duplicateKey) return false;
-      throw error;
+      // Stored before (a redelivery, or another consumer): the event id is the document's _id.
+      if (isDuplicateKey(error)) return false;
+      throw databaseFailure(error, AppError.dataWrite);
     }
   }
 

@@ -2,7 +2,7 @@ import { AppError } from '@platform/service-kit';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { RepositoryNameTakenError, type ChartRepositoryStore, type StoredChartRepository } from '../domain/chart-repositories.js';
 import type { EncryptedKubeconfig } from '../domain/kubeconfig-cipher.js';
-import { databaseFailure, read, write } from './database-failures.js';
+import { databaseFailure, isDuplicateKey, read, write } from './database-failures.js';
 
 /** `_id` is `<userId>/<name>`: one repository of a name per user, without a compound unique index. */
 interface ChartRepositoryDocument extends StoredChartRepository {
@@ -23,8 +23,6 @@ const chartRepositorySchema = new Schema<ChartRepositoryDocument>(
   { collection: 'chartRepositories', versionKey: false, autoIndex: false },
 );
 
-const duplicateKey = 11000;
-
 /** Chart repositories in MongoDB (FerretDB-compatible), with the users' database failure rules (503 or 500). */
 export class MongoChartRepositoryStore implements ChartRepositoryStore {
   private constructor(private readonly repositories: Model<ChartRepositoryDocument>) {}
@@ -39,7 +37,7 @@ export class MongoChartRepositoryStore implements ChartRepositoryStore {
     try {
       await this.repositories.create({ _id: `${repository.userId}/${repository.name}`, ...repository });
     } catch (error) {
-      if ((error as { code?: unknown }).code === duplicateKey) throw new RepositoryNameTakenError(repository.name, { cause: error });
+      if (isDuplicateKey(error)) throw new RepositoryNameTakenError(repository.name, { cause: error });
       throw databaseFailure(error, AppError.dataWrite);
     }
   }

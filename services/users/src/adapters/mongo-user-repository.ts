@@ -11,7 +11,7 @@ import {
   type UserOutbox,
   type UserRepository,
 } from '../domain/user-repository.js';
-import { databaseFailure, read, write } from './database-failures.js';
+import { databaseFailure, isDuplicateKey, read, write } from './database-failures.js';
 import { KeyedLock } from '../domain/keyed-lock.js';
 
 interface UserDocument {
@@ -60,7 +60,6 @@ const userSchema = new Schema<UserDocument>(
 const counterSchema = new Schema<CounterDocument>({ _id: String, seq: Number }, { collection: 'counters', versionKey: false });
 
 const usersCounterId = 'users';
-const duplicateKey = 11000;
 const noPendingEvents = { 'pendingEvents.0': { $exists: false } };
 const noPendingAudit = { 'pendingAudit.0': { $exists: false } };
 
@@ -104,7 +103,7 @@ export class MongoUserRepository implements UserRepository {
     try {
       await this.users.create({ _id: user.id, email: user.email, passwordHash: user.passwordHash });
     } catch (error) {
-      if ((error as { code?: unknown }).code === duplicateKey) throw new EmailTakenError('email already taken', { cause: error });
+      if (isDuplicateKey(error)) throw new EmailTakenError('email already taken', { cause: error });
       throw databaseFailure(error, AppError.dataWrite);
     }
   }
