@@ -1,6 +1,7 @@
 import type { ChartRepository } from '@platform/api-client';
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf, unwrap } from '../api.js';
+import { ConfirmAction } from '../components/confirm-action.js';
 import { formatTime } from '../components/release-bits.js';
 import { Notice } from '../components/notice.js';
 import { useAction } from '../release/use-action.js';
@@ -73,20 +74,15 @@ export function RepositoriesPage({ query }: { query: URLSearchParams }) {
                     <td>{repository.hasCredentials ? 'stored' : 'none'}</td>
                     <td>{formatTime(repository.createdAt)}</td>
                     <td class="row-actions">
-                      {confirming === repository.name ? (
-                        <>
-                          <button type="button" class="danger" disabled={busy} onClick={() => remove(repository.name)}>
-                            Remove {repository.name} now
-                          </button>
-                          <button type="button" class="secondary" onClick={() => setConfirming(null)}>
-                            Keep it
-                          </button>
-                        </>
-                      ) : (
-                        <button type="button" class="secondary" onClick={() => setConfirming(repository.name)}>
-                          Remove {repository.name}…
-                        </button>
-                      )}
+                      <ConfirmAction
+                        verb="Remove"
+                        name={repository.name}
+                        asking={confirming === repository.name}
+                        busy={busy}
+                        onAsk={() => setConfirming(repository.name)}
+                        onCancel={() => setConfirming(null)}
+                        onConfirm={() => remove(repository.name)}
+                      />
                     </td>
                   </tr>
                 ))}

@@ -1,5 +1,6 @@
 import type { ApiToken } from '@platform/api-client';
 import { useState } from 'preact/hooks';
+import { ConfirmAction } from '../components/confirm-action.js';
 import { formatTime } from '../components/release-bits.js';
 
 const limitsOf = (scope: ApiToken['scope']) =>
@@ -42,20 +43,15 @@ export function TokensTable(props: { tokens: ApiToken[]; busy: boolean; onRevoke
               <td>{formatTime(token.expiresAt)}</td>
               <td>{token.lastUsedAt ? formatTime(token.lastUsedAt) : 'never'}</td>
               <td class="row-actions">
-                {confirming === token.id ? (
-                  <>
-                    <button type="button" class="danger" disabled={props.busy} onClick={() => props.onRevoke(token)}>
-                      Revoke {token.name} now
-                    </button>
-                    <button type="button" class="secondary" onClick={() => setConfirming(null)}>
-                      Keep it
-                    </button>
-                  </>
-                ) : (
-                  <button type="button" class="secondary" onClick={() => setConfirming(token.id)}>
-                    Revoke {token.name}…
-                  </button>
-                )}
+                <ConfirmAction
+                  verb="Revoke"
+                  name={token.name}
+                  asking={confirming === token.id}
+                  busy={props.busy}
+                  onAsk={() => setConfirming(token.id)}
+                  onCancel={() => setConfirming(null)}
+                  onConfirm={() => props.onRevoke(token)}
+                />
               </td>
             </tr>
           ))}
