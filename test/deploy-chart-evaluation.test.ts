@@ -206,6 +206,13 @@ describe('helm template with some values given', () => {
     assert.equal(find(objects, 'StatefulSet', `${prefix}-nats`).spec.volumeClaimTemplates[0].spec.storageClassName, '');
   });
 
+  test('an image digest pins the bytes: the pod pulls repository:tag@digest', async () => {
+    const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
+    const objects = await render([], [`redis.evaluation.image.digest=${digest}`]);
+    assert.equal(container(find(objects, 'StatefulSet', `${prefix}-redis`)).image, `docker.io/library/redis:7.2.6@${digest}`);
+    assert.equal(container(find(objects, 'StatefulSet', `${prefix}-mongodb`)).image, 'docker.io/library/mongo:7.0.15', 'by tag where no digest is given');
+  });
+
   test('networkPolicy.enabled=false drops the evaluation servers’ policies with the others', async () => {
     const objects = await render([], ['networkPolicy.enabled=false']);
     assert.equal(ofKind(objects, 'NetworkPolicy').length, 0);

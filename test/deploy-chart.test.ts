@@ -261,5 +261,6 @@ describe('values.schema.json', () => {
     await rejected('redis:\n  evaluation:\n    cacheSizeGB: 1\n', /additional properties 'cacheSizeGB' not allowed/);
     await rejected('mongodb:\n  evaluation:\n    image: { tag: "" }\n', /'\/mongodb\/evaluation\/image\/tag'/);
     await rejected('mongodb:\n  evaluation:\n    cacheSizeGB: 0.1\n', /'\/mongodb\/evaluation\/cacheSizeGB'/);
+    await rejected('redis:\n  evaluation:\n    image: { digest: "7.2.6" }\n', /'\/redis\/evaluation\/image\/digest': .* does not match pattern/);
   });
 });
