@@ -96,7 +96,11 @@ describe('helm install and upgrade with no values', () => {
 
   test('install creates the platform, the three evaluation servers and the generated secrets', async () => {
     const installed = await helmIn(namespace, ['install', release, chartDir, '--create-namespace']);
-    assert.match(installed.stdout, /EVALUATION ONLY: the chart runs mongodb, redis, nats itself/);
+    assert.match(installed.stdout, /EVALUATION ONLY: the chart runs mongodb, redis, nats itself, one replica each: not highly available/);
+    assert.match(installed.stdout, new RegExp(`kubectl -n ${namespace} port-forward service/${prefix}-gateway 8080:8080`));
+    assert.match(installed.stdout, new RegExp(`helm test ${release} -n ${namespace}`));
+    assert.match(installed.stdout, /curl -sS -X POST http:\/\/localhost:8080\/api\/users /);
+    assert.match(installed.stdout, new RegExp(`get secret ${prefix}-generated -o jsonpath='\\{\\.data\\.KUBECONFIG_ENCRYPTION_KEYS\\}' \\| base64 -d`));
     assert.deepEqual(await statusOf(namespace), ['deployed', 1]);
     const manifest = await installedObjects(namespace);
     const count = (kind: string) => manifest.filter((object) => object.kind === kind).length;
@@ -110,6 +114,20 @@ describe('helm install and upgrade with no values', () => {
     assert.deepEqual(Object.keys(generated).sort(), ['INTERNAL_SIGNING_SECRET', 'KUBECONFIG_ENCRYPTION_KEYS', 'MONGODB_PASSWORD', 'REDIS_PASSWORD']);
     assert.ok(decoded(urls, 'MONGO_URL').includes(`:${decoded(generated, 'MONGODB_PASSWORD')}@`), 'MONGO_URL carries the generated password');
     assert.ok(decoded(urls, 'REDIS_URL').includes(`:${decoded(generated, 'REDIS_PASSWORD')}@`), 'REDIS_URL carries the generated password');
+  });
+
+  test('two renders that look the cluster up print the installed secrets byte for byte; a render that cannot does not', async () => {
+    const renderedSecrets = async (flags: string[]) =>
+      Object.fromEntries(
+        parseManifests((await helmIn(namespace, ['template', release, chartDir, ...flags])).stdout)
+          .filter((object) => object.kind === 'Secret')
+          .map((secret) => [secret.metadata.name, secret.data]),
+      );
+    const installed = { [prefix]: urls, [`${prefix}-generated`]: generated };
+    assert.deepEqual(await renderedSecrets(['--dry-run=server']), installed);
+    assert.deepEqual(await renderedSecrets(['--dry-run=server']), installed);
+    const offline = await renderedSecrets([]);
+    assert.notDeepEqual(offline[`${prefix}-generated`], generated, 'without lookup, helm template generates anew');
   });
 
   test('the test hook is stored with the release, not created until `helm test`', async () => {
@@ -183,8 +201,12 @@ describe('helm install and upgrade with each ci example', () => {
   for (const values of ciValues) {
     test(`${values} values: install and upgrade are deployed, every object stored, no evaluation server`, async () => {
       const namespace = namespaceFor(values);
-      await helmIn(namespace, ['install', release, chartDir, '--create-namespace', '-f', valuesFile(values)]);
+      const installed = await helmIn(namespace, ['install', release, chartDir, '--create-namespace', '-f', valuesFile(values)]);
       assert.deepEqual(await statusOf(namespace), ['deployed', 1]);
+      assert.doesNotMatch(installed.stdout, /EVALUATION ONLY/);
+      const reached = values === 'production' ? /^ {2}https:\/\/platform\.example\.com\/api$/m : new RegExp(`port-forward service/${prefix}-gateway 8080:8080`);
+      assert.match(installed.stdout, reached, 'NOTES tell how to reach the gateway: its Ingress, or a port-forward');
+      if (values === 'production') assert.doesNotMatch(installed.stdout, /port-forward/);
       await helmIn(namespace, ['upgrade', release, chartDir, '-f', valuesFile(values), '--set', 'releases.config.HELM_TIMEOUT_MS=90000']);
       assert.deepEqual(await statusOf(namespace), ['deployed', 2]);
       const manifest = await installedObjects(namespace);

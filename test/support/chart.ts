@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { helmBin } from '@platform/test-support';
+import { helmBin, kubeconfigPath } from '@platform/test-support';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from './readme-config.js';
 
@@ -69,6 +69,31 @@ export async function render(files: string[], sets: string[] = [], release = 'pl
   const result = await helm(args);
   if (result.code !== 0) throw new Error(result.stderr);
   return parseManifests(result.stdout);
+}
+
+/**
+ * The NOTES `helm install` prints for these values files, from a client-side dry run: helm asks the test
+ * cluster for its version only and creates nothing.
+ */
+export async function installNotes(files: string[] = []): Promise<string> {
+  const args = [
+    'install',
+    'platform',
+    chartDir,
+    '--dry-run=client',
+    '--namespace',
+    'platform',
+    '--kubeconfig',
+    await kubeconfigPath(),
+    '--kube-context',
+    'admin',
+  ];
+  for (const file of files) args.push('-f', file);
+  const result = await helm(args);
+  if (result.code !== 0) throw new Error(result.stderr);
+  const [, notes] = result.stdout.split('\nNOTES:\n');
+  assert.ok(notes, 'helm install prints NOTES');
+  return notes;
 }
 
 export async function writeValues(values: string): Promise<string> {
