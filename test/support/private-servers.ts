@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { readServersEnv, type ServersEnv } from '@platform/test-support';
 import { freePort, type PlatformServers } from './platform.js';
 import { repoRoot } from './readme-config.js';
-
-const run = promisify(execFile);
 
 export type PrivateServerName = 'redis' | 'nats' | 'ferretdb' | 'kube-apiserver';
 
@@ -45,7 +42,7 @@ export class PrivateServers {
       PLATFORM_REDIS_PERSIST: 'true',
     };
     for (const variable of portVariables) scriptEnv[variable] = String(await freePort());
-    await script(scriptEnv, 'start');
+    await script(scriptEnv, ['start']);
     return new PrivateServers(folder, scriptEnv, readServersEnv(join(folder, 'servers.env')));
   }
 
@@ -64,25 +61,42 @@ export class PrivateServers {
 
   /** Stops one server (TERM, then KILL after 12 s); it stays down until `resume()`. */
   async stop(name: PrivateServerName): Promise<void> {
-    await script(this.scriptEnv, 'stop', name);
+    await script(this.scriptEnv, ['stop', name]);
   }
 
-  /** Starts what is down and waits until every server answers. */
-  async resume(): Promise<void> {
-    await script(this.scriptEnv, 'start');
+  /** Starts what is down and waits until every server answers; `onLine` sees each line the script prints, as it prints it. */
+  async resume(onLine?: (line: string) => void): Promise<void> {
+    await script(this.scriptEnv, ['start'], onLine);
+  }
+
+  /** The pid scripts/servers.sh recorded for the server it started as `name`. */
+  async pidOf(name: PrivateServerName): Promise<number> {
+    return Number((await readFile(join(this.folder, 'run', `${name}.pid`), 'utf8')).trim());
   }
 
   async dispose(): Promise<void> {
-    await script(this.scriptEnv, 'stop').catch(() => undefined);
+    await script(this.scriptEnv, ['stop']).catch(() => undefined);
     await rm(this.folder, { recursive: true, force: true });
   }
 }
 
-async function script(env: NodeJS.ProcessEnv, ...args: string[]): Promise<void> {
-  try {
-    await run('bash', [join(repoRoot, 'scripts', 'servers.sh'), ...args], { env, timeout: 180_000 });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`scripts/servers.sh ${args.join(' ')} failed: ${stderr ?? ''}${stdout ?? ''}`, { cause: error });
-  }
+/** Runs scripts/servers.sh with `args`; fails with everything it printed when it exits otherwise than 0 (or within 180 s). */
+function script(env: NodeJS.ProcessEnv, args: string[], onLine?: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [join(repoRoot, 'scripts', 'servers.sh'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+    let printed = '';
+    let partial = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine?.(line);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`scripts/servers.sh ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${printed}`));
+    });
+  });
 }
