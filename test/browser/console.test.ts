@@ -99,6 +99,7 @@ describe('the console in Chromium', () => {
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
+    await checks.audit('sign up');
     await screenshot(page, 'signup');
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.waitForURL('**/releases');
@@ -208,9 +209,13 @@ describe('the console in Chromium', () => {
 
   checks.test('history, the views of a revision, and the diff between two', async () => {
     await page.goto(releaseUrl('web', '?tab=history'));
+    await main().getByRole('link', { name: 'View revision 1' }).waitFor();
+    await checks.audit('history');
+    await screenshot(page, 'history');
     await main().getByRole('link', { name: 'View revision 1' }).click();
     await main().getByRole('heading', { name: 'Revision 1' }).waitFor();
     assert.match((await main().locator('pre.code').textContent()) ?? '', /message: first/);
+    await checks.audit('revision values');
     await main().getByRole('link', { name: 'Manifest' }).click();
     await main().locator('pre.code', { hasText: 'kind: ConfigMap' }).waitFor();
     await main().getByRole('link', { name: 'Notes' }).click();
@@ -235,6 +240,7 @@ describe('the console in Chromium', () => {
     const plan = main().getByRole('region', { name: /Preview of the rollback/ });
     await plan.waitFor();
     assert.match((await plan.locator('pre.diff').first().textContent()) ?? '', /\+\s+message: first/);
+    await checks.audit('rollback preview');
     await screenshot(page, 'rollback-preview');
     await plan.getByRole('button', { name: 'Apply this rollback' }).click();
     await main().getByText('Rolled back to revision 1: revision 3 is deployed.').waitFor();
@@ -278,6 +284,17 @@ describe('the console in Chromium', () => {
     await main().getByText('Release health:').waitFor();
     await checks.audit('release overview, dark');
     await screenshot(page, 'release-dark');
+    for (const [path, ready, name] of [
+      ['/kubeconfig', 'table', 'kubeconfig-dark'],
+      [`/releases?context=admin&namespace=${namespace}`, 'table.releases', 'releases-dark'],
+      [releaseUrl('web', '?tab=history'), 'table', 'history-dark'],
+      [releaseUrl('web', '?tab=upgrade'), 'textarea', 'upgrade-dark'],
+    ] as const) {
+      await page.goto(path);
+      await main().locator(ready).first().waitFor();
+      await checks.audit(name);
+      await screenshot(page, name);
+    }
 
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [path, name] of [
@@ -290,6 +307,13 @@ describe('the console in Chromium', () => {
       await checks.audit(name);
       await screenshot(page, name);
     }
+    // The releases table is wider than a phone: its box takes the keyboard's focus and scrolls with the arrows.
+    await page.goto(`/releases?context=admin&namespace=${namespace}`);
+    const box = main().getByRole('region', { name: 'Releases' });
+    await box.locator('table').waitFor();
+    await box.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(`document.querySelector('main .table-scroll').scrollLeft > 0`);
     await page.getByRole('button', { name: 'Use light theme' }).click();
     await page.setViewportSize({ width: 1280, height: 800 });
   });

@@ -51,10 +51,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** Fails when the page is wider than its window: a phone-width screen must never scroll sideways. */
+/**
+ * Fails when the page is wider than its window (a phone-width screen must never scroll sideways), or when a
+ * box inside it scrolls sideways but the keyboard cannot reach it (not focusable, or focusable without a name).
+ */
 export async function assertFitsScreen(page: Page, name: string): Promise<void> {
   const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
   if (overflow > 0) throw new Error(`${name} is ${overflow}px wider than the screen`);
+  // A string, evaluated in the page: the test code has no DOM types of its own.
+  const unreachable = (await page.evaluate(`[...document.querySelectorAll('body *')]
+    .filter((box) => box.scrollWidth > box.clientWidth && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX))
+    .filter((box) => box.tabIndex < 0 || !(box.matches('input, select, textarea') || box.hasAttribute('aria-label') || box.hasAttribute('aria-labelledby')))
+    .map((box) => box.tagName.toLowerCase() + (box.className ? '.' + String(box.className).split(' ').join('.') : ''))`)) as string[];
+  if (unreachable.length > 0) throw new Error(`${name}: boxes scroll sideways that the keyboard cannot reach: ${unreachable.join(', ')}`);
 }
 
 const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;

@@ -2,6 +2,7 @@ import type { AuditEvent } from '@platform/api-client';
 import { Time } from '../components/release-bits.js';
 import { describeMessage } from '../error-words.js';
 import type { AuditPages } from './audit-pages.js';
+import { TableScroll } from '../components/table-scroll.js';
 
 /** An event type in the table's words: the contract's name without `platform.` (or `platform.release.` on a release's page). */
 const shortType = (type: string, prefix: RegExp) => type.replace(prefix, '');
@@ -51,8 +52,7 @@ export function AuditTable({ pages, forRelease = false, empty }: { pages: AuditP
   const columns = forRelease ? ['Time', 'Event', 'Revision', 'Chart version', 'Outcome', 'Who'] : ['Time', 'Event', 'Outcome', 'What', 'Who'];
   return (
     <>
-      {/* Focusable: on a narrow screen the table scrolls sideways, and a keyboard must be able to scroll it. */}
-      <div class="table-scroll" tabIndex={0} role="region" aria-label="Audit events">
+      <TableScroll label="Audit events">
         <table class="audit">
           <caption class="visually-hidden">Audit events, newest first</caption>
           <thead>
@@ -97,7 +97,7 @@ export function AuditTable({ pages, forRelease = false, empty }: { pages: AuditP
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {hasMore && (
         <div class="actions">
           <button type="button" class="secondary" disabled={loading} onClick={loadMore}>

@@ -4,6 +4,7 @@ import { api, messageOf, unwrap } from '../api.js';
 import { Notice } from '../components/notice.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
+import { TableScroll } from '../components/table-scroll.js';
 
 /** `usable`/`unusableReason` come with the contexts answer where the platform reports them. */
 type ContextRow = KubeContext & { usable?: boolean; unusableReason?: string };
@@ -82,7 +83,7 @@ export function KubeconfigPage() {
           <p>No kubeconfig is stored yet. Store one below.</p>
         ) : (
           <form onSubmit={saveAllowed}>
-            <div class="table-scroll">
+            <TableScroll label="Contexts">
               <table>
                 <caption class="visually-hidden">Contexts of the stored kubeconfig</caption>
                 <thead>
@@ -130,7 +131,7 @@ export function KubeconfigPage() {
                   })}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             <div class="actions">
               <button type="submit" disabled={busy}>
                 Save allowed contexts

@@ -7,6 +7,7 @@ import { StatusBadge, formatTime } from '../components/release-bits.js';
 import { listAcrossContexts, releaseStatuses, type ListFilter, type ReleasePage, type ReleaseStatus, type Storage } from '../release-list.js';
 import { Link, navigate, withQuery } from '../router.js';
 import { useSession } from '../session.js';
+import { TableScroll } from '../components/table-scroll.js';
 
 const pageSizes = [10, 25, 50];
 const storages: Storage[] = ['secret', 'configmap', 'memory'];
@@ -174,7 +175,7 @@ export function ReleasesPage({ query }: { query: URLSearchParams }) {
       ))}
       {page && (
         <div class="card">
-          <div class="table-scroll">
+          <TableScroll label="Releases">
             <table class="releases">
               <caption class="visually-hidden">Releases, page {filter.page}</caption>
               <thead>
@@ -223,7 +224,7 @@ export function ReleasesPage({ query }: { query: URLSearchParams }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <nav class="pager" aria-label="Pages">
             <button type="button" class="secondary" disabled={filter.page <= 1} onClick={() => go({ page: filter.page - 1 > 1 ? filter.page - 1 : undefined })}>
               Previous

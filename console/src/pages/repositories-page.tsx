@@ -7,6 +7,7 @@ import { Notice } from '../components/notice.js';
 import { useAction } from '../release/use-action.js';
 import { AddRepositoryForm } from '../repositories/add-repository-form.js';
 import { ChartSearch } from '../repositories/chart-search.js';
+import { TableScroll } from '../components/table-scroll.js';
 
 /** The user's chart repositories: installs name them instead of a URL, and use their stored credentials; their charts searched at once. */
 export function RepositoriesPage({ query }: { query: URLSearchParams }) {
@@ -49,7 +50,7 @@ export function RepositoriesPage({ query }: { query: URLSearchParams }) {
         <Notice kind="success">{news}</Notice>
         {repositories?.length === 0 && <p>No repository yet.</p>}
         {repositories && repositories.length > 0 && (
-          <div class="table-scroll">
+          <TableScroll label="Chart repositories">
             <table>
               <caption class="visually-hidden">Chart repositories</caption>
               <thead>
@@ -88,7 +89,7 @@ export function RepositoriesPage({ query }: { query: URLSearchParams }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </div>
     </section>

@@ -2,6 +2,7 @@ import type { Release } from '@platform/api-client';
 import { StatusBadge, formatTime } from '../components/release-bits.js';
 import type { TabHref } from '../pages/release-page.js';
 import { Link } from '../router.js';
+import { TableScroll } from '../components/table-scroll.js';
 
 /** Every revision, newest first, with the ways to look at one, compare it or return to it. */
 export function HistoryTab({ history, tabHref }: { history: Release[]; tabHref: TabHref }) {
@@ -9,7 +10,7 @@ export function HistoryTab({ history, tabHref }: { history: Release[]; tabHref: 
   return (
     <>
       <h2>History</h2>
-      <div class="table-scroll">
+      <TableScroll label="Revisions">
         <table>
           <caption class="visually-hidden">Revisions, newest first</caption>
           <thead>
@@ -40,11 +41,12 @@ export function HistoryTab({ history, tabHref }: { history: Release[]; tabHref: 
                   </Link>
                   {revision.version !== latest && (
                     <>
-                      <Link href={tabHref('diff', { from: revision.version, to: latest })} aria-label={`Compare revision ${revision.version} with ${latest}`}>
-                        Compare with {latest}
+                      {/* Hidden words complete the link's name rather than an aria-label replacing it: the name keeps the visible words (WCAG 2.5.3). */}
+                      <Link href={tabHref('diff', { from: revision.version, to: latest })}>
+                        Compare <span class="visually-hidden">revision {revision.version} </span>with {latest}
                       </Link>
-                      <Link href={tabHref('rollback', { revision: revision.version })} aria-label={`Roll back to revision ${revision.version}`}>
-                        Roll back to it
+                      <Link href={tabHref('rollback', { revision: revision.version })}>
+                        Roll back<span class="visually-hidden"> to revision {revision.version}</span>
                       </Link>
                     </>
                   )}
@@ -53,7 +55,7 @@ export function HistoryTab({ history, tabHref }: { history: Release[]; tabHref: 
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }

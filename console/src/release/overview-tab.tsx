@@ -6,6 +6,7 @@ import { HealthStatus, useResources } from '../components/health.js';
 import { Notice } from '../components/notice.js';
 import { formatTime } from '../components/release-bits.js';
 import { targetQuery, type ReleaseTarget } from './target.js';
+import { TableScroll } from '../components/table-scroll.js';
 
 /** The latest revision's facts, its objects' health, and (on demand) drift of the live objects from the manifest. */
 export function OverviewTab({ target, latest, version }: { target: ReleaseTarget; latest: Release; version: number }) {
@@ -46,7 +47,7 @@ export function OverviewTab({ target, latest, version }: { target: ReleaseTarget
           <p>
             Release health: <HealthStatus status={resources.health.status} /> (revision {resources.revision})
           </p>
-          <div class="table-scroll">
+          <TableScroll label="Objects of the deployed revision">
             <table>
               <caption class="visually-hidden">Objects of the deployed revision</caption>
               <thead>
@@ -72,7 +73,7 @@ export function OverviewTab({ target, latest, version }: { target: ReleaseTarget
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
       <h2>Drift</h2>

@@ -4,6 +4,7 @@ import { api, messageOf, unwrap } from '../api.js';
 import { Notice } from '../components/notice.js';
 import { describeMessage } from '../error-words.js';
 import { Link, navigate, withQuery } from '../router.js';
+import { TableScroll } from '../components/table-scroll.js';
 
 type SearchResult = operations['searchCharts']['responses'][200]['content']['application/json'];
 type FoundChart = SearchResult['charts'][number];
@@ -73,7 +74,7 @@ export function ChartSearch({ query, repositories }: { query: URLSearchParams; r
       )}
       {result && result.charts.length === 0 && <p>No chart matches {q === '' ? 'in your repositories' : `“${q}”`}.</p>}
       {result && result.charts.length > 0 && (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Charts found">
+        <TableScroll label="Charts found">
           <table class="chart-results">
             <caption class="visually-hidden">Charts found</caption>
             <thead>
@@ -127,7 +128,7 @@ export function ChartSearch({ query, repositories }: { query: URLSearchParams; r
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {result?.truncated && <p class="hint">More charts or versions matched than are shown: search with more precise words.</p>}
     </section>

@@ -2,6 +2,7 @@ import type { ApiToken } from '@platform/api-client';
 import { useState } from 'preact/hooks';
 import { ConfirmAction } from '../components/confirm-action.js';
 import { formatTime } from '../components/release-bits.js';
+import { TableScroll } from '../components/table-scroll.js';
 
 const limitsOf = (scope: ApiToken['scope']) =>
   [
@@ -17,7 +18,7 @@ export function TokensTable(props: { tokens: ApiToken[]; busy: boolean; onRevoke
   const [confirming, setConfirming] = useState<string | null>(null);
   if (props.tokens.length === 0) return <p>No token yet.</p>;
   return (
-    <div class="table-scroll">
+    <TableScroll label="API tokens">
       <table>
         <caption class="visually-hidden">API tokens</caption>
         <thead>
@@ -57,6 +58,6 @@ export function TokensTable(props: { tokens: ApiToken[]; busy: boolean; onRevoke
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
