@@ -136,6 +136,12 @@ describe('the audit trail in the console', () => {
     await main().locator('table.audit tbody tr').nth(4).waitFor();
     assert.deepEqual(await eventNames(), allEvents);
     await page.getByRole('button', { name: 'Show older events' }).waitFor({ state: 'detached' });
+
+    // More than the API gives in a page (200) is read as the largest page, not refused.
+    await page.goto('/audit?limit=500');
+    await eventually(allEvents);
+    assert.equal(await page.getByLabel('Per page').inputValue(), '200');
+    assert.equal(await main().getByRole('alert').count(), 0);
   });
 
   checks.test('a filter the API refuses is shown in words', async () => {

@@ -26,7 +26,9 @@ const eventTypes: EventType[] = [
   'platform.token.created',
   'platform.token.revoked',
 ];
+/** The last is the most the API gives in one page (GET /api/audit: limit up to 200). */
 const pageSizes = [20, 50, 200];
+const largestPage = pageSizes[pageSizes.length - 1]!;
 
 /** An address's time (UTC, ISO 8601) as a `datetime-local` value in the reader's time zone, and back. */
 function localInputOf(iso: string | undefined): string {
@@ -37,7 +39,10 @@ function localInputOf(iso: string | undefined): string {
 }
 const isoOf = (local: string): string => (local === '' ? '' : new Date(local).toISOString());
 
-/** The filters of the address: what the API takes, as given (it refuses what breaks a rule, in words). */
+/**
+ * The filters of the address: what the API takes, as given (it refuses what breaks a rule, in words), except a
+ * page size above the API's largest, which is read as the largest rather than refused.
+ */
 function filterOf(query: URLSearchParams): AuditQuery {
   const type = query.get('type') ?? '';
   const limit = Number(query.get('limit'));
@@ -48,7 +53,7 @@ function filterOf(query: URLSearchParams): AuditQuery {
     context: query.get('context') || undefined,
     from: query.get('from') || undefined,
     to: query.get('to') || undefined,
-    limit: Number.isInteger(limit) && limit > 0 ? limit : undefined,
+    limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, largestPage) : undefined,
   };
 }
 
