@@ -152,6 +152,28 @@ describe('chart repositories in the console', () => {
     assert.deepEqual(await reply.json(), []);
   });
 
+  checks.test('with the users service down, the search says so in words instead of searching forever', async () => {
+    await page.goto('/releases');
+    await main().getByRole('heading', { name: 'Releases' }).waitFor();
+    await platform.stopService('users');
+    try {
+      // Within the page (no reload): the console keeps its session while the repository list fails to load.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Repositories' }).click();
+      await page.getByLabel('Chart name or words of its description').fill('hello');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/repositories\?q=hello$/);
+      const alerts = main().getByRole('alert');
+      await alerts.nth(1).waitFor();
+      assert.deepEqual(await alerts.allTextContents(), [
+        'Part of the platform is unavailable right now. Try again in a moment.',
+        'Part of the platform is unavailable right now. Try again in a moment.',
+      ]);
+      assert.equal(await main().getByText('Searching your repositories…').count(), 0);
+    } finally {
+      await platform.startService('users');
+    }
+  });
+
   test('no serious accessibility violation, no CSP refusal, no page error', () => {
     assert.deepEqual(checks.seriousViolations, []);
     assert.deepEqual(checks.problems, []);

@@ -37,7 +37,8 @@ export function RepositoriesPage({ query }: { query: URLSearchParams }) {
     <section>
       <h1 tabIndex={-1}>Chart repositories</h1>
       <p class="hint">On the Install page, a repository's name stands for its URL and credentials.</p>
-      <ChartSearch query={query} repositories={repositories?.map((repository) => repository.name).join(' ') ?? null} />
+      {/* A list that failed to load lets the search run all the same: it reads the repositories itself, and says so if it cannot. */}
+      <ChartSearch query={query} repositories={repositories?.map((repository) => repository.name).join(' ') ?? (loadError === '' ? null : '')} />
       <AddRepositoryForm
         onAdded={(name) => {
           setNews(`Repository ${name} is added.`);

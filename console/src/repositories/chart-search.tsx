@@ -17,7 +17,7 @@ export const installHref = (chart: { repository: string; name: string }, version
  * Charts of all the person's repositories whose name or description holds the words (`q` in the address, so
  * a search can be shared), each with its versions and an Install link; repositories that could not be read
  * are listed apart, with the reason. `repositories` names the person's repositories as the page last read them
- * (null until it has).
+ * (null until it has read them or failed to: then empty).
  */
 export function ChartSearch({ query, repositories }: { query: URLSearchParams; repositories: string | null }) {
   const q = query.get('q') ?? '';
