@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { kubeconfigPath } from '@platform/test-support';
 import { chartDir, ciValues, helm, parseManifests, valuesFile, type HelmResult, type KubeObject } from './support/chart.js';
-import { kubeApi } from './support/kube.js';
+import { deleteNamespace, kubeApi } from './support/kube.js';
 
 /**
  * The chart installed and upgraded for real into the test kube-apiserver, which validates every object
  * (it has no scheduler or kubelet: the objects are stored, pods never run and no image is pulled, so helm
  * never waits for them and `helm test` could not pass here; the test Pod's spec is checked instead, and its
- * script is run against a real platform by deploy-chart-hook.test.ts). Each install gets its own namespace:
- * without a controller manager a deleted namespace stays Terminating.
+ * script is run against a real platform by deploy-chart-hook.test.ts). Each install gets its own namespace,
+ * emptied and deleted at the end (there is no controller manager to do either).
  */
 const release = 'platform';
 const prefix = `${release}-helm-release-platform`;
@@ -85,7 +85,7 @@ after(async () => {
   for (const namespace of namespaces) {
     await helm(['uninstall', release, '--kubeconfig', kubeconfig, '--kube-context', 'admin', '--namespace', namespace]);
     await kubeApi('DELETE', objectPath(namespace, 'v1', 'Secret', `${prefix}-generated`));
-    await kubeApi('DELETE', `/api/v1/namespaces/${namespace}`);
+    await deleteNamespace(namespace);
   }
 });
 

@@ -15,7 +15,7 @@ interface Kubeconfig {
  * completing a Job.
  */
 export async function kubeApi(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
   kubeconfigFile?: string,
@@ -34,7 +34,7 @@ export async function kubeApi(
         headers: {
           authorization: `Bearer ${token}`,
           accept: 'application/json',
-          ...(payload ? { 'content-type': method === 'POST' ? 'application/json' : 'application/merge-patch+json' } : {}),
+          ...(payload ? { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' } : {}),
         },
         timeout: 10_000,
       },
@@ -61,4 +61,15 @@ export async function completeJob(namespace: string, name: string, kubeconfigFil
     kubeconfigFile,
   );
   if (reply.status !== 200) throw new Error(`completing job ${namespace}/${name}: HTTP ${reply.status} ${JSON.stringify(reply.json)}`);
+}
+
+/**
+ * Deletes a namespace, then drops its finalizer as the namespace controller (which does not run on the test
+ * cluster) would once the namespace is empty: otherwise it stays Terminating for good. Empty it first.
+ */
+export async function deleteNamespace(namespace: string, kubeconfigFile?: string): Promise<void> {
+  await kubeApi('DELETE', `/api/v1/namespaces/${namespace}`, undefined, kubeconfigFile);
+  const finalized = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: { finalizers: [] } };
+  const reply = await kubeApi('PUT', `/api/v1/namespaces/${namespace}/finalize`, finalized, kubeconfigFile);
+  if (reply.status !== 200 && reply.status !== 404) throw new Error(`finalizing namespace ${namespace}: HTTP ${reply.status} ${JSON.stringify(reply.json)}`);
 }
