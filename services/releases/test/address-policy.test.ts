@@ -15,6 +15,7 @@ const answers: Record<string, string[]> = {
   'metadata.example': ['169.254.169.254'],
   'alibaba-metadata.example': ['100.100.100.200'],
   'oracle-metadata.example': ['192.0.0.192'],
+  'azure-wireserver.example': ['168.63.129.16'],
   'mixed.example': ['203.0.113.10', '127.0.0.1'],
   'mixed-private.example': ['203.0.113.10', '10.1.2.3'],
   'mapped.example': ['::ffff:127.0.0.1'],
@@ -57,6 +58,8 @@ const refusedByDefault = [
   'https://metadata.example',
   'https://alibaba-metadata.example',
   'https://oracle-metadata.example',
+  'https://azure-wireserver.example',
+  'https://[64:ff9b::a83f:8110]', // Azure's host endpoint through NAT64
   'https://mixed.example',
   'https://mixed-private.example',
   'https://mapped.example',
@@ -78,6 +81,7 @@ const refusedByDefault = [
 test('public addresses pass; private, shared, loopback, link-local, unspecified, metadata and their IPv6 forms do not', async () => {
   const policy = new ClusterAddressPolicy([], resolve);
   assert.equal(await verdict(policy, 'https://public.example:6443'), '203.0.113.10');
+  assert.equal(await verdict(policy, 'https://168.63.129.17'), '168.63.129.17');
   assert.equal(await verdict(policy, 'https://public-v6.example'), '2001:db8::10');
   assert.equal(await verdict(policy, 'https://[2001:db8::20]'), '2001:db8::20');
   for (const server of refusedByDefault) assert.match(await verdict(policy, server), /^cluster address not allowed: /, server);

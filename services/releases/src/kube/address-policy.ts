@@ -16,6 +16,7 @@ for (const [network, prefix] of [
   ['100.64.0.0', 10], // shared address space (carrier NAT; Alibaba's metadata 100.100.100.200)
   ['127.0.0.0', 8], // loopback
   ['169.254.0.0', 16], // link-local (AWS, GCP, Azure, OpenStack metadata 169.254.169.254)
+  ['168.63.129.16', 32], // Azure's host endpoint (WireServer: VM agent settings and certificates), a public address
   ['172.16.0.0', 12], // private
   ['192.0.0.0', 24], // IETF protocol assignments (Oracle's metadata 192.0.0.192)
   ['192.168.0.0', 16], // private
