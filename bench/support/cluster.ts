@@ -6,8 +6,8 @@ import { testClusterKubeconfig } from '../../test/support/kubeconfig.js';
 /** The test cluster as its `admin` context (the context every benchmark user is allowed). */
 export const benchContext = 'admin';
 
-/** The service's own decoder with its default caps, for reading back what the benchmark seeded. */
-export const benchDecoder = new ReleaseDecoder(releaseDecoderOptions(32 * 2 ** 20, 1));
+/** The service's own decoder with its default cap per record (none per read), for reading back what the benchmark seeded. */
+export const benchDecoder = new ReleaseDecoder(releaseDecoderOptions(32 * 2 ** 20, 1, 2 ** 31 - 1));
 
 export async function adminKubeApi(): Promise<KubeApi> {
   const access = clusterAccessOf(await testClusterKubeconfig(), benchContext);

@@ -54,6 +54,7 @@ export type ReleasesAppConfig = Pick<
   | 'KUBE_REQUEST_TIMEOUT_MS'
   | 'KUBE_RESPONSE_MAX_BYTES'
   | 'RELEASE_RECORD_MAX_BYTES'
+  | 'RELEASE_REQUEST_MAX_BYTES'
   | 'RELEASE_DECODE_WORKERS'
   | 'RELEASE_BODY_CACHE_MB'
   | 'HELM_TIMEOUT_MS'
@@ -103,7 +104,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     closeGraceMs: config.HELM_TIMEOUT_MS + 2 * config.KUBE_REQUEST_TIMEOUT_MS,
   });
   const memoryReleases = deps.memoryReleases ?? new MemoryReleaseRecords();
-  const decoder = new ReleaseDecoder(releaseDecoderOptions(config.RELEASE_RECORD_MAX_BYTES, config.RELEASE_DECODE_WORKERS));
+  const decoder = new ReleaseDecoder(releaseDecoderOptions(config.RELEASE_RECORD_MAX_BYTES, config.RELEASE_DECODE_WORKERS, config.RELEASE_REQUEST_MAX_BYTES));
   const kubeCaches = new KubeCacheFolders({ max: kubeCacheFoldersMax, idleSeconds: config.CLIENT_CACHE_IDLE_SECONDS });
   const helm = new HelmCli({
     bin: config.HELM_BIN,

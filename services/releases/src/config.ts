@@ -30,6 +30,12 @@ export const ReleasesConfig = serviceConfigBase(8082)
     KUBE_RESPONSE_MAX_BYTES: positiveInt(64 * 2 ** 20),
     /** Largest release JSON a stored record may inflate to; a record past it is refused 500/603, naming it. */
     RELEASE_RECORD_MAX_BYTES: positiveInt(32 * 2 ** 20),
+    /**
+     * Release JSON the records read by one request (a history, a list's page) may inflate to in all; past it
+     * the record that crosses it is refused 500/603, naming it. The bench's list of 100 releases of a large
+     * chart decodes about 70 MiB.
+     */
+    RELEASE_REQUEST_MAX_BYTES: positiveInt(128 * 2 ** 20),
     /** Worker threads that decode large release records off the event loop. */
     RELEASE_DECODE_WORKERS: positiveInt(2),
     /** Decoded release bodies kept for lists, in MiB of JSON (0: none; see ReleaseBodyCache). */

@@ -96,12 +96,13 @@ export class ReleaseAccess {
     };
   }
 
+  /** A driver per request, so the records it decodes share one request's budget (ReleaseDecoder.forRequest). */
   private driverOf(userId: number, client: ClusterClient, target: ReleaseTarget) {
     switch (target.storage) {
       case 'secret':
-        return secretsDriver(client.api, this.decoder, this.bodies);
+        return secretsDriver(client.api, this.decoder.forRequest(), this.bodies);
       case 'configmap':
-        return configMapsDriver(client.api, this.decoder, this.bodies);
+        return configMapsDriver(client.api, this.decoder.forRequest(), this.bodies);
       case 'memory':
         return this.memory.driver(memoryScope(userId, target.context));
     }

@@ -17,6 +17,7 @@ const withManifest = (bytes: number) => ({ ...sample, manifest: 'm'.repeat(bytes
 function decoder(overrides: Partial<ConstructorParameters<typeof ReleaseDecoder>[0]> = {}) {
   return new ReleaseDecoder({
     limits: { maxEncodedChars: 3 * 2 ** 20, maxDecodedBytes: 8 * 2 ** 20 },
+    requestMaxBytes: 20 * 2 ** 20,
     workers: 1,
     queueMax: 4,
     inlineMaxBytes: 64 * 1024,
@@ -53,6 +54,44 @@ test('a gzip bomb stops at the cap; broken gzip, non-JSON, non-releases and over
     assert.equal(await refusal('A'.repeat(3 * 2 ** 20 + 4)), `stored record over ${3 * 2 ** 20} characters`);
     // The pool still decodes after refusals.
     assert.equal((await pool.decode(encodeRelease(withManifest(2 * 2 ** 20)), 1)).version, 1);
+  } finally {
+    await pool.close();
+  }
+});
+
+test("a request's records decode within its budget, inline and in workers; past it each is refused; other requests have their own", async () => {
+  const pool = decoder({ requestMaxBytes: 20 * 2 ** 20 });
+  const sixMiB = encodeRelease(withManifest(6 * 2 ** 20));
+  const overBudget = `the request's records decode to over ${20 * 2 ** 20} bytes in all`;
+  try {
+    // One worker: records are decoded one after another, 6 MiB each, so three fit and the rest do not.
+    const request = pool.forRequest();
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => request.decode(sixMiB, 1)));
+    assert.deepEqual(
+      outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.manifest?.length : (outcome.reason as Error).message)),
+      [6 * 2 ** 20, 6 * 2 ** 20, 6 * 2 ** 20, overBudget, overBudget],
+    );
+    await assert.rejects(request.decode(encodeRelease(withManifest(3 * 2 ** 20)), 1), { name: 'ReleaseRecordRefusedError', message: overBudget });
+    // What is left (2 MiB) still takes a record that small, decoded inline.
+    assert.equal((await request.decode(encodeRelease(withManifest(1024)), 1)).version, 1);
+    assert.equal((await pool.forRequest().decode(sixMiB, 1)).manifest?.length, 6 * 2 ** 20);
+    // A record over the cap, with the budget still whole, is refused for the cap.
+    await assert.rejects(pool.forRequest().decode(encodeRelease(withManifest(9 * 2 ** 20)), 1), { message: 'decoded record over 8388608 bytes' });
+    // The pool itself (tests, the benchmark) has no budget, only the cap.
+    for (let round = 0; round < 4; round += 1) assert.equal((await pool.decode(sixMiB, 1)).version, 1);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a budget smaller than the inline bound is kept by inline decoding too', async () => {
+  const pool = decoder({ requestMaxBytes: 100 * 1024 });
+  const fortyKiB = encodeRelease(withManifest(40 * 1024));
+  try {
+    const request = pool.forRequest();
+    assert.equal((await request.decode(fortyKiB, 1)).version, 1);
+    assert.equal((await request.decode(fortyKiB, 1)).version, 1);
+    await assert.rejects(request.decode(fortyKiB, 1), { message: `the request's records decode to over ${100 * 1024} bytes in all` });
   } finally {
     await pool.close();
   }

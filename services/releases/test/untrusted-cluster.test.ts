@@ -30,19 +30,17 @@ const releaseSample = {
   namespace: 'team-a',
 };
 
-/** A SecretList with one release record whose `data.release` is `encoded`, as Helm's secrets driver stores it. */
-function secretListWith(encoded: string) {
+/** A SecretList of release records (`data.release` holds `encoded`), as Helm's secrets driver stores them. */
+function secretListWith(encoded: string, names = ['bomb']) {
   return {
     kind: 'SecretList',
     apiVersion: 'v1',
     metadata: {},
-    items: [
-      {
-        metadata: { name: releaseKey('bomb', 1), namespace: 'team-a', labels: { name: 'bomb', owner: 'helm', status: 'deployed', version: '1' } },
-        type: 'helm.sh/release.v1',
-        data: { release: Buffer.from(encoded).toString('base64') },
-      },
-    ],
+    items: names.map((name) => ({
+      metadata: { name: releaseKey(name, 1), namespace: 'team-a', labels: { name, owner: 'helm', status: 'deployed', version: '1' } },
+      type: 'helm.sh/release.v1',
+      data: { release: Buffer.from(encoded).toString('base64') },
+    })),
   };
 }
 
@@ -52,6 +50,9 @@ function inflatingRecord(bytes: number): string {
   return gzipSync(Buffer.concat([head, Buffer.alloc(bytes, 'a'), Buffer.from('"}')]), { level: 9 }).toString('base64');
 }
 const tenMiBRecord = inflatingRecord(10 * 2 ** 20);
+/** Under the 4 MiB cap of each record; six of them are past the 12 MiB one request may decode. */
+const threeMiBRecord = inflatingRecord(3 * 2 ** 20);
+const manyReleases = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
 
 function answer(request: IncomingMessage, response: ServerResponse): void {
   received.push(request.url ?? '');
@@ -81,6 +82,8 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
       });
     case 'inflating':
       return json(200, secretListWith(tenMiBRecord));
+    case 'many-records':
+      return json(200, secretListWith(threeMiBRecord, manyReleases));
     case 'not-gzip':
       return json(200, secretListWith(Buffer.from([0x1f, 0x8b, 0x08, 1, 2, 3]).toString('base64')));
     case 'not-a-release':
@@ -116,6 +119,7 @@ const scenarios = [
   'oversize',
   'leaky-status',
   'inflating',
+  'many-records',
   'not-gzip',
   'not-a-release',
   'small-release',
@@ -151,7 +155,10 @@ before(async () => {
   const contexts = Object.keys(servers);
   built = await buildTestApp(
     { kubeconfigs: new FakeKubeconfigSource({ kubeconfigVersion: 1, rawKubeConfig: kubeconfigFor(servers), allowedContexts: contexts }) },
-    { allow: [`127.0.0.1:${port}`], config: { KUBE_RESPONSE_MAX_BYTES: 2 ** 20, RELEASE_RECORD_MAX_BYTES: 4 * 2 ** 20 } },
+    {
+      allow: [`127.0.0.1:${port}`],
+      config: { KUBE_RESPONSE_MAX_BYTES: 2 ** 20, RELEASE_RECORD_MAX_BYTES: 4 * 2 ** 20, RELEASE_REQUEST_MAX_BYTES: 12 * 2 ** 20 },
+    },
   );
 });
 after(async () => {
@@ -246,6 +253,23 @@ test('release records that inflate past the cap, are not gzip, or are not a rele
   const fine = await call(built.app, 'GET', `/api/releases/bomb/history?${query({ context: 'small-release', namespace: 'team-a' })}`);
   assert.equal(fine.statusCode, 200, fine.body);
   assert.deepEqual(fine.json(), [releaseSample]);
+});
+
+test('many records each under the cap: one request decodes at most RELEASE_REQUEST_MAX_BYTES of them, then 500/603 naming one', async () => {
+  for (const url of ['/api/releases/r1/history', '/api/releases']) {
+    const response = await call(built.app, 'GET', `${url}?${query({ context: 'many-records', namespace: 'team-a' })}`);
+    assert.equal(response.statusCode, 500, `${url}: ${response.body.slice(0, 200)}`);
+    assert.match(
+      (response.json() as { errors: string[] }).errors[0]!,
+      /^release record team-a\/sh\.helm\.release\.v1\.r[1-6]\.v1 refused: the request's records decode to over 12582912 bytes in all$/,
+    );
+  }
+  // One record is within the budget, and every request has a budget of its own.
+  for (let round = 0; round < 2; round += 1) {
+    const one = await call(built.app, 'GET', `/api/releases/r1/1?${query({ context: 'many-records', namespace: 'team-a' })}`);
+    assert.equal(one.statusCode, 200, one.body.slice(0, 200));
+    assert.equal((one.json() as { manifest: string }).manifest.length, 3 * 2 ** 20);
+  }
 });
 
 test('helm follows no redirect out of the policy: its every hop goes through the policy proxy', async () => {

@@ -31,12 +31,23 @@ export function encodeRelease(release: HelmRelease): string {
   return gzipSync(Buffer.from(JSON.stringify(release)), { level: constants.Z_BEST_COMPRESSION }).toString('base64');
 }
 
+/** A decoded record and the bytes of JSON it inflated to (what a request's decoding budget counts). */
+export interface DecodedRelease {
+  release: HelmRelease;
+  bytes: number;
+}
+
 /**
  * Helm's decodeRelease within `limits`: base64 (`base64Layers` times: a Secret's data adds one), then gunzip
  * when the gzip magic header is there (old records are plain JSON), then JSON. gunzip stops at the cap, so a
  * record that would inflate to gigabytes costs at most `maxDecodedBytes`. Throws ReleaseRecordRefusedError.
  */
 export function decodeRelease(data: string, limits: DecodeLimits, base64Layers = 1): HelmRelease {
+  return decodeSizedRelease(data, limits, base64Layers).release;
+}
+
+/** decodeRelease, also telling how many bytes of JSON the record inflated to. */
+export function decodeSizedRelease(data: string, limits: DecodeLimits, base64Layers = 1): DecodedRelease {
   if (data.length > limits.maxEncodedChars) throw new ReleaseRecordRefusedError(`stored record over ${limits.maxEncodedChars} characters`);
   let bytes = Buffer.from(data, 'base64');
   for (let layer = 1; layer < base64Layers; layer += 1) bytes = Buffer.from(bytes.toString('latin1'), 'base64');
@@ -59,7 +70,7 @@ export function decodeRelease(data: string, limits: DecodeLimits, base64Layers =
     throw new ReleaseRecordRefusedError('stored record is not JSON', { cause: error });
   }
   if (!isHelmRelease(release)) throw new ReleaseRecordRefusedError('stored record is not a Helm release');
-  return release;
+  return { release, bytes: json.length };
 }
 
 /**

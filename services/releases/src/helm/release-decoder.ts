@@ -1,11 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '@platform/service-kit';
 import { ErrorCode } from '@platform/contracts';
-import { decodeRelease, ReleaseRecordRefusedError, type DecodeLimits, type HelmRelease } from './codec.js';
+import { decodeSizedRelease, ReleaseRecordRefusedError, type DecodedRelease, type DecodeLimits, type HelmRelease } from './codec.js';
 import type { DecodeAnswer, DecodeJob } from './decode-worker.js';
 
 export interface ReleaseDecoderOptions {
   limits: DecodeLimits;
+  /** Bytes of JSON the records read by one request may inflate to in all (see forRequest). */
+  requestMaxBytes: number;
   /** Worker threads decoding records that inflate past `inlineMaxBytes`. */
   workers: number;
   /** Records waiting for a worker; beyond this a request is refused 503 rather than queued without bound. */
@@ -19,8 +21,21 @@ export interface ReleaseDecoderOptions {
   workerHeapMb?: number;
 }
 
+/** What a driver decodes stored records with: the whole pool, or one request's share of it (forRequest). */
+export interface RecordDecoder {
+  decode(data: string, base64Layers: number): Promise<HelmRelease>;
+}
+
+/** Bytes one request may still decode. */
+interface RequestBudget {
+  remaining: number;
+}
+
 interface Pending {
-  job: DecodeJob;
+  job: Omit<DecodeJob, 'maxDecodedBytes'>;
+  budget?: RequestBudget;
+  /** The bound the worker decodes it within, set when it is handed to one. */
+  limit?: number;
   resolve: (release: HelmRelease) => void;
   reject: (error: Error) => void;
 }
@@ -40,10 +55,11 @@ const inlineDecodeMaxBytes = 2 ** 20;
 /** Large records waiting for a decoding worker before requests are refused 503. */
 const decodeQueueMax = 64;
 
-/** The service's decoder settings around the two an operator chooses. */
-export function releaseDecoderOptions(maxDecodedBytes: number, workers: number): ReleaseDecoderOptions {
+/** The service's decoder settings around the three an operator chooses. */
+export function releaseDecoderOptions(maxDecodedBytes: number, workers: number, requestMaxBytes: number): ReleaseDecoderOptions {
   return {
     limits: { maxEncodedChars: releaseRecordMaxChars, maxDecodedBytes },
+    requestMaxBytes,
     workers,
     queueMax: decodeQueueMax,
     inlineMaxBytes: inlineDecodeMaxBytes,
@@ -58,8 +74,12 @@ const busyRetryAfterSeconds = 5;
  * is decoded inline; one that inflates past `inlineMaxBytes` (a big chart, or a gzip bomb) goes to a bounded
  * pool of worker threads, so decoding it up to the cap never stalls other users' requests or the probes.
  * A worker that dies (out of its heap) fails its job and is replaced.
+ *
+ * The cap bounds one record; a request reads many (a history, a list), each just under it, so a request's
+ * records are decoded with forRequest(), within `requestMaxBytes` in all: a cluster holding many records that
+ * each inflate to the cap cannot make one request hold hundreds of MiB.
  */
-export class ReleaseDecoder {
+export class ReleaseDecoder implements RecordDecoder {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private readonly inlineLimits: DecodeLimits;
@@ -70,15 +90,14 @@ export class ReleaseDecoder {
   }
 
   /** The release in `data`; throws ReleaseRecordRefusedError, or 503 when the pool's queue is full. */
-  async decode(data: string, base64Layers: number): Promise<HelmRelease> {
-    try {
-      return decodeRelease(data, this.inlineLimits, base64Layers);
-    } catch (error) {
-      const inflatesFurther =
-        error instanceof ReleaseRecordRefusedError && error.tooLarge && this.inlineLimits.maxDecodedBytes < this.options.limits.maxDecodedBytes;
-      if (!inflatesFurther) throw error;
-    }
-    return this.offload({ data, base64Layers });
+  decode(data: string, base64Layers: number): Promise<HelmRelease> {
+    return this.decodeWithin(data, base64Layers);
+  }
+
+  /** A decoder for one request: its records together inflate to at most `requestMaxBytes`, past which each is refused. */
+  forRequest(): RecordDecoder {
+    const budget: RequestBudget = { remaining: this.options.requestMaxBytes };
+    return { decode: (data, base64Layers) => this.decodeWithin(data, base64Layers, budget) };
   }
 
   async close(): Promise<void> {
@@ -87,14 +106,50 @@ export class ReleaseDecoder {
     await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
   }
 
-  private offload(job: DecodeJob): Promise<HelmRelease> {
+  private async decodeWithin(data: string, base64Layers: number, budget?: RequestBudget): Promise<HelmRelease> {
+    const limit = this.limitFor(budget);
+    if (limit <= 0) throw this.overBudget();
+    let decoded: DecodedRelease;
+    try {
+      decoded = decodeSizedRelease(data, { ...this.inlineLimits, maxDecodedBytes: Math.min(this.inlineLimits.maxDecodedBytes, limit) }, base64Layers);
+    } catch (error) {
+      if (!(error instanceof ReleaseRecordRefusedError && error.tooLarge)) throw error;
+      if (limit <= this.inlineLimits.maxDecodedBytes) throw this.refusedAt(limit, error);
+      return this.offload({ data, base64Layers }, budget);
+    }
+    return this.spend(decoded.release, decoded.bytes, budget);
+  }
+
+  /** The bytes a record may inflate to now: the cap, or what is left of the request's budget. */
+  private limitFor(budget?: RequestBudget): number {
+    return Math.min(this.options.limits.maxDecodedBytes, budget?.remaining ?? Infinity);
+  }
+
+  /** Counts a decoded record against its request; records decoding at once may together pass the budget. */
+  private spend(release: HelmRelease, bytes: number, budget?: RequestBudget): HelmRelease {
+    if (!budget) return release;
+    budget.remaining -= bytes;
+    if (budget.remaining < 0) throw this.overBudget();
+    return release;
+  }
+
+  /** A record that inflates past `limit`: refused for the cap, or for what was left of the request's budget. */
+  private refusedAt(limit: number, capRefusal: ReleaseRecordRefusedError): ReleaseRecordRefusedError {
+    return limit < this.options.limits.maxDecodedBytes ? this.overBudget() : capRefusal;
+  }
+
+  private overBudget(): ReleaseRecordRefusedError {
+    return new ReleaseRecordRefusedError(`the request's records decode to over ${this.options.requestMaxBytes} bytes in all`, { tooLarge: true });
+  }
+
+  private offload(job: Pending['job'], budget?: RequestBudget): Promise<HelmRelease> {
     if (this.queue.length >= this.options.queueMax) {
       throw new AppError(503, ErrorCode.Unavailable, ['release decoding is busy, try again later'], {
         headers: { 'retry-after': String(busyRetryAfterSeconds) },
       });
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      this.queue.push({ job, budget, resolve, reject });
       this.dispatch();
     });
   }
@@ -103,10 +158,18 @@ export class ReleaseDecoder {
     while (this.queue.length > 0 && !this.closed) {
       const slot = this.slots.find((candidate) => !candidate.current) ?? this.newSlot();
       if (!slot) return;
-      slot.current = this.queue.shift()!;
+      const pending = this.queue.shift()!;
+      // The budget as it is now: records of the request decoded while this one waited have spent part of it.
+      const maxDecodedBytes = this.limitFor(pending.budget);
+      if (maxDecodedBytes <= 0) {
+        pending.reject(this.overBudget());
+        continue;
+      }
+      pending.limit = maxDecodedBytes;
+      slot.current = pending;
       // Busy workers keep the process alive until their answer; idle ones never hold it up.
       slot.worker.ref();
-      slot.worker.postMessage(slot.current.job);
+      slot.worker.postMessage({ ...pending.job, maxDecodedBytes } satisfies DecodeJob);
     }
   }
 
@@ -123,8 +186,7 @@ export class ReleaseDecoder {
       const pending = slot.current;
       slot.current = undefined;
       worker.unref();
-      if ('release' in answer) pending?.resolve(answer.release as HelmRelease);
-      else pending?.reject(new ReleaseRecordRefusedError(answer.refused));
+      if (pending) this.settle(pending, answer);
       this.dispatch();
     });
     const fail = (error: unknown) => {
@@ -139,6 +201,19 @@ export class ReleaseDecoder {
     worker.on('exit', fail);
     this.slots.push(slot);
     return slot;
+  }
+
+  private settle(pending: Pending, answer: DecodeAnswer): void {
+    if ('release' in answer) {
+      try {
+        pending.resolve(this.spend(answer.release as HelmRelease, answer.bytes, pending.budget));
+      } catch (error) {
+        pending.reject(error as Error);
+      }
+      return;
+    }
+    const refusal = new ReleaseRecordRefusedError(answer.refused, { tooLarge: answer.tooLarge });
+    pending.reject(answer.tooLarge ? this.refusedAt(pending.limit ?? Infinity, refusal) : refusal);
   }
 }
 

@@ -4,7 +4,7 @@ import { type KubeApi, KubeConflictError, KubeNotFoundError, type KubeObjectOf }
 import type { ObjectMetadata } from '../../kube/object-metadata.js';
 import { releaseBodyOf, type ReleaseBody, type ReleaseBodyCache } from '../body-cache.js';
 import { encodeRelease, ReleaseRecordRefusedError, releaseKey, type HelmRelease } from '../codec.js';
-import type { ReleaseDecoder } from '../release-decoder.js';
+import type { RecordDecoder } from '../release-decoder.js';
 import { ReleaseRecordExistsError, ReleaseRecordNotFoundError, type ReleaseDriver, type ReleaseEntry, type ReleaseRecord } from '../driver.js';
 
 type ListedObject = KubeObjectOf<'SecretList'>['items'][number];
@@ -38,7 +38,7 @@ export class KubeObjectReleaseDriver implements ReleaseDriver {
 
   constructor(
     private readonly api: KubeApi,
-    private readonly decoder: ReleaseDecoder,
+    private readonly decoder: RecordDecoder,
     private readonly objects: ReleaseObjectKind,
     private readonly cache?: ReleaseBodyCache,
   ) {}
