@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { kubeconfigPath } from '@platform/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
 import { helm, helmHistory, writeConfigMapChart } from '../support/helm.js';
+import { kubeApi } from '../support/kube.js';
 import { startPlatform, type Platform } from '../support/platform.js';
 import { assertFitsScreen, launchChromium, PageChecks, screenshot, screenshotDir, type LaunchedBrowser } from '../support/browser.js';
 
@@ -35,6 +36,8 @@ before(async () => {
 });
 after(async () => {
   for (const name of ['web', 'api', 'db']) await helm(['uninstall', name, '-n', namespace]).catch(() => undefined);
+  // The shared cluster keeps no namespace of a finished suite.
+  await kubeApi('DELETE', `/api/v1/namespaces/${namespace}`).catch(() => undefined);
   await launched?.close();
   await platform?.stop();
 });
@@ -275,6 +278,27 @@ describe('the console in Chromium', () => {
     await main().getByRole('heading', { name: 'Revision 4' }).waitFor();
     assert.match((await main().locator('pre.code').textContent()) ?? '', /message: from-cli/);
     assert.match((await main().locator('.release-facts').textContent()) ?? '', /revision 4/);
+  });
+
+  checks.test('an upgrade previewed with the keyboard alone: Tab indents in the editor, Escape then Tab leaves it', async () => {
+    await page.goto(releaseUrl('web', '?tab=upgrade'));
+    const editor = page.getByLabel('Values (YAML)');
+    await editor.fill('message: from-cli\nextra:\n');
+    await editor.focus();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('nested: by-keyboard');
+    assert.equal(await editor.inputValue(), 'message: from-cli\nextra:\n  nested: by-keyboard');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Preview upgrade', 'the keyboard leaves the editor');
+    await page.keyboard.press('Enter');
+    const plan = main().getByRole('region', { name: /Preview of the upgrade/ });
+    await plan.waitFor();
+    assert.match((await plan.textContent()) ?? '', /\+\s*extra:\s*\+\s+nested: by-keyboard/);
+    await plan.getByRole('button', { name: 'Discard preview' }).click();
+    await plan.waitFor({ state: 'detached' });
+    assert.deepEqual(JSON.parse(await helm(['get', 'values', 'web', '-n', namespace, '-o', 'json'])), { message: 'from-cli' }, 'a preview changes nothing');
   });
 
   checks.test('dark theme and phone width: readable, nothing wider than the screen', async () => {
