@@ -32,6 +32,21 @@ export default tseslint.config(
       '@typescript-eslint/triple-slash-reference': ['error', { path: 'always', types: 'never', lib: 'never' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-console': 'error',
+      // A workspace is used through its package's entry point (`@platform/<name>`), never through the files
+      // behind it: reaching into another workspace's src/ or dist/ couples to its layout and, for dist/, to a
+      // build that may be stale.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@platform/[^/]+/', message: "Import the package's entry point, @platform/<name>." },
+            // Up out of this workspace, then down into another one's src/ (`../services/users/src/…`, `../../../libs/contracts/src/…`);
+            // a workspace's own `../src/…` names no folder before src.
+            { regex: '^(\\.\\./)+([^./][^/]*/)+src(/|$)', message: "Import the workspace's package, @platform/<name>." },
+            { regex: '(^|/)dist(/|$)', message: 'Import sources or a package, never build output.' },
+          ],
+        },
+      ],
     },
   },
   {
