@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { chartServer } from '@platform/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
 import { helm, helmHistory } from '../support/helm.js';
-import { kubeApi } from '../support/kube.js';
+import { deleteNamespace } from '../support/kube.js';
 import { startPlatform, type Platform } from '../support/platform.js';
 import { launchChromium, screenshot, signUpWithKubeconfig, PageChecks, type LaunchedBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/readme-config.js';
@@ -39,7 +39,7 @@ before(async () => {
 after(async () => {
   for (const name of ['hello', 'late', 'uploaded']) await helm(['uninstall', name, '-n', namespace]).catch(() => undefined);
   // The shared cluster keeps no namespace of a finished suite.
-  await kubeApi('DELETE', `/api/v1/namespaces/${namespace}`).catch(() => undefined);
+  await deleteNamespace(namespace).catch(() => undefined);
   await launched?.close();
   await platform?.stop();
 });
