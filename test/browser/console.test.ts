@@ -337,7 +337,10 @@ describe('the console in Chromium', () => {
     await box.locator('table').waitFor();
     await box.focus();
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction(`document.querySelector('main .table-scroll').scrollLeft > 0`);
+    // Polled with evaluate: waitForFunction's string would be eval'd in the page, which the CSP refuses.
+    const scrolledBy = async () => (await page.evaluate(`document.querySelector('main .table-scroll').scrollLeft`)) as number;
+    for (let polls = 0; polls < 50 && (await scrolledBy()) === 0; polls++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok((await scrolledBy()) > 0, 'ArrowRight scrolls the focused table box');
     await page.getByRole('button', { name: 'Use light theme' }).click();
     await page.setViewportSize({ width: 1280, height: 800 });
   });
