@@ -6,5 +6,7 @@ export type { HelmRelease } from './helm/codec.js';
 export { secretsDriver } from './helm/drivers/secrets.js';
 export { ReleaseDecoder, releaseDecoderOptions } from './helm/release-decoder.js';
 export { KubeApi } from './kube/api.js';
-export { clusterAccessOf } from './kube/kubeconfig.js';
+export { ClusterAddressPolicy } from './kube/address-policy.js';
+export { ClusterEgressProxy } from './kube/egress-proxy.js';
+export { clusterAccessOf, minimalKubeconfig } from './kube/kubeconfig.js';
 export { decodeMetadataList, metadataListAccept } from './kube/object-metadata.js';
