@@ -321,12 +321,17 @@ describe('the console in Chromium', () => {
     }
 
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [path, name] of [
-      [`/releases?context=admin&namespace=${namespace}`, 'releases-phone'],
-      [releaseUrl('web', '?tab=diff'), 'diff-phone'],
+    for (const [path, ready, name] of [
+      [`/releases?context=admin&namespace=${namespace}`, 'table.releases', 'releases-phone'],
+      [releaseUrl('web', '?tab=diff'), '.diff-view', 'diff-phone'],
+      ['/kubeconfig', 'table', 'kubeconfig-phone'],
+      [releaseUrl('web'), 'table', 'release-phone'],
+      [releaseUrl('web', '?tab=history'), 'table', 'history-phone'],
+      [releaseUrl('web', '?tab=revision&view=manifest'), 'pre.code', 'manifest-phone'],
+      [releaseUrl('web', '?tab=upgrade'), 'textarea', 'upgrade-phone'],
     ] as const) {
       await page.goto(path);
-      await main().locator('table, .diff-view').first().waitFor();
+      await main().locator(ready).first().waitFor();
       await assertFitsScreen(page, name);
       await checks.audit(name);
       await screenshot(page, name);
