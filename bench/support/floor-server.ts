@@ -12,13 +12,19 @@ export interface FloorServer {
  * node's own HTTP server answering a small JSON body, nothing else: no framework, no logging, no other
  * connection. Run in a process of its own, as the services are, so that the same open-loop rate measures,
  * for this machine at this moment, the CPU a process spends being woken for a request and answering it,
- * and the latency of one loopback hop with the driver's own jitter.
+ * and the latency of one loopback hop with the driver's own jitter. `?bytes=N` answers N bytes (spaces, made
+ * once per size) instead: the cost of moving an answer of that size, with nothing computed for it.
  */
 export function startFloorServer(): Promise<FloorServer> {
   return startProgram(`
+    const bodies = new Map();
     const server = require('node:http').createServer((request, response) => {
       response.setHeader('content-type', 'application/json; charset=utf-8');
-      response.end('{"id":1,"email":"floor@bench.test","contexts":[]}');
+      const sized = /[?&]bytes=(\\d+)/.exec(request.url);
+      if (!sized) return response.end('{"id":1,"email":"floor@bench.test","contexts":[]}');
+      const bytes = Number(sized[1]);
+      if (!bodies.has(bytes)) bodies.set(bytes, Buffer.alloc(bytes, 0x20));
+      response.end(bodies.get(bytes));
     });
     server.listen(0, '127.0.0.1', () => console.log(server.address().port));`);
 }

@@ -31,6 +31,13 @@ export class ListClients {
     });
   }
 
+  /** The size in bytes of the answer `throughGateway(limit)` receives. */
+  async answerBytes(limit?: number): Promise<number> {
+    const response = await fetch(`${this.platform.gatewayUrl}${this.path(limit)}`, { headers: { cookie: `porter_session=${this.user.client.cookie}` } });
+    if (response.status !== 200) throw new Error(`listing through the API failed: ${response.status} ${await response.text()}`);
+    return (await response.arrayBuffer()).byteLength;
+  }
+
   /**
    * The same call made to the releases service directly (signed as the gateway signs, with a kubeconfig floor
    * as the gateway sends one: the user's kubeconfig was stored long before), with its phases.
