@@ -74,6 +74,8 @@ describe('the gateway serves the console', () => {
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
     const csp = root.headers.get('content-security-policy') ?? '';
     assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /script-src-attr 'none'/);
+    assert.match(csp, /style-src 'self'(;|$)/, 'no inline style either');
     assert.match(csp, /default-src 'self'/);
     assert.equal(root.headers.get('cache-control'), 'no-cache');
 

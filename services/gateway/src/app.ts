@@ -12,7 +12,7 @@ import { RedisTokenVerdicts } from './adapters/redis-token-verdicts.js';
 import { tokenCacheLookupCounter } from './metrics.js';
 import { registerCrossOriginGuard } from './plugins/cross-origin-guard.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
-import { registerApiDocs } from './routes/api-docs.js';
+import { ApiDocsPaths, registerApiDocs } from './routes/api-docs.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerConsole } from './routes/console.js';
 import { registerProxyRoutes } from './routes/proxy.js';
@@ -72,7 +72,7 @@ export async function buildApp(deps: GatewayDeps, config: GatewayConfig): Promis
   const tokens = new CachedTokenVerifier(users, tokenVerdicts, { ttlMs: tokenVerdictTtlMs, countLookup: tokenCacheLookupCounter(app.metrics) });
   const callers = new Callers(sessions, tokens);
 
-  await registerSecurityHeaders(app);
+  await registerSecurityHeaders(app, ApiDocsPaths.ui);
   registerCrossOriginGuard(app, config.ALLOWED_ORIGINS);
   await app.register(cookie);
   // Without NATS only the ending of deleted users' sessions waits (the durable consumer catches up later):

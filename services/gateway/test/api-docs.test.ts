@@ -32,6 +32,7 @@ test('/docs serves Swagger UI from the gateway itself, reading /docs/json, under
   assert.doesNotMatch(page.body, /<script>|https?:\/\//, 'no inline scripts, no assets from elsewhere');
   const csp = String(page.headers['content-security-policy']);
   assert.match(csp, /script-src 'self'(;|$)/);
+  assert.match(csp, /style-src 'self' 'unsafe-inline'(;|$)/, 'Swagger UI sets inline styles');
   assert.match(csp, /frame-ancestors 'none'/);
   const bundle = await gateway.app.inject({ method: 'GET', url: '/docs/static/swagger-ui-bundle.js' });
   assert.equal(bundle.statusCode, 200);
@@ -61,6 +62,7 @@ test("security headers on the gateway's own answers, its errors and proxied answ
     assert.equal(reply.headers['x-frame-options'], 'DENY');
     assert.match(String(reply.headers['strict-transport-security']), /max-age=\d+/);
     assert.match(String(reply.headers['content-security-policy']), /default-src 'self'/);
+    assert.match(String(reply.headers['content-security-policy']), /style-src 'self'(;|$)/, 'inline styles only under /docs');
     assert.equal(reply.headers['referrer-policy'], 'no-referrer');
     assert.equal(reply.headers['x-powered-by'], undefined);
   }
