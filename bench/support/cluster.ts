@@ -7,7 +7,7 @@ import { testClusterKubeconfig } from '../../test/support/kubeconfig.js';
 export const benchContext = 'admin';
 
 /** The service's own decoder with its default cap per record (none per read), for reading back what the benchmark seeded. */
-export const benchDecoder = new ReleaseDecoder(releaseDecoderOptions(32 * 2 ** 20, 1, 2 ** 31 - 1));
+export const benchDecoder = new ReleaseDecoder(releaseDecoderOptions(32 * 2 ** 20, 1, 2 ** 31 - 1, 2 ** 31 - 1));
 
 export async function adminKubeApi(): Promise<KubeApi> {
   const access = clusterAccessOf(await testClusterKubeconfig(), benchContext);

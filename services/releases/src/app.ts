@@ -26,6 +26,7 @@ import { repositoryIndexCache } from './charts/index-cache.js';
 import { tagListCache } from './charts/oci-registry.js';
 import type { UserKubeconfigSource } from './users/kubeconfig-source.js';
 import { registerKubeconfigFloor } from './users/kubeconfig-floor.js';
+import { registerRequestDecoding } from './helm/request-decoding.js';
 import { KubeconfigVersions } from './users/kubeconfig-versions.js';
 import type { UserRepositorySource } from './users/repository-source.js';
 import { registerRepositorySearchRoute } from './routes/repository-search.js';
@@ -55,6 +56,7 @@ export type ReleasesAppConfig = Pick<
   | 'KUBE_RESPONSE_MAX_BYTES'
   | 'RELEASE_RECORD_MAX_BYTES'
   | 'RELEASE_REQUEST_MAX_BYTES'
+  | 'RELEASE_REPLICA_MAX_BYTES'
   | 'RELEASE_DECODE_WORKERS'
   | 'RELEASE_BODY_CACHE_MB'
   | 'HELM_TIMEOUT_MS'
@@ -104,7 +106,9 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
     closeGraceMs: config.HELM_TIMEOUT_MS + 2 * config.KUBE_REQUEST_TIMEOUT_MS,
   });
   const memoryReleases = deps.memoryReleases ?? new MemoryReleaseRecords();
-  const decoder = new ReleaseDecoder(releaseDecoderOptions(config.RELEASE_RECORD_MAX_BYTES, config.RELEASE_DECODE_WORKERS, config.RELEASE_REQUEST_MAX_BYTES));
+  const decoder = new ReleaseDecoder(
+    releaseDecoderOptions(config.RELEASE_RECORD_MAX_BYTES, config.RELEASE_DECODE_WORKERS, config.RELEASE_REQUEST_MAX_BYTES, config.RELEASE_REPLICA_MAX_BYTES),
+  );
   const kubeCaches = new KubeCacheFolders({ max: kubeCacheFoldersMax, idleSeconds: config.CLIENT_CACHE_IDLE_SECONDS });
   const helm = new HelmCli({
     bin: config.HELM_BIN,
@@ -138,6 +142,7 @@ export function buildApp(deps: ReleasesDeps, config: ReleasesAppConfig): Release
   );
 
   registerKubeconfigFloor(app);
+  registerRequestDecoding(app, decoder);
   app.register(signedIdentityPlugin, {
     secret: config.INTERNAL_SIGNING_SECRET,
     audience: 'releases',

@@ -36,6 +36,8 @@ export const ReleasesConfig = serviceConfigBase(8082)
      * chart decodes about 70 MiB.
      */
     RELEASE_REQUEST_MAX_BYTES: positiveInt(128 * 2 ** 20),
+    /** Release JSON the requests in flight may hold decoded at once in this replica; past it a decode is 503. */
+    RELEASE_REPLICA_MAX_BYTES: positiveInt(256 * 2 ** 20),
     /** Worker threads that decode large release records off the event loop. */
     RELEASE_DECODE_WORKERS: positiveInt(2),
     /** Decoded release bodies kept for lists, in MiB of JSON (0: none; see ReleaseBodyCache). */

@@ -8,6 +8,7 @@ import type { ReleaseOperationContext, RevisionReport } from './helm/actions/ope
 import type { PlanTokens } from './helm/plan-tokens.js';
 import type { ReleaseDecoder } from './helm/release-decoder.js';
 import type { ReleaseLocks } from './helm/release-locks.js';
+import { currentRequestDecoder } from './helm/request-decoding.js';
 import type { PhaseTimings } from './phase-timings.js';
 import { ReleaseStore } from './helm/storage.js';
 import type { ClusterClient, ClusterClientCache } from './kube/cluster-clients.js';
@@ -96,13 +97,14 @@ export class ReleaseAccess {
     };
   }
 
-  /** A driver per request, so the records it decodes share one request's budget (ReleaseDecoder.forRequest). */
+  /** Within a request, its records are decoded within the request's budgets (see request-decoding.ts). */
   private driverOf(userId: number, client: ClusterClient, target: ReleaseTarget) {
+    const decoder = currentRequestDecoder() ?? this.decoder;
     switch (target.storage) {
       case 'secret':
-        return secretsDriver(client.api, this.decoder.forRequest(), this.bodies);
+        return secretsDriver(client.api, decoder, this.bodies);
       case 'configmap':
-        return configMapsDriver(client.api, this.decoder.forRequest(), this.bodies);
+        return configMapsDriver(client.api, decoder, this.bodies);
       case 'memory':
         return this.memory.driver(memoryScope(userId, target.context));
     }

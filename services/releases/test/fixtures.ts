@@ -70,6 +70,7 @@ export async function buildTestApp(deps: Partial<ReleasesDeps> = {}, options: Te
       KUBE_RESPONSE_MAX_BYTES: 64 * 2 ** 20,
       RELEASE_RECORD_MAX_BYTES: 32 * 2 ** 20,
       RELEASE_REQUEST_MAX_BYTES: 128 * 2 ** 20,
+      RELEASE_REPLICA_MAX_BYTES: 256 * 2 ** 20,
       RELEASE_DECODE_WORKERS: 2,
       RELEASE_BODY_CACHE_MB: 16,
       HELM_TIMEOUT_MS: 120_000,

@@ -18,6 +18,7 @@ function decoder(overrides: Partial<ConstructorParameters<typeof ReleaseDecoder>
   return new ReleaseDecoder({
     limits: { maxEncodedChars: 3 * 2 ** 20, maxDecodedBytes: 8 * 2 ** 20 },
     requestMaxBytes: 20 * 2 ** 20,
+    replicaMaxBytes: 64 * 2 ** 20,
     workers: 1,
     queueMax: 4,
     inlineMaxBytes: 64 * 1024,
@@ -92,6 +93,52 @@ test('a budget smaller than the inline bound is kept by inline decoding too', as
     assert.equal((await request.decode(fortyKiB, 1)).version, 1);
     assert.equal((await request.decode(fortyKiB, 1)).version, 1);
     await assert.rejects(request.decode(fortyKiB, 1), { message: `the request's records decode to over ${100 * 1024} bytes in all` });
+  } finally {
+    await pool.close();
+  }
+});
+
+test('what the requests in flight hold counts against the replica until each is released; past it a decode is 503', async () => {
+  const pool = decoder({ requestMaxBytes: 20 * 2 ** 20, replicaMaxBytes: 16 * 2 ** 20 });
+  const sixMiB = encodeRelease(withManifest(6 * 2 ** 20));
+  const [first, second] = [pool.forRequest(), pool.forRequest()];
+  try {
+    await first.decode(sixMiB, 1);
+    await first.decode(sixMiB, 1);
+    assert.ok(pool.heldBytes > 12 * 2 ** 20 && pool.heldBytes < 12 * 2 ** 20 + 1024, String(pool.heldBytes));
+    // 4 MiB left in the replica: a small record still decodes, a 6 MiB one waits for the first request to end.
+    assert.equal((await second.decode(encodeRelease(withManifest(1024)), 1)).version, 1);
+    await assert.rejects(second.decode(sixMiB, 1), (error: unknown) => {
+      assert.ok(error instanceof AppError, String(error));
+      assert.deepEqual([error.status, error.errors, error.headers['retry-after']], [503, ['release decoding is busy, try again later'], '5']);
+      return true;
+    });
+    first.release();
+    first.release();
+    assert.ok(pool.heldBytes < 2048, String(pool.heldBytes));
+    assert.equal((await second.decode(sixMiB, 1)).manifest?.length, 6 * 2 ** 20);
+    second.release();
+    assert.equal(pool.heldBytes, 0);
+    // A request released (answered, or its client went away) decodes nothing more.
+    await assert.rejects(first.decode(encodeRelease(withManifest(1024)), 1), { message: 'the request is over' });
+  } finally {
+    await pool.close();
+  }
+});
+
+test('records still waiting for a worker when their request is over are dropped, not decoded', async () => {
+  const pool = decoder();
+  const sixMiB = encodeRelease(withManifest(6 * 2 ** 20));
+  try {
+    const request = pool.forRequest();
+    // One worker: the first record is decoding, two wait; then the request ends (its answer is sent).
+    const outcomes = Promise.allSettled([request.decode(sixMiB, 1), request.decode(sixMiB, 1), request.decode(sixMiB, 1)]);
+    request.release();
+    assert.deepEqual(
+      (await outcomes).map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.version : (outcome.reason as Error).message)),
+      [1, 'the request is over', 'the request is over'],
+    );
+    assert.equal(pool.heldBytes, 0);
   } finally {
     await pool.close();
   }

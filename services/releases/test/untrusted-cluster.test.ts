@@ -270,6 +270,9 @@ test('many records each under the cap: one request decodes at most RELEASE_REQUE
     assert.equal(one.statusCode, 200, one.body.slice(0, 200));
     assert.equal((one.json() as { manifest: string }).manifest.length, 3 * 2 ** 20);
   }
+  // Answered, every request has given back what it held of the replica's budget.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(built.decoder.heldBytes, 0);
 });
 
 test('helm follows no redirect out of the policy: its every hop goes through the policy proxy', async () => {

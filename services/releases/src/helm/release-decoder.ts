@@ -2,12 +2,15 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '@platform/service-kit';
 import { ErrorCode } from '@platform/contracts';
 import { decodeSizedRelease, ReleaseRecordRefusedError, type DecodedRelease, type DecodeLimits, type HelmRelease } from './codec.js';
+import { ReplicaDecodeBudget, type DecodeBound, type RequestDecodeBudget } from './decode-budgets.js';
 import type { DecodeAnswer, DecodeJob } from './decode-worker.js';
 
 export interface ReleaseDecoderOptions {
   limits: DecodeLimits;
   /** Bytes of JSON the records read by one request may inflate to in all (see forRequest). */
   requestMaxBytes: number;
+  /** Bytes of JSON the requests in flight may hold decoded at once; past it a decode is refused 503. */
+  replicaMaxBytes: number;
   /** Worker threads decoding records that inflate past `inlineMaxBytes`. */
   workers: number;
   /** Records waiting for a worker; beyond this a request is refused 503 rather than queued without bound. */
@@ -26,16 +29,16 @@ export interface RecordDecoder {
   decode(data: string, base64Layers: number): Promise<HelmRelease>;
 }
 
-/** Bytes one request may still decode. */
-interface RequestBudget {
-  remaining: number;
+/** One request's decoder; release() once the request is over, so what it decoded stops counting. */
+export interface RequestDecoder extends RecordDecoder {
+  release(): void;
 }
 
 interface Pending {
   job: Omit<DecodeJob, 'maxDecodedBytes'>;
-  budget?: RequestBudget;
+  budget?: RequestDecodeBudget;
   /** The bound the worker decodes it within, set when it is handed to one. */
-  limit?: number;
+  bound?: DecodeBound;
   resolve: (release: HelmRelease) => void;
   reject: (error: Error) => void;
 }
@@ -56,10 +59,11 @@ const inlineDecodeMaxBytes = 2 ** 20;
 const decodeQueueMax = 64;
 
 /** The service's decoder settings around the three an operator chooses. */
-export function releaseDecoderOptions(maxDecodedBytes: number, workers: number, requestMaxBytes: number): ReleaseDecoderOptions {
+export function releaseDecoderOptions(maxDecodedBytes: number, workers: number, requestMaxBytes: number, replicaMaxBytes: number): ReleaseDecoderOptions {
   return {
     limits: { maxEncodedChars: releaseRecordMaxChars, maxDecodedBytes },
     requestMaxBytes,
+    replicaMaxBytes,
     workers,
     queueMax: decodeQueueMax,
     inlineMaxBytes: inlineDecodeMaxBytes,
@@ -77,16 +81,24 @@ const busyRetryAfterSeconds = 5;
  *
  * The cap bounds one record; a request reads many (a history, a list), each just under it, so a request's
  * records are decoded with forRequest(), within `requestMaxBytes` in all: a cluster holding many records that
- * each inflate to the cap cannot make one request hold hundreds of MiB.
+ * each inflate to the cap cannot make one request hold hundreds of MiB. Nor can many requests at once: what
+ * they hold counts against `replicaMaxBytes` until each is released, and past it a decode is refused 503.
  */
 export class ReleaseDecoder implements RecordDecoder {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private readonly inlineLimits: DecodeLimits;
+  private readonly replica: ReplicaDecodeBudget;
   private closed = false;
 
   constructor(private readonly options: ReleaseDecoderOptions) {
     this.inlineLimits = { ...options.limits, maxDecodedBytes: Math.min(options.inlineMaxBytes, options.limits.maxDecodedBytes) };
+    this.replica = new ReplicaDecodeBudget(options.replicaMaxBytes);
+  }
+
+  /** Bytes of release JSON the requests not yet released hold. */
+  get heldBytes(): number {
+    return this.replica.held;
   }
 
   /** The release in `data`; throws ReleaseRecordRefusedError, or 503 when the pool's queue is full. */
@@ -95,9 +107,9 @@ export class ReleaseDecoder implements RecordDecoder {
   }
 
   /** A decoder for one request: its records together inflate to at most `requestMaxBytes`, past which each is refused. */
-  forRequest(): RecordDecoder {
-    const budget: RequestBudget = { remaining: this.options.requestMaxBytes };
-    return { decode: (data, base64Layers) => this.decodeWithin(data, base64Layers, budget) };
+  forRequest(): RequestDecoder {
+    const budget = this.replica.request(this.options.requestMaxBytes);
+    return { decode: (data, base64Layers) => this.decodeWithin(data, base64Layers, budget), release: () => budget.release() };
   }
 
   async close(): Promise<void> {
@@ -106,48 +118,46 @@ export class ReleaseDecoder implements RecordDecoder {
     await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
   }
 
-  private async decodeWithin(data: string, base64Layers: number, budget?: RequestBudget): Promise<HelmRelease> {
-    const limit = this.limitFor(budget);
-    if (limit <= 0) throw this.overBudget();
+  private async decodeWithin(data: string, base64Layers: number, budget?: RequestDecodeBudget): Promise<HelmRelease> {
+    if (budget && !budget.isOpen) throw requestOver();
+    const { bytes: limit, bound } = this.limitFor(budget);
+    if (limit <= 0) throw this.refusal(bound);
     let decoded: DecodedRelease;
     try {
       decoded = decodeSizedRelease(data, { ...this.inlineLimits, maxDecodedBytes: Math.min(this.inlineLimits.maxDecodedBytes, limit) }, base64Layers);
     } catch (error) {
       if (!(error instanceof ReleaseRecordRefusedError && error.tooLarge)) throw error;
-      if (limit <= this.inlineLimits.maxDecodedBytes) throw this.refusedAt(limit, error);
+      if (limit <= this.inlineLimits.maxDecodedBytes) throw this.refusal(bound, error);
       return this.offload({ data, base64Layers }, budget);
     }
     return this.spend(decoded.release, decoded.bytes, budget);
   }
 
-  /** The bytes a record may inflate to now: the cap, or what is left of the request's budget. */
-  private limitFor(budget?: RequestBudget): number {
-    return Math.min(this.options.limits.maxDecodedBytes, budget?.remaining ?? Infinity);
+  /** The bytes a record may inflate to now: the cap, or what is left of its request's or the replica's budget. */
+  private limitFor(budget?: RequestDecodeBudget): { bytes: number; bound: DecodeBound } {
+    return budget?.limit(this.options.limits.maxDecodedBytes) ?? { bytes: this.options.limits.maxDecodedBytes, bound: 'record' };
   }
 
   /** Counts a decoded record against its request; records decoding at once may together pass the budget. */
-  private spend(release: HelmRelease, bytes: number, budget?: RequestBudget): HelmRelease {
-    if (!budget) return release;
-    budget.remaining -= bytes;
-    if (budget.remaining < 0) throw this.overBudget();
+  private spend(release: HelmRelease, bytes: number, budget?: RequestDecodeBudget): HelmRelease {
+    if (budget && !budget.spend(bytes)) throw this.refusal('request');
     return release;
   }
 
-  /** A record that inflates past `limit`: refused for the cap, or for what was left of the request's budget. */
-  private refusedAt(limit: number, capRefusal: ReleaseRecordRefusedError): ReleaseRecordRefusedError {
-    return limit < this.options.limits.maxDecodedBytes ? this.overBudget() : capRefusal;
-  }
-
-  private overBudget(): ReleaseRecordRefusedError {
-    return new ReleaseRecordRefusedError(`the request's records decode to over ${this.options.requestMaxBytes} bytes in all`, { tooLarge: true });
-  }
-
-  private offload(job: Pending['job'], budget?: RequestBudget): Promise<HelmRelease> {
-    if (this.queue.length >= this.options.queueMax) {
-      throw new AppError(503, ErrorCode.Unavailable, ['release decoding is busy, try again later'], {
-        headers: { 'retry-after': String(busyRetryAfterSeconds) },
-      });
+  /**
+   * A record that inflates past the bound it was decoded within: refused for the cap (`capRefusal`) or for
+   * its request's budget; or a refusal to decode now, 503, while the requests in flight hold the replica's.
+   */
+  private refusal(bound: DecodeBound, capRefusal?: ReleaseRecordRefusedError): Error {
+    if (bound === 'replica') return busy('release decoding is busy, try again later');
+    if (bound === 'request') {
+      return new ReleaseRecordRefusedError(`the request's records decode to over ${this.options.requestMaxBytes} bytes in all`, { tooLarge: true });
     }
+    return capRefusal ?? new ReleaseRecordRefusedError(`decoded record over ${this.options.limits.maxDecodedBytes} bytes`, { tooLarge: true });
+  }
+
+  private offload(job: Pending['job'], budget?: RequestDecodeBudget): Promise<HelmRelease> {
+    if (this.queue.length >= this.options.queueMax) throw busy('release decoding is busy, try again later');
     return new Promise((resolve, reject) => {
       this.queue.push({ job, budget, resolve, reject });
       this.dispatch();
@@ -159,13 +169,18 @@ export class ReleaseDecoder implements RecordDecoder {
       const slot = this.slots.find((candidate) => !candidate.current) ?? this.newSlot();
       if (!slot) return;
       const pending = this.queue.shift()!;
-      // The budget as it is now: records of the request decoded while this one waited have spent part of it.
-      const maxDecodedBytes = this.limitFor(pending.budget);
-      if (maxDecodedBytes <= 0) {
-        pending.reject(this.overBudget());
+      // A request answered already (another of its records was refused, or its client left) wants no more.
+      if (pending.budget && !pending.budget.isOpen) {
+        pending.reject(requestOver());
         continue;
       }
-      pending.limit = maxDecodedBytes;
+      // The budgets as they are now: records decoded while this one waited have spent part of them.
+      const { bytes: maxDecodedBytes, bound } = this.limitFor(pending.budget);
+      if (maxDecodedBytes <= 0) {
+        pending.reject(this.refusal(bound));
+        continue;
+      }
+      pending.bound = bound;
       slot.current = pending;
       // Busy workers keep the process alive until their answer; idle ones never hold it up.
       slot.worker.ref();
@@ -213,8 +228,16 @@ export class ReleaseDecoder implements RecordDecoder {
       return;
     }
     const refusal = new ReleaseRecordRefusedError(answer.refused, { tooLarge: answer.tooLarge });
-    pending.reject(answer.tooLarge ? this.refusedAt(pending.limit ?? Infinity, refusal) : refusal);
+    pending.reject(answer.tooLarge ? this.refusal(pending.bound ?? 'record', refusal) : refusal);
   }
+}
+
+function requestOver(): ReleaseRecordRefusedError {
+  return new ReleaseRecordRefusedError('the request is over');
+}
+
+function busy(message: string): AppError {
+  return new AppError(503, ErrorCode.Unavailable, [message], { headers: { 'retry-after': String(busyRetryAfterSeconds) } });
 }
 
 /**
