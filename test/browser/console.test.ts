@@ -174,6 +174,26 @@ describe('the console in Chromium', () => {
     await page.goto(`/releases?context=admin&namespace=${namespace}&status=failed`);
     await main().getByText('No release matches these filters.').waitFor();
     assert.ok(await page.getByRole('checkbox', { name: 'failed' }).isChecked());
+
+    // Filters typed while the list is still loading (held back a second here) survive its arrival.
+    const listCall = /\/api\/releases\?/;
+    await page.route(listCall, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await route.continue();
+    });
+    try {
+      await page.goto('/releases?context=admin');
+      await page.getByLabel('Namespace').fill(namespace);
+      await page.getByLabel('Sort by').selectOption('date');
+      await main().locator('table.releases').waitFor();
+      assert.equal(await page.getByLabel('Namespace').inputValue(), namespace, 'the typed namespace is kept');
+      assert.equal(await page.getByLabel('Sort by').inputValue(), 'date');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL((url) => url.pathname === '/releases' && url.search === `?context=admin&namespace=${namespace}&sort=date`);
+      await main().locator('table.releases tbody tr').first().getByRole('link', { name: 'web' }).waitFor();
+    } finally {
+      await page.unroute(listCall);
+    }
   });
 
   checks.test('a release: overview with the health of its objects, then an upgrade previewed and applied', async () => {

@@ -105,13 +105,17 @@ export function ReleasesPage({ query }: { query: URLSearchParams }) {
   return (
     <section>
       <h1 tabIndex={-1}>Releases</h1>
+      {/* Uncontrolled fields (defaults from the address, the form remade when it changes): the list or the
+          namespaces arriving while the person types re-render the page, and must keep what they typed. */}
       <form class="card filters" onSubmit={applyFilters} key={key} aria-label="Filters">
         <div class="field">
           <label for="filter-context">Context</label>
-          <select id="filter-context" name="context" value={context}>
-            <option value="">All allowed contexts</option>
+          <select id="filter-context" name="context">
+            <option value="" selected={context === ''}>
+              All allowed contexts
+            </option>
             {allowed.map((name) => (
-              <option value={name} key={name}>
+              <option value={name} key={name} selected={name === context}>
                 {name}
               </option>
             ))}
@@ -119,7 +123,7 @@ export function ReleasesPage({ query }: { query: URLSearchParams }) {
         </div>
         <div class="field">
           <label for="filter-namespace">Namespace</label>
-          <input id="filter-namespace" name="namespace" list="namespace-options" placeholder="all namespaces" value={filter.namespace} />
+          <input id="filter-namespace" name="namespace" list="namespace-options" placeholder="all namespaces" defaultValue={filter.namespace} />
           <datalist id="namespace-options">
             {namespaces.map((name) => (
               <option value={name} key={name} />
@@ -128,18 +132,22 @@ export function ReleasesPage({ query }: { query: URLSearchParams }) {
         </div>
         <div class="field">
           <label for="filter-sort">Sort by</label>
-          <select id="filter-sort" name="sort" value={filter.byDate ? 'date' : 'name'}>
-            <option value="name">Name</option>
-            <option value="date">Last deployed (oldest first)</option>
+          <select id="filter-sort" name="sort">
+            <option value="name" selected={!filter.byDate}>
+              Name
+            </option>
+            <option value="date" selected={filter.byDate}>
+              Last deployed (oldest first)
+            </option>
           </select>
         </div>
         <div class="field">
           <label for="filter-size">Per page</label>
-          <select id="filter-size" name="size" value={String(filter.pageSize)}>
+          <select id="filter-size" name="size">
             {[...new Set([...pageSizes, filter.pageSize])]
               .sort((a, b) => a - b)
               .map((size) => (
-                <option value={String(size)} key={size}>
+                <option value={String(size)} key={size} selected={size === filter.pageSize}>
                   {size}
                 </option>
               ))}
@@ -147,9 +155,9 @@ export function ReleasesPage({ query }: { query: URLSearchParams }) {
         </div>
         <div class="field">
           <label for="filter-storage">Storage</label>
-          <select id="filter-storage" name="storage" value={filter.storage}>
+          <select id="filter-storage" name="storage">
             {storages.map((storage) => (
-              <option value={storage} key={storage}>
+              <option value={storage} key={storage} selected={storage === filter.storage}>
                 {storage}
               </option>
             ))}
@@ -159,7 +167,7 @@ export function ReleasesPage({ query }: { query: URLSearchParams }) {
           <legend>Status (none: deployed and failed)</legend>
           {releaseStatuses.map((status) => (
             <label key={status} class="check">
-              <input type="checkbox" name="status" value={status} checked={filter.statuses.includes(status)} /> {status}
+              <input type="checkbox" name="status" value={status} defaultChecked={filter.statuses.includes(status)} /> {status}
             </label>
           ))}
         </fieldset>
