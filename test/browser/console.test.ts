@@ -296,21 +296,28 @@ describe('the console in Chromium', () => {
     assert.equal(JSON.parse(await helm(['get', 'values', 'web', '-n', namespace, '-o', 'json'])).message, 'from-cli');
 
     await page.goto(releaseUrl('web', '?tab=revision'));
-    await page.reload();
     await main().getByRole('heading', { name: 'Revision 4' }).waitFor();
     assert.match((await main().locator('pre.code').textContent()) ?? '', /message: from-cli/);
     assert.match((await main().locator('.release-facts').textContent()) ?? '', /revision 4/);
+
+    // Another CLI upgrade while the page is open: it shows once the page is reloaded.
+    await helm(['upgrade', 'web', chart, '-n', namespace, '--set', 'message=again-from-cli']);
+    assert.match((await main().locator('.release-facts').textContent()) ?? '', /revision 4/, 'the open page keeps what it loaded');
+    await page.reload();
+    await main().getByRole('heading', { name: 'Revision 5' }).waitFor();
+    assert.match((await main().locator('pre.code').textContent()) ?? '', /message: again-from-cli/);
+    assert.match((await main().locator('.release-facts').textContent()) ?? '', /revision 5/);
   });
 
   checks.test('an upgrade previewed with the keyboard alone: Tab indents in the editor, Escape then Tab leaves it', async () => {
     await page.goto(releaseUrl('web', '?tab=upgrade'));
     const editor = page.getByLabel('Values (YAML)');
-    await editor.fill('message: from-cli\nextra:\n');
+    await editor.fill('message: again-from-cli\nextra:\n');
     await editor.focus();
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Tab');
     await page.keyboard.type('nested: by-keyboard');
-    assert.equal(await editor.inputValue(), 'message: from-cli\nextra:\n  nested: by-keyboard');
+    assert.equal(await editor.inputValue(), 'message: again-from-cli\nextra:\n  nested: by-keyboard');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Preview upgrade', 'the keyboard leaves the editor');
@@ -320,7 +327,11 @@ describe('the console in Chromium', () => {
     assert.match((await plan.textContent()) ?? '', /\+\s*extra:\s*\+\s+nested: by-keyboard/);
     await plan.getByRole('button', { name: 'Discard preview' }).click();
     await plan.waitFor({ state: 'detached' });
-    assert.deepEqual(JSON.parse(await helm(['get', 'values', 'web', '-n', namespace, '-o', 'json'])), { message: 'from-cli' }, 'a preview changes nothing');
+    assert.deepEqual(
+      JSON.parse(await helm(['get', 'values', 'web', '-n', namespace, '-o', 'json'])),
+      { message: 'again-from-cli' },
+      'a preview changes nothing',
+    );
   });
 
   checks.test('dark theme and phone width: readable, nothing wider than the screen', async () => {
