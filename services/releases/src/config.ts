@@ -36,10 +36,18 @@ export const ReleasesConfig = serviceConfigBase(8082)
      * chart decodes about 70 MiB.
      */
     RELEASE_REQUEST_MAX_BYTES: positiveInt(128 * 2 ** 20),
-    /** Release JSON the requests in flight may hold decoded at once in this replica; past it a decode is 503. */
-    RELEASE_REPLICA_MAX_BYTES: positiveInt(256 * 2 ** 20),
-    /** Worker threads that decode large release records off the event loop. */
-    RELEASE_DECODE_WORKERS: positiveInt(2),
+    /**
+     * Release JSON the requests in flight may hold decoded at once in this replica; past it a decode is 503.
+     * One request's budget: what is held is copied again into each answer, and with 256 MiB four concurrent
+     * hostile histories took the process past the chart's 768Mi (README, Untrusted clusters: "sizing the releases pods").
+     */
+    RELEASE_REPLICA_MAX_BYTES: positiveInt(128 * 2 ** 20),
+    /**
+     * Worker threads that decode large release records off the event loop. Each may hold several copies of a
+     * record at the cap while it decodes (about 200 MiB at 32 MiB): one keeps a replica within its memory
+     * limit, and real records over 1 MiB, the only ones sent to it, are rare.
+     */
+    RELEASE_DECODE_WORKERS: positiveInt(1),
     /** Decoded release bodies kept for lists, in MiB of JSON (0: none; see ReleaseBodyCache). */
     RELEASE_BODY_CACHE_MB: z.coerce.number().int().min(0).default(128),
     HELM_TIMEOUT_MS: positiveInt(120_000),
