@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { ReleasesConfig } from '@platform/releases';
+import { parse } from 'yaml';
 import { platformServices, repoRoot } from './support/readme-config.js';
 
 /** The Dockerfiles cannot be built here (no Docker engine): what they promise is checked in their text. */
@@ -92,6 +94,24 @@ test('the releases image carries helm v3.22.0 built from its Go module and names
   assert.equal(releases.from, 'service');
   assert.ok(releases.lines.includes('COPY --from=helm /out/helm /usr/local/bin/helm'));
   assert.ok(releases.lines.some((line) => line.includes('HELM_BIN=/usr/local/bin/helm') && line.includes('HELM_CACHE_HOME=/tmp/')));
+});
+
+test('the releases image sizes its main heap and malloc arenas within the chart’s memory limit, by the README’s rule', async () => {
+  const releases = await stage('releases');
+  const env = releases.lines.find((line) => line.startsWith('ENV') && line.includes('NODE_OPTIONS='));
+  const heapMib = Number(/--max-old-space-size=(\d+)/.exec(env ?? '')?.[1]);
+  assert.ok(heapMib > 0, 'NODE_OPTIONS sets --max-old-space-size');
+  assert.match(env!, /MALLOC_ARENA_MAX=2\b/);
+  const defaults = ReleasesConfig.parse({ NATS_URL: 'nats://127.0.0.1:4222', INTERNAL_SIGNING_SECRET: 'x'.repeat(32) });
+  const mib = 2 ** 20;
+  // The main heap holds what the requests in flight decoded and its copy in their answers.
+  assert.ok(heapMib >= (2 * defaults.RELEASE_REPLICA_MAX_BYTES) / mib + 64, `a ${heapMib} MiB heap holds twice RELEASE_REPLICA_MAX_BYTES`);
+  const values = parse(await readFile(join(repoRoot, 'deploy/helm/helm-release-platform/values.yaml'), 'utf8'));
+  const limit = /^(\d+)Mi$/.exec(values.releases.resources.limits.memory);
+  assert.ok(limit, 'releases.resources.limits.memory in Mi');
+  // Code and buffers, the main heap, and each worker's heap (six times the record cap, release-decoder.ts).
+  const needMib = 130 + heapMib + (defaults.RELEASE_DECODE_WORKERS * 6 * defaults.RELEASE_RECORD_MAX_BYTES) / mib;
+  assert.ok(needMib <= Number(limit[1]), `${needMib} MiB by the rule, limit ${limit[1]}Mi`);
 });
 
 test('the gateway image carries the web console, built in a stage of its own, where the gateway looks for it', async () => {
