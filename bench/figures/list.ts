@@ -39,32 +39,19 @@ const pageSize = 50;
  * Redis GET of startSessionProxyFloor), received by the same client. The answer cannot start before the read
  * has ended, so the two add up.
  */
-export async function measureListing(
-  platform: Platform,
-  user: BenchUser,
-  api: KubeApi,
-  namespaces: BenchNamespaces,
-  chart: string,
-  options: ListBenchOptions,
-): Promise<Section> {
+export async function measureListing(...args: ListingArgs): Promise<Section> {
   const payloads = await startFloorServer();
   const proxy = await startSessionProxyFloor(payloads.url, await redisUrl());
   try {
-    return await measureSizes(platform, user, api, namespaces, chart, options, proxy.url);
+    return await measureSizes(proxy.url, ...args);
   } finally {
     await Promise.all([proxy.stop(), payloads.stop()]);
   }
 }
 
-async function measureSizes(
-  platform: Platform,
-  user: BenchUser,
-  api: KubeApi,
-  namespaces: BenchNamespaces,
-  chart: string,
-  options: ListBenchOptions,
-  transferUrl: string,
-): Promise<Section> {
+type ListingArgs = [platform: Platform, user: BenchUser, api: KubeApi, namespaces: BenchNamespaces, chart: string, options: ListBenchOptions];
+
+async function measureSizes(transferUrl: string, ...[platform, user, api, namespaces, chart, options]: ListingArgs): Promise<Section> {
   const namespace = await namespaces.create(options.label.replaceAll('_', '-'));
   const template = seededName(0);
   await helm(['install', template, chart, '-n', namespace]);
