@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { table, verdict, type Figure } from '../bench/support/report.js';
+import { readResults, table, verdict, writeResults, type Figure } from '../bench/support/report.js';
 
 /** The bench's verdict on a goal: met, missed within what bounds it (ours to close), or beyond reach here. */
 const figure = (value: number, goal: Figure['goal'], bound?: number): Figure => ({
@@ -40,4 +43,20 @@ test('the table explains every missed goal with its bound', () => {
   assert.match(printed, /page_ms: 60 ms against <= 40; bound 55 ms, the read alone: beyond the goal already/);
   assert.match(printed, /whole_ms: 30 ms against <= 25; bound 20 ms, the read alone: within the goal/);
   assert.doesNotMatch(printed, /small_ms: /);
+});
+
+test('results.json keeps the bounds beside the figures, and the figures read back', async () => {
+  const file = join(await mkdtemp(join(tmpdir(), 'bench-report-')), 'results.json');
+  await writeResults(file, [
+    {
+      title: 's',
+      figures: [
+        { ...figure(60.12345, { atMost: 40 }, 55.5), name: 'page_ms' },
+        { ...figure(3, undefined), name: 'plain' },
+      ],
+      details: [],
+    },
+  ]);
+  assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { figures: { page_ms: 60.123, plain: 3 }, bounds: { page_ms: 55.5 } });
+  assert.deepEqual(await readResults(file), { page_ms: 60.123, plain: 3 });
 });

@@ -97,7 +97,10 @@ export async function readResults(file: string): Promise<Record<string, number>>
   }
 }
 
+/** `{figures: {name: value}, bounds: {name: value}}`: each bound under the name of the figure it bounds. */
 export async function writeResults(file: string, sections: Section[]): Promise<void> {
-  const figures = Object.fromEntries(sections.flatMap((section) => section.figures.map((figure) => [figure.name, round(figure.value, 3)])));
-  await writeFile(file, `${JSON.stringify({ figures }, null, 2)}\n`);
+  const all = sections.flatMap((section) => section.figures);
+  const figures = Object.fromEntries(all.map((figure) => [figure.name, round(figure.value, 3)]));
+  const bounds = Object.fromEntries(all.flatMap((figure) => (figure.bound ? [[figure.name, round(figure.bound.value, 3)]] : [])));
+  await writeFile(file, `${JSON.stringify({ figures, bounds }, null, 2)}\n`);
 }
