@@ -27,7 +27,10 @@ trap stop_all INT TERM
 
 cd "$root"
 PORT=$users_port node services/users/dist/server.js & pids+=($!)
-PORT=$releases_port node services/releases/dist/server.js & pids+=($!)
+# The releases image's memory settings (Dockerfile; README, "sizing the releases pods"), so that what a hostile
+# record costs here is what it costs in the chart's pod.
+PORT=$releases_port MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" NODE_OPTIONS="--max-old-space-size=384 ${NODE_OPTIONS:-}" \
+  node services/releases/dist/server.js & pids+=($!)
 PORT=$gateway_port node services/gateway/dist/server.js & pids+=($!)
 echo "platform starting: gateway http://127.0.0.1:$gateway_port (Ctrl-C stops it)" >&2
 # If one service dies, stop the others rather than run half a platform.
