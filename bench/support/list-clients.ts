@@ -24,18 +24,18 @@ export class ListClients {
 
   /** `GET /api/releases` through the gateway with the user's session, whole body received. */
   throughGateway(limit?: number): Promise<number> {
-    return timeMs(async () => {
-      const response = await fetch(`${this.platform.gatewayUrl}${this.path(limit)}`, { headers: { cookie: `porter_session=${this.user.client.cookie}` } });
-      if (response.status !== 200) throw new Error(`listing through the API failed: ${response.status} ${await response.text()}`);
-      await response.arrayBuffer();
-    });
+    return timeMs(() => this.listThroughGateway(limit));
   }
 
   /** The size in bytes of the answer `throughGateway(limit)` receives. */
   async answerBytes(limit?: number): Promise<number> {
+    return (await this.listThroughGateway(limit)).byteLength;
+  }
+
+  private async listThroughGateway(limit?: number): Promise<ArrayBuffer> {
     const response = await fetch(`${this.platform.gatewayUrl}${this.path(limit)}`, { headers: { cookie: `porter_session=${this.user.client.cookie}` } });
     if (response.status !== 200) throw new Error(`listing through the API failed: ${response.status} ${await response.text()}`);
-    return (await response.arrayBuffer()).byteLength;
+    return response.arrayBuffer();
   }
 
   /**
